@@ -1,0 +1,55 @@
+# 高校思政工作监测平台 — every task a newcomer needs. Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint format db seed screenshot bench clean
+
+# Create .venv, install, create the database, load sample data if empty, serve on :8501.
+run: $(BIN)/.installed
+	$(BIN)/python -m core.cli init-db
+	$(BIN)/python -m core.cli seed --if-empty
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+
+# Install test needs (browser + CJK font when root), lint, run the whole suite.
+test: $(BIN)/.installed-dev
+	bash scripts/install_browser.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+# Lint only.
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Rewrite files in the house style.
+format: $(BIN)/.installed-dev
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+# Regenerate docs/overview.png (the README screenshot) with the browser test.
+screenshot: $(BIN)/.installed-dev
+	bash scripts/install_browser.sh
+	UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest tests/e2e -k overview
+
+# Print page and intake timings at national scale (3000 institutions × 10 years).
+bench: $(BIN)/.installed-dev
+	$(BIN)/python -m tests.bench.pages
+	$(BIN)/python -m tests.bench.intake
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/.installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(BIN)/.installed
+
+# Remove the virtual environment and the local database.
+clean:
+	rm -rf $(VENV) data

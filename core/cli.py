@@ -1,0 +1,193 @@
+"""Command line: ``python -m core.cli …`` — the same functions the pages call.
+
+Sub-commands (contract: shared/spec/forms.md, "The command line"):
+  init-db                      create the schema in DATABASE_URL
+  seed [--institutions N --years Y]
+                               load sample_data/ (or generate a dataset of that size)
+  template FORM OUT.xlsx       write the blank template of a form
+  import FORM FILE [--dry-run] [--json]
+                               validate and store; exit 0 accepted, 1 rejected, 2 unreadable/usage
+  export FORM OUT.csv [--year Y] [--province P] [--mask-small]
+  missing FORM OUT.csv --year Y [--term T] [--province P]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from core.config import ConfigError, load_settings
+from core.db import engine_for, init_db
+from core.forms import FORMS
+from core.scope import Scope, canonical_province
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad arguments that argparse itself cannot see (exit code 2)."""
+
+
+def _engine():
+    engine = engine_for(load_settings().database_url)
+    init_db(engine)
+    return engine
+
+
+def _province_scope(province: str | None, year: str | None = None) -> Scope:
+    if not province:
+        return Scope(year=year)
+    canonical = canonical_province(province)
+    if canonical is None:
+        raise UsageError(f"无法识别的省份：{province}（请写省级行政区名称，如 河南 或 河南省）")
+    return Scope(year=year, provinces=(canonical,))
+
+
+def _normalised_year(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    from core.ingest.normalize import NormalizeError, parse_academic_year
+
+    try:
+        return parse_academic_year(raw).value
+    except NormalizeError as problem:
+        raise UsageError(f"--year：{problem.message}") from None
+
+
+def cmd_init_db(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    init_db(engine_for(settings.database_url))
+    print(f"数据库已就绪：{settings.database_url}")
+    return EXIT_OK
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from core.queries.base import count_institutions
+    from sample_data.generate import seed_database
+
+    engine = _engine()
+    if args.if_empty and count_institutions(engine, Scope()) > 0:
+        print("数据库已有数据，跳过示例数据载入")
+        return EXIT_OK
+    summary = seed_database(engine, institutions=args.institutions, years=args.years)
+    print(summary)
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from core.templates import write_template
+
+    write_template(args.form, args.out)
+    print(f"已生成模板：{args.out}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from core.ingest import import_path
+
+    settings = load_settings()
+    report = import_path(
+        _engine(),
+        args.form,
+        args.file,
+        dry_run=args.dry_run,
+        uploader=settings.uploader_name,
+        max_bytes=settings.max_upload_bytes,
+    )
+    if args.json:
+        print(report.to_json())
+    else:
+        print(report.to_text())
+    return report.exit_code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from core.export import export_csv
+
+    scope = _province_scope(args.province, _normalised_year(args.year))
+    options = {"mask_small": True} if args.mask_small else {}
+    if args.mask_small and args.form != "screening":
+        raise UsageError("--mask-small 只适用于 screening（心理筛查）")
+    rows = export_csv(_engine(), args.form, scope, args.out, **options)
+    print(f"已导出 {rows} 行：{args.out}")
+    return EXIT_OK
+
+
+def cmd_missing(args: argparse.Namespace) -> int:
+    from core.export import write_csv
+    from core.queries.completeness import missing_frame
+
+    if args.form not in ("staffing", "screening"):
+        raise UsageError("missing 只适用于 staffing 或 screening")
+    term = None
+    if args.term:
+        from core.ingest.normalize import NormalizeError, parse_enum
+
+        try:
+            term = parse_enum(FORMS["screening"].field("term"), args.term).value
+        except NormalizeError as problem:
+            raise UsageError(f"--term：{problem.message}") from None
+    scope = _province_scope(args.province, _normalised_year(args.year))
+    frame = missing_frame(_engine(), scope, args.form, term=term)
+    write_csv(frame, args.out)
+    print(f"未报送 {len(frame)} 所：{args.out}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m core.cli", description="高校思政工作监测平台 命令行")
+    commands = parser.add_subparsers(dest="command", required=True)
+    form_choices = list(FORMS)
+
+    commands.add_parser("init-db", help="在 DATABASE_URL 中建表").set_defaults(run=cmd_init_db)
+
+    seed = commands.add_parser("seed", help="载入示例数据（或按规模生成）")
+    seed.add_argument("--institutions", type=int, default=None, help="生成的学校数，如 3000")
+    seed.add_argument("--years", type=int, default=None, help="生成的学年数，如 10")
+    seed.add_argument("--if-empty", action="store_true", help="数据库已有学校时什么也不做")
+    seed.set_defaults(run=cmd_seed)
+
+    template = commands.add_parser("template", help="生成空白模板")
+    template.add_argument("form", choices=form_choices)
+    template.add_argument("out")
+    template.set_defaults(run=cmd_template)
+
+    importer = commands.add_parser("import", help="校验并入库")
+    importer.add_argument("form", choices=form_choices)
+    importer.add_argument("file")
+    importer.add_argument("--dry-run", action="store_true", help="只校验，不入库")
+    importer.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    importer.set_defaults(run=cmd_import)
+
+    export = commands.add_parser("export", help="导出 CSV")
+    export.add_argument("form", choices=form_choices)
+    export.add_argument("out")
+    export.add_argument("--year")
+    export.add_argument("--province")
+    export.add_argument("--mask-small", action="store_true", help="1–4 的人数写作 <5")
+    export.set_defaults(run=cmd_export)
+
+    missing = commands.add_parser("missing", help="未报送名单")
+    missing.add_argument("form", choices=["staffing", "screening"])
+    missing.add_argument("out")
+    missing.add_argument("--year", required=True)
+    missing.add_argument("--term")
+    missing.add_argument("--province")
+    missing.set_defaults(run=cmd_missing)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (UsageError, ConfigError) as problem:
+        print(f"错误：{problem}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Engines, schema creation and transactions: the only dialect-aware code.
+
+SQLite is the embedded mode (one file, WAL so readers never wait for a writer,
+foreign keys on, a busy timeout so a second writer waits instead of failing).
+PostgreSQL (``postgresql+psycopg://…``) is the multi-user mode; the same URLs and
+functions work unchanged there.
+
+Writers serialise through :func:`write_transaction`: on SQLite it opens the
+transaction with ``BEGIN IMMEDIATE`` (the database write lock, taken before the
+upload reads what it will diff against); on PostgreSQL it takes a transaction-level
+advisory lock. Either way two uploads at the same time run one after the other and
+neither sees the other half-done.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlmodel import Session, SQLModel
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WRITE_LOCK_OPTION = "write_lock"
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        # Let SQLAlchemy's "begin" event decide how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(_WRITE_LOCK_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get their folder created and the pragmas set."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@functools.cache
+def engine_for(url: str) -> Engine:
+    """One shared engine per URL for the process (the app and the CLI use this)."""
+    return make_engine(url)
+
+
+def init_db(engine: Engine) -> None:
+    """Create every table that does not exist yet."""
+    import core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+    SQLModel.metadata.create_all(engine)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any exception."""
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def write_transaction(engine: Engine, lock_name: str = "uploads") -> Iterator[Connection]:
+    """One transaction that holds the write lock ``lock_name`` until it ends.
+
+    Commits when the block ends normally; rolls everything back on any exception.
+    """
+    with engine.connect() as connection:
+        connection = connection.execution_options(**{_WRITE_LOCK_OPTION: True})
+        with connection.begin():
+            if not is_sqlite(connection):
+                lock_key = zlib.crc32(lock_name.encode("utf-8"))
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key})
+            yield connection

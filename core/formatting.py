@@ -1,0 +1,60 @@
+"""How numbers are written, on screen and in files (spec: "Numbers the system writes").
+
+Whole numbers without decimals; one decimal means rounded half up (四舍五入) from the
+exact value (801/4 → 200.3), never banker's rounding; ratios ``1:N``; percentages with
+one decimal; a rate whose denominator is 0 is "—" on screen and empty in files.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+NOT_AVAILABLE = "—"
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def round_half_up(numerator: int | float, denominator: int | float = 1, digits: int = 1) -> Decimal:
+    """numerator / denominator rounded half up to ``digits`` decimals, computed exactly."""
+    exact = Fraction(numerator) / Fraction(denominator)
+    quantum = Decimal(1).scaleb(-digits)
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def one_decimal(numerator: int | float, denominator: int | float = 1) -> str:
+    """'200.3' for 801/4; '' when the denominator is 0 or missing."""
+    if _is_missing(denominator) or _is_missing(numerator) or denominator == 0:
+        return ""
+    return str(round_half_up(numerator, denominator))
+
+
+def ratio_text(students: int | float, staff: int | float) -> str:
+    """'1:200.3' for 801 students and 4 staff; '' when there is no staff or no students."""
+    if _is_missing(staff) or _is_missing(students) or staff == 0 or students == 0:
+        return ""
+    return f"1:{round_half_up(students, staff)}"
+
+
+def percent_text(numerator: int | float, denominator: int | float) -> str:
+    """'96.5%' for 965/1000; '' when the denominator is 0 or missing."""
+    if _is_missing(denominator) or _is_missing(numerator) or denominator == 0:
+        return ""
+    return f"{round_half_up(100 * Fraction(numerator), denominator)}%"
+
+
+def on_screen(text: str) -> str:
+    """A file's empty value as shown on screen ('—')."""
+    return text if text else NOT_AVAILABLE
+
+
+def count_text(value: int | float | None) -> str:
+    """'12,345' with thousands separators; '—' when missing."""
+    if _is_missing(value):
+        return NOT_AVAILABLE
+    return f"{int(value):,}"

@@ -1,0 +1,130 @@
+"""Database tables.
+
+One table per form, built from the form's declaration in :mod:`core.forms` (so a
+column cannot drift from its spec), plus:
+
+- ``Upload``: provenance. Every accepted file is one row (time, uploader, file name,
+  sha256, form, row counts, status, warnings); every stored form row points to the
+  upload that last wrote it (``upload_id``).
+- ``RecordHistory``: superseded values. When an upload changes a row that an earlier
+  upload wrote, the old values (as JSON, keyed by the form's natural key) are kept
+  here with the upload they came from and the upload that replaced them. So the
+  current tables stay small and fast to query, and nothing an office once reported
+  is lost. Reverting upload U restores, for every row U wrote, the values U replaced
+  (or deletes the row when U inserted it); it is refused while a later accepted
+  upload has changed the same rows (revert that one first).
+- ``AppSetting``: small key → JSON values an administrator can change (standards'
+  thresholds, deadlines), so they are data, not code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.forms import FORMS, FieldSpec, FormSpec, Kind
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Upload(SQLModel, table=True):
+    __tablename__ = "upload"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(default_factory=utc_now, index=True)
+    uploader: str = Field(max_length=100)
+    file_name: str = Field(max_length=255)
+    sha256: str = Field(max_length=64, index=True)
+    form: str = Field(max_length=32, index=True)
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    status: str = Field(default="accepted", max_length=16)  # accepted | reverted
+    reverted_at: dt.datetime | None = None
+    warnings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class RecordHistory(SQLModel, table=True):
+    __tablename__ = "record_history"
+    __table_args__ = (Index("ix_record_history_form_key", "form", "record_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    form: str = Field(max_length=32)
+    record_key: str = Field(max_length=255)
+    values: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    upload_id: int | None = Field(default=None, foreign_key="upload.id")
+    replaced_by_upload_id: int = Field(foreign_key="upload.id", index=True)
+    replaced_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class AppSetting(SQLModel, table=True):
+    __tablename__ = "app_setting"
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: Any = Field(sa_column=Column(JSON, nullable=True))
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+_PYTHON_TYPES: dict[Kind, type] = {
+    Kind.TEXT: str,
+    Kind.CODE: str,
+    Kind.PROVINCE: str,
+    Kind.ENUM: str,
+    Kind.YEAR: str,
+    Kind.COUNT: int,
+    Kind.DATE: dt.date,
+    Kind.PERCENT: float,
+}
+
+
+def _column(form: FormSpec, spec: FieldSpec) -> tuple[Any, Any]:
+    """(annotation, Field) of one form field."""
+    python_type = _PYTHON_TYPES[spec.kind]
+    options: dict[str, Any] = {"index": spec.key in ("code", "year")}
+    if python_type is str:
+        options["max_length"] = spec.max_length
+    if spec.key == "code" and form.institution_field:
+        options["foreign_key"] = "institution.code"
+    if spec.required or spec.default is not None:
+        return python_type, Field(**options)
+    return python_type | None, Field(default=None, **options)
+
+
+def _form_table(form: FormSpec, class_name: str) -> type[SQLModel]:
+    annotations: dict[str, Any] = {"id": int | None, "upload_id": int}
+    namespace: dict[str, Any] = {
+        "__tablename__": form.table,
+        "__table_args__": (UniqueConstraint(*form.key, name=f"uq_{form.table}_key"),),
+        "__doc__": f"Current values of form {form.name} ({form.title}).",
+        "__annotations__": annotations,
+        "__module__": __name__,
+        "id": Field(default=None, primary_key=True),
+        "upload_id": Field(foreign_key="upload.id", index=True),
+    }
+    for spec in form.fields:
+        annotations[spec.key], namespace[spec.key] = _column(form, spec)
+
+    def body(ns: dict[str, Any]) -> None:
+        ns.update(namespace)
+
+    return types.new_class(class_name, (SQLModel,), {"table": True}, body)
+
+
+Institution = _form_table(FORMS["institutions"], "Institution")
+StaffingReport = _form_table(FORMS["staffing"], "StaffingReport")
+ScreeningReport = _form_table(FORMS["screening"], "ScreeningReport")
+ProjectRecord = _form_table(FORMS["projects"], "ProjectRecord")
+
+FORM_MODELS: dict[str, type[SQLModel]] = {
+    "institutions": Institution,
+    "staffing": StaffingReport,
+    "screening": ScreeningReport,
+    "projects": ProjectRecord,
+}

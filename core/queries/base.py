@@ -1,0 +1,93 @@
+"""Scope filters and the reads every page shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select, distinct, func, select
+from sqlmodel import SQLModel
+
+from core.models import Institution, ScreeningReport, StaffingReport
+from core.scope import Scope
+
+INSTITUTION_COLUMNS = ("province", "level", "ownership")
+
+
+def apply_scope(
+    statement: Select, scope: Scope, model: type[SQLModel] | None = None, *, use_year: bool = True
+) -> Select:
+    """Restrict ``statement`` to ``scope``.
+
+    ``model`` is a form table with a ``code`` column; the statement is joined to
+    Institution on it (leave it None when the statement already selects from
+    Institution). ``use_year`` False ignores the scope's year (projects, trends).
+    """
+    if model is not None and model is not Institution:
+        statement = statement.join(Institution, Institution.code == model.code)
+    if scope.provinces:
+        statement = statement.where(Institution.province.in_(scope.provinces))
+    if scope.levels:
+        statement = statement.where(Institution.level.in_(scope.levels))
+    if scope.ownerships:
+        statement = statement.where(Institution.ownership.in_(scope.ownerships))
+    if scope.codes:
+        statement = statement.where(Institution.code.in_(scope.codes))
+    if use_year and scope.year and model is not None and hasattr(model, "year"):
+        statement = statement.where(model.year == scope.year)
+    return statement
+
+
+def read_frame(engine: Engine, statement: Select, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run ``statement`` and return its rows as a DataFrame with the selected labels."""
+    with engine.connect() as connection:
+        result = connection.execute(statement, params or {})
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def institutions_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """The institutions of 高校名录 in scope (year ignored), ordered by province and code."""
+    statement = apply_scope(
+        select(
+            Institution.code,
+            Institution.name,
+            Institution.province,
+            Institution.level,
+            Institution.ownership,
+            Institution.authority,
+            Institution.city,
+        ),
+        scope,
+    ).order_by(Institution.province, Institution.code)
+    return read_frame(engine, statement)
+
+
+def count_institutions(engine: Engine, scope: Scope) -> int:
+    statement = apply_scope(select(func.count()).select_from(Institution), scope)
+    with engine.connect() as connection:
+        return int(connection.execute(statement).scalar_one())
+
+
+def available_years(engine: Engine) -> list[str]:
+    """Every 学年 with staffing or screening data, newest first."""
+    statement = select(distinct(StaffingReport.year)).union(select(distinct(ScreeningReport.year)))
+    with engine.connect() as connection:
+        years = [row[0] for row in connection.execute(statement)]
+    return sorted(years, reverse=True)
+
+
+def available_provinces(engine: Engine) -> list[str]:
+    """Provinces that have at least one institution in 高校名录, in the national order."""
+    from core.forms import PROVINCES
+
+    with engine.connect() as connection:
+        present = {row[0] for row in connection.execute(select(distinct(Institution.province)))}
+    return [province for province in PROVINCES if province in present]
+
+
+def institutions_export(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """高校名录 in scope with canonical Chinese headers (the institutions CSV)."""
+    from core.forms import INSTITUTIONS
+
+    frame = institutions_frame(engine, scope)
+    return frame[INSTITUTIONS.keys].rename(columns=INSTITUTIONS.headers)

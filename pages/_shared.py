@@ -1,0 +1,74 @@
+"""What every page shares: the engine, the sidebar scope, cached reads, CSV buttons.
+
+Not a page itself (app.py lists the pages). Kept thin: formatting and logic live in core.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from core.config import Settings, load_settings
+from core.db import engine_for, init_db
+from core.export import csv_bytes
+from core.scope import Scope
+
+SCOPE_KEY = "scope"
+
+
+@st.cache_resource
+def app_settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource
+def get_engine() -> Engine:
+    engine = engine_for(app_settings().database_url)
+    init_db(engine)
+    return engine
+
+
+def current_scope() -> Scope:
+    """The scope chosen in the sidebar (app.py keeps it in session state)."""
+    return st.session_state.get(SCOPE_KEY, Scope())
+
+
+@st.cache_data(show_spinner="正在读取数据…", max_entries=512)
+def _cached_call(function_path: str, database_url: str, scope: Scope, args: tuple, kwargs: tuple) -> Any:
+    module_name, function_name = function_path.split(":")
+    function = getattr(importlib.import_module(module_name), function_name)
+    return function(get_engine(), scope, *args, **dict(kwargs))
+
+
+def cached(function: Callable[..., Any], scope: Scope, *args: Any, **kwargs: Any) -> Any:
+    """``function(engine, scope, *args, **kwargs)``, cached on scope and arguments.
+
+    The cache is shared by every user, so everything that limits what is read (the
+    scope, later the user's limits) is part of the key.
+    """
+    path = f"{function.__module__}:{function.__qualname__}"
+    return _cached_call(path, app_settings().database_url, scope, args, tuple(sorted(kwargs.items())))
+
+
+def clear_cached_reads() -> None:
+    """After a store, revert or settings change: every page reads afresh."""
+    _cached_call.clear()
+
+
+def csv_button(frame: pd.DataFrame, what: str, scope: Scope, *, key: str, label: str = "下载 CSV") -> None:
+    """A download button for ``frame`` named ``<what>_<scope>.csv``; built only when clicked."""
+    st.download_button(
+        label,
+        data=lambda: csv_bytes(frame),
+        file_name=f"{what}_{scope.label()}.csv",
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        disabled=frame.empty,
+        icon=":material/download:",
+    )
