@@ -30,7 +30,7 @@ from core.forms import FORMS, FieldSpec, FormSpec, Kind
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC)
 
 
 class Upload(SQLModel, table=True):

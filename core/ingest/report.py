@@ -1,0 +1,164 @@
+"""What intake tells the user: issues, the parsed file, the plan, the final report.
+
+These are the shapes shared by the web upload page and ``python -m core.cli import``
+(the JSON report in the spec is :meth:`ImportReport.to_dict`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.forms import Severity
+
+NORMALIZATION = "normalization"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem or one normalisation, located as the user sees the file.
+
+    ``row`` is the Excel row number (1-based, title and header rows included) and
+    ``column`` the canonical header; either is None when the issue is not in one cell.
+    ``code`` is a stable reason code (e.g. ``not_a_count``); ``message`` is Chinese
+    and says what to do. ``value`` is the cell's original text, for the 单元格 column.
+    """
+
+    severity: str  # Severity.ERROR / Severity.WARNING / NORMALIZATION
+    code: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ParsedFile:
+    """A file read, normalised and validated, not yet stored."""
+
+    form: str
+    file_name: str
+    sha256: str
+    sheet: str | None = None
+    header_row: int | None = None  # Excel row number of the (last) header row
+    header_mapping: dict[str, str] = field(default_factory=dict)  # file header → canonical header
+    rows: list[dict[str, Any]] = field(default_factory=list)  # normalised values by field key
+    row_numbers: list[int] = field(default_factory=list)  # Excel row number of each entry of rows
+    issues: list[Issue] = field(default_factory=list)
+    form_detected: bool = False  # True when the form was recognised from the headers
+
+    def of(self, severity: str) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == severity]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return self.of(Severity.ERROR)
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return self.of(Severity.WARNING)
+
+    @property
+    def normalizations(self) -> list[Issue]:
+        return self.of(NORMALIZATION)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class CellChange:
+    key: tuple[Any, ...]  # the row's natural key values
+    column: str  # canonical header
+    old: Any
+    new: Any
+
+
+@dataclass
+class Plan:
+    """The diff of a parsed file against what is stored."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changes: list[CellChange] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import (stored, dry-run, rejected or unreadable)."""
+
+    form: str | None
+    file: str
+    accepted: bool
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    normalizations: list[Issue] = field(default_factory=list)
+    unreadable: bool = False  # the file could not be read at all (exit code 2)
+    stored: bool = False
+    upload_id: int | None = None
+    parsed: ParsedFile | None = None
+    plan: Plan | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreadable:
+            return 2
+        return 0 if self.accepted else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "form": self.form,
+            "file": self.file,
+            "accepted": self.accepted,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [issue.to_dict() for issue in self.errors],
+            "warnings": [issue.to_dict() for issue in self.warnings],
+            "normalizations": [issue.to_dict() for issue in self.normalizations],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, default=str)
+
+    def to_text(self) -> str:
+        """A human summary for the terminal, in Chinese."""
+        verdict = "已接受" if self.accepted else ("无法读取" if self.unreadable else "未通过校验")
+        lines = [
+            f"{self.file}：{verdict}；{self.rows} 行，新增 {self.inserted}，"
+            f"更新 {self.updated}，未变 {self.unchanged}"
+        ]
+        for title, issues in (
+            ("错误", self.errors),
+            ("警告", self.warnings),
+            ("规范化", self.normalizations),
+        ):
+            for issue in issues:
+                place = "".join(
+                    part
+                    for part in (
+                        f"[{issue.sheet}]" if issue.sheet else "",
+                        f"第{issue.row}行" if issue.row else "",
+                        f"「{issue.column}」" if issue.column else "",
+                    )
+                )
+                lines.append(f"  {title} {place} {issue.message}".rstrip())
+        return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""Shared fixtures: a real SQLite file per test, and PostgreSQL when TEST_POSTGRES_URL is set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from core.db import init_db, make_engine
+
+TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'app.db'}"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A fresh SQLite database file with the schema created."""
+    engine = make_engine(db_url)
+    init_db(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """A fresh PostgreSQL schema (dropped afterwards); skipped without TEST_POSTGRES_URL."""
+    if not TEST_POSTGRES_URL:
+        pytest.skip("未设置 TEST_POSTGRES_URL：跳过 PostgreSQL 测试（.ci/run 在 PostgreSQL 可用时会设置它）")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(TEST_POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(TEST_POSTGRES_URL).execution_options(schema_translate_map={None: schema})
+    init_db(engine)
+    yield engine
+    engine.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request: pytest.FixtureRequest) -> Engine:
+    """The same test on SQLite and (when available) PostgreSQL."""
+    name = "engine" if request.param == "sqlite" else "pg_engine"
+    return request.getfixturevalue(name)
