@@ -53,6 +53,7 @@ class ParsedFile:
     sheet: str | None = None
     header_row: int | None = None  # Excel row number of the (last) header row
     header_mapping: dict[str, str] = field(default_factory=dict)  # file header → canonical header
+    column_index: dict[str, int] = field(default_factory=dict)  # canonical header → 1-based column
     rows: list[dict[str, Any]] = field(default_factory=list)  # normalised values by field key
     row_numbers: list[int] = field(default_factory=list)  # Excel row number of each entry of rows
     issues: list[Issue] = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Altair chart builders: DataFrame in, chart out, no I/O. One module per area."""

@@ -1,0 +1,1 @@
+"""Intake: read (file → raw cells) → normalise → validate → plan (diff) → store."""

@@ -1,0 +1,1 @@
+"""Pure pandas metric functions, one module per area (no I/O, no streamlit)."""
