@@ -9,23 +9,9 @@ import streamlit as st
 from core.forms import LEVELS, OWNERSHIPS
 from core.queries.base import available_provinces, available_years
 from core.scope import Scope
-from pages._shared import SCOPE_KEY, get_engine
+from pages._shared import PAGES, SCOPE_KEY, get_engine
 
 HERE = Path(__file__).parent
-
-# (section, file, title, icon); a page whose file does not exist yet is left out.
-PAGES = [
-    ("监测", "pages/overview.py", "总览", ":material/dashboard:"),
-    ("监测", "pages/staffing.py", "辅导员配备", ":material/groups:"),
-    ("监测", "pages/screening.py", "心理筛查", ":material/psychology:"),
-    ("监测", "pages/projects.py", "项目进度", ":material/flag:"),
-    ("报送", "pages/completeness.py", "报送情况", ":material/fact_check:"),
-    ("报送", "pages/profile.py", "学校画像", ":material/school:"),
-    ("报送", "pages/upload.py", "数据上传", ":material/upload_file:"),
-    ("报送", "pages/uploads.py", "上传记录", ":material/history:"),
-    ("设置", "pages/standards_settings.py", "配备标准", ":material/rule:"),
-    ("设置", "pages/deadlines.py", "报送截止日期", ":material/event:"),
-]
 
 
 def navigation() -> dict[str, list]:

@@ -1,0 +1,169 @@
+"""Real-browser fixtures: a seeded app served by `streamlit run`, driven by Debian's Chromium.
+
+Never downloads a browser: Playwright launches /usr/bin/chromium. Without Chromium or a
+CJK font the browser tests are skipped with a message saying how to enable them, except
+under CI=true, where that is a failure (CI must exercise the browser).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SAMPLE_TODAY = "2025-11-30"
+SERVER_START_SECONDS = 60
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def _missing_browser_needs() -> list[str]:
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append("chromium")
+    fonts = (
+        subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+        if shutil.which("fc-list")
+        else None
+    )
+    if fonts is None or not fonts.stdout.strip():
+        missing.append("fonts-wqy-microhei")
+    return missing
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = _missing_browser_needs()
+    for item in items:
+        if "tests/e2e/" not in item.nodeid.replace("\\", "/"):
+            continue
+        item.add_marker(pytest.mark.e2e)
+        if missing and os.environ.get("CI") != "true":
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"浏览器测试需要 {' '.join(missing)}：以 root 运行 `make test` 会自动安装"
+                    f"（或 apt-get install -y {' '.join(missing)}）"
+                )
+            )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    missing = _missing_browser_needs()
+    if missing:
+        pytest.fail(f"CI=true 但缺少浏览器测试所需的 {' '.join(missing)}")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {
+        **browser_context_args,
+        "locale": "zh-CN",
+        "viewport": {"width": 1440, "height": 1000},
+        "accept_downloads": True,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_healthy(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit 进程提前退出（退出码 {server.returncode}）")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling the server, not waiting in a test
+    raise RuntimeError(f"streamlit 未在 {SERVER_START_SECONDS} 秒内就绪")
+
+
+@pytest.fixture(scope="session")
+def seeded_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite database loaded with the committed sample data through the CLI."""
+    database = tmp_path_factory.mktemp("e2e-db") / "app.db"
+    url = f"sqlite:///{database}"
+    env = {**os.environ, "DATABASE_URL": url, "APP_TODAY": SAMPLE_TODAY}
+    subprocess.run([sys.executable, "-m", "core.cli", "seed"], cwd=PROJECT_ROOT, env=env, check=True)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app_url(seeded_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of `streamlit run app.py` on a free port over the seeded database."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": seeded_database_url, "APP_TODAY": SAMPLE_TODAY}
+    log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, server)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+IDLE_APP = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def open_page(page, app_url: str, title: str) -> None:
+    """Open the app, go to the page called ``title`` in the sidebar and wait for it."""
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    page.locator(IDLE_APP).wait_for(timeout=30_000)
+    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    expect(page.locator("h1")).to_contain_text(title, timeout=30_000)
+    page.locator(IDLE_APP).wait_for(timeout=30_000)
