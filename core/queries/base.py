@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, distinct, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlmodel import SQLModel
 
 from core.models import Institution, ScreeningReport, StaffingReport
@@ -70,7 +70,7 @@ def count_institutions(engine: Engine, scope: Scope) -> int:
 
 def available_years(engine: Engine) -> list[str]:
     """Every 学年 with staffing or screening data, newest first."""
-    statement = select(distinct(StaffingReport.year)).union(select(distinct(ScreeningReport.year)))
+    statement = select(StaffingReport.year).distinct().union(select(ScreeningReport.year).distinct())
     with engine.connect() as connection:
         years = [row[0] for row in connection.execute(statement)]
     return sorted(years, reverse=True)
@@ -81,7 +81,7 @@ def available_provinces(engine: Engine) -> list[str]:
     from core.forms import PROVINCES
 
     with engine.connect() as connection:
-        present = {row[0] for row in connection.execute(select(distinct(Institution.province)))}
+        present = {row[0] for row in connection.execute(select(Institution.province).distinct())}
     return [province for province in PROVINCES if province in present]
 
 
