@@ -7,9 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from core.forms import LEVELS, OWNERSHIPS
-from core.queries.base import available_provinces, available_years
+from core.queries.base import filter_choices
 from core.scope import Scope
-from pages._shared import PAGES, SCOPE_KEY, get_engine
+from pages._shared import PAGES, SCOPE_KEY, cached
 
 HERE = Path(__file__).parent
 
@@ -25,16 +25,13 @@ def navigation() -> dict[str, list]:
 
 def sidebar_scope() -> Scope:
     """Draw the global filters; widget keys keep the choice across pages."""
-    engine = get_engine()
-    years = available_years(engine)
+    years, provinces_present = cached(filter_choices, Scope())
     with st.sidebar:
         st.markdown("### 筛选")
         year = st.selectbox(
             "学年", years, index=0 if years else None, key="filter_year", placeholder="暂无数据"
         )
-        provinces = st.multiselect(
-            "省份", available_provinces(engine), key="filter_provinces", placeholder="全部省份"
-        )
+        provinces = st.multiselect("省份", provinces_present, key="filter_provinces", placeholder="全部省份")
         levels = st.multiselect("办学层次", LEVELS, key="filter_levels", placeholder="全部")
         ownerships = st.multiselect("办学性质", OWNERSHIPS, key="filter_ownerships", placeholder="全部")
     return Scope(

@@ -91,3 +91,8 @@ def institutions_export(engine: Engine, scope: Scope) -> pd.DataFrame:
 
     frame = institutions_frame(engine, scope)
     return frame[INSTITUTIONS.keys].rename(columns=INSTITUTIONS.headers)
+
+
+def filter_choices(engine: Engine, scope: Scope) -> tuple[list[str], list[str]]:
+    """(学年 newest first, provinces present) offered by the sidebar; the scope is not applied."""
+    return available_years(engine), available_provinces(engine)
