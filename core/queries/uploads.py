@@ -1,0 +1,156 @@
+"""The read side of provenance: every upload, one upload's details, earlier copies of a file.
+
+Uploads are not tied to one institution, so the scope does not filter them yet; the
+functions take it anyway (house rule) so that a user's limits can apply later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from core.forms import FORMS
+from core.models import Upload
+from core.queries.base import read_frame
+from core.scope import Scope
+
+# China has one time zone and no daylight saving: a fixed offset needs no tz database.
+LOCAL_TIME = dt.timezone(dt.timedelta(hours=8), "北京时间")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+SHORT_SHA = 12
+STATUS_LABELS = {"accepted": "已导入", "reverted": "已撤销"}
+
+UPLOAD_COLUMNS = {
+    "id": "编号",
+    "created_at": "上传时间（北京时间）",
+    "uploader": "上传人",
+    "file_name": "文件名",
+    "sha256": "SHA-256（前 12 位）",
+    "form": "报表",
+    "rows": "行数",
+    "inserted": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "status": "状态",
+    "warning_count": "警告数",
+}
+
+
+def local_time_text(moment: dt.datetime | None) -> str:
+    """'2025-01-01 17:00:00' in Beijing time; stored times are UTC (naive ones are taken as UTC)."""
+    if moment is None or pd.isna(moment):
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(LOCAL_TIME).strftime(TIME_FORMAT)
+
+
+def form_title(form: str) -> str:
+    return FORMS[form].title if form in FORMS else form
+
+
+def uploads_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """Every upload, newest first, with Chinese headers, ready to show and to export as CSV."""
+    warning_count = func.coalesce(func.json_array_length(Upload.warnings), 0)
+    statement = select(
+        Upload.id,
+        Upload.created_at,
+        Upload.uploader,
+        Upload.file_name,
+        Upload.sha256,
+        Upload.form,
+        Upload.rows,
+        Upload.inserted,
+        Upload.updated,
+        Upload.unchanged,
+        Upload.status,
+        warning_count.label("warning_count"),
+    ).order_by(Upload.created_at.desc(), Upload.id.desc())
+    frame = read_frame(engine, statement)
+    frame["created_at"] = frame["created_at"].map(local_time_text)
+    frame["sha256"] = frame["sha256"].str[:SHORT_SHA]
+    frame["form"] = frame["form"].map(form_title)
+    frame["status"] = frame["status"].map(lambda status: STATUS_LABELS.get(status, status))
+    frame["warning_count"] = frame["warning_count"].astype(int)
+    return frame.rename(columns=UPLOAD_COLUMNS)
+
+
+@dataclass(frozen=True)
+class UploadDetail:
+    id: int
+    created_at: str  # Beijing time text
+    uploader: str
+    file_name: str
+    sha256: str
+    form: str
+    form_title: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    status: str  # accepted | reverted
+    reverted_at: str
+    warnings: pd.DataFrame  # 行, 列, 说明
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def revertible(self) -> bool:
+        return self.status == "accepted"
+
+
+def _warnings_table(warnings: list[dict[str, Any]] | None) -> pd.DataFrame:
+    records = [
+        {
+            "行": warning.get("row"),
+            "列": warning.get("column") or "",
+            "说明": warning.get("message") or "",
+        }
+        for warning in warnings or []
+    ]
+    frame = pd.DataFrame(records, columns=["行", "列", "说明"])
+    frame["行"] = frame["行"].astype("Int64")
+    return frame
+
+
+def upload_detail(engine: Engine, scope: Scope, upload_id: int) -> UploadDetail | None:
+    """One upload with its stored warnings; None when there is no such upload."""
+    with engine.connect() as connection:
+        row = connection.execute(select(Upload).where(Upload.id == upload_id)).mappings().first()
+    if row is None:
+        return None
+    return UploadDetail(
+        id=row["id"],
+        created_at=local_time_text(row["created_at"]),
+        uploader=row["uploader"],
+        file_name=row["file_name"],
+        sha256=row["sha256"],
+        form=row["form"],
+        form_title=form_title(row["form"]),
+        rows=row["rows"],
+        inserted=row["inserted"],
+        updated=row["updated"],
+        unchanged=row["unchanged"],
+        status=row["status"],
+        reverted_at=local_time_text(row["reverted_at"]),
+        warnings=_warnings_table(row["warnings"]),
+    )
+
+
+def earlier_uploads_of(engine: Engine, scope: Scope, sha256: str) -> pd.DataFrame:
+    """Accepted uploads of exactly this file (same SHA-256): 上传时间, 上传人, 报表."""
+    statement = (
+        select(Upload.created_at, Upload.uploader, Upload.form)
+        .where(Upload.sha256 == sha256, Upload.status == "accepted")
+        .order_by(Upload.created_at.desc())
+    )
+    frame = read_frame(engine, statement)
+    frame["created_at"] = frame["created_at"].map(local_time_text)
+    frame["form"] = frame["form"].map(form_title)
+    return frame.rename(columns={"created_at": "上传时间", "uploader": "上传人", "form": "报表"})

@@ -1,0 +1,213 @@
+"""The annotated copy of a rejected file, and the report tables the upload page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from core.annotate import (
+    FILLS,
+    ISSUE_SHEET,
+    annotated_file_name,
+    annotated_workbook,
+    changes_frame,
+    display_value,
+    mapping_frame,
+    problems_frame,
+)
+from core.forms import Severity
+from core.ingest.report import NORMALIZATION, CellChange, Issue, ParsedFile, Plan
+
+HEADERS = ["学校标识码", "学校名称", "学年", "全日制本专科生数", "全日制研究生数", "专职辅导员数"]
+
+
+def staffing_workbook(rows: list[list[Any]], *, title: str = "2024-2025学年思政队伍配备情况") -> bytes:
+    """A 队伍配备 sheet with a title row, the header on row 2 and data from row 3."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    sheet.append([title])
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    notes = workbook.create_sheet("填表说明")
+    notes["A1"] = "请按模板填写"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def parsed_with(*issues: Issue, sheet: str = "队伍配备") -> ParsedFile:
+    return ParsedFile(
+        form="staffing",
+        file_name="队伍.xlsx",
+        sha256="0" * 64,
+        sheet=sheet,
+        header_row=2,
+        header_mapping={header: header for header in HEADERS},
+        column_index={header: index for index, header in enumerate(HEADERS, start=1)},
+        issues=list(issues),
+    )
+
+
+def error(row: int | None, column: str | None, message: str, value: str | None = None) -> Issue:
+    return Issue(Severity.ERROR, "bad", message, sheet="队伍配备", row=row, column=column, value=value)
+
+
+def warning(row: int | None, column: str | None, message: str) -> Issue:
+    return Issue(Severity.WARNING, "odd", message, sheet="队伍配备", row=row, column=column)
+
+
+def open_copy(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+GOOD_ROW = ["4141010001", "示例第一大学", "2024-2025", 18000, 2000, 100]
+
+
+def test_error_cell_is_filled_red_with_the_message_as_comment() -> None:
+    data = staffing_workbook([GOOD_ROW, ["4141010002", "示例第二大学", "2024-2025", "很多", 0, 10]])
+    parsed = parsed_with(error(4, "全日制本专科生数", "应为非负整数，请填写数字", value="很多"))
+
+    copy = open_copy(annotated_workbook(data, "队伍.xlsx", parsed))
+
+    cell = copy["队伍配备"]["D4"]
+    assert cell.value == "很多"
+    assert cell.fill.start_color.rgb == FILLS[Severity.ERROR].start_color.rgb
+    assert "应为非负整数，请填写数字" in cell.comment.text
+    untouched = copy["队伍配备"]["D3"]
+    assert untouched.comment is None
+    assert untouched.fill.fill_type is None
+
+
+def test_warning_is_yellow_and_an_error_in_the_same_cell_wins_the_colour() -> None:
+    data = staffing_workbook([GOOD_ROW, GOOD_ROW])
+    parsed = parsed_with(
+        warning(3, "学校名称", "学校名称与高校名录不一致"),
+        warning(4, "学校名称", "学校名称与高校名录不一致"),
+        error(4, "学校名称", "学校名称过长"),
+    )
+
+    sheet = open_copy(annotated_workbook(data, "队伍.xlsx", parsed))["队伍配备"]
+
+    assert sheet["B3"].fill.start_color.rgb == FILLS[Severity.WARNING].start_color.rgb
+    assert sheet["B4"].fill.start_color.rgb == FILLS[Severity.ERROR].start_color.rgb
+    assert "学校名称过长" in sheet["B4"].comment.text
+    assert "与高校名录不一致" in sheet["B4"].comment.text
+
+
+def test_issue_sheet_lists_every_problem_including_those_without_a_cell() -> None:
+    data = staffing_workbook([GOOD_ROW, GOOD_ROW])
+    parsed = parsed_with(
+        error(4, "学校标识码", "学校标识码在文件中重复", value="4141010001"),
+        error(None, None, "文件中缺少必填列「专职辅导员数」"),
+        warning(3, "学校名称", "学校名称与高校名录不一致"),
+    )
+
+    copy = open_copy(annotated_workbook(data, "队伍.xlsx", parsed))
+
+    assert copy.sheetnames[0] == ISSUE_SHEET
+    listed = list(copy[ISSUE_SHEET].iter_rows(values_only=True))
+    assert listed == [
+        ("类型", "行", "列", "单元格", "说明"),
+        ("错误", None, None, None, "文件中缺少必填列「专职辅导员数」"),
+        ("警告", 3, "学校名称", None, "学校名称与高校名录不一致"),
+        ("错误", 4, "学校标识码", "4141010001", "学校标识码在文件中重复"),
+    ]
+
+
+def test_original_sheets_and_values_are_kept() -> None:
+    data = staffing_workbook([GOOD_ROW])
+    parsed = parsed_with(error(3, "专职辅导员数", "人数大于全日制学生总数"))
+
+    copy = open_copy(annotated_workbook(data, "队伍.xlsx", parsed))
+
+    assert set(copy.sheetnames) == {ISSUE_SHEET, "队伍配备", "填表说明"}
+    assert copy["队伍配备"]["A1"].value == "2024-2025学年思政队伍配备情况"
+    assert [cell.value for cell in copy["队伍配备"][3]] == GOOD_ROW
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_issue_sheet() -> None:
+    data = staffing_workbook([GOOD_ROW])
+    parsed = parsed_with(error(3, "学校名称", "学校名称不能以等号开头", value="=HYPERLINK(1)"))
+
+    copy = open_copy(annotated_workbook(data, "队伍.xlsx", parsed))
+
+    cell = copy[ISSUE_SHEET]["D2"]
+    assert cell.value == "=HYPERLINK(1)"
+    assert cell.data_type == "s"
+
+
+def test_csv_input_becomes_an_xlsx_with_the_cell_marked() -> None:
+    pytest.importorskip("core.ingest.read", reason="读取模块尚未就绪")
+    text = "学校标识码,学校名称,学年,全日制本专科生数,全日制研究生数,专职辅导员数\n"
+    text += "4141010001,示例第一大学,2024-2025,abc,2000,100\n"
+    parsed = parsed_with(error(2, "全日制本专科生数", "应为非负整数"), sheet=None)
+    parsed.header_row = 1
+
+    copy = open_copy(annotated_workbook(text.encode("utf-8"), "队伍.csv", parsed))
+
+    data_sheet = copy[[name for name in copy.sheetnames if name != ISSUE_SHEET][0]]
+    parsed.sheet = data_sheet.title
+    marked = open_copy(annotated_workbook(text.encode("utf-8"), "队伍.csv", parsed))[data_sheet.title]
+    assert marked["D2"].value == "abc"
+    assert marked["D2"].fill.start_color.rgb == FILLS[Severity.ERROR].start_color.rgb
+    assert "应为非负整数" in marked["D2"].comment.text
+
+
+def test_problems_table_puts_errors_and_warnings_together_in_reading_order() -> None:
+    parsed = parsed_with(
+        warning(5, "学校名称", "名称不一致"),
+        error(3, "专职辅导员数", "人数过多"),
+        Issue(NORMALIZATION, "province", "河南 → 河南省", row=3, column="学校名称"),
+        error(3, "学校标识码", "标识码应为 10 位数字", value="123"),
+    )
+
+    frame = problems_frame(parsed)
+
+    assert frame.to_dict("records") == [
+        {"类型": "错误", "行": 3, "列": "学校标识码", "单元格": "123", "说明": "标识码应为 10 位数字"},
+        {"类型": "错误", "行": 3, "列": "专职辅导员数", "单元格": "", "说明": "人数过多"},
+        {"类型": "警告", "行": 5, "列": "学校名称", "单元格": "", "说明": "名称不一致"},
+    ]
+
+
+def test_mapping_table_shows_the_file_header_its_column_and_the_canonical_header() -> None:
+    parsed = parsed_with()
+    parsed.header_mapping = {"专职辅导员（人）": "专职辅导员数"}
+    parsed.column_index = {"专职辅导员数": 6}
+
+    assert mapping_frame(parsed).to_dict("records") == [
+        {"文件列": "F", "文件中的列名": "专职辅导员（人）", "标准列名": "专职辅导员数"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "—"),  # case: never reported
+        ("", "—"),  # case: empty text
+        (12.0, "12"),  # case: whole float without .0
+        (85.5, "85.5"),  # case: fractional percent kept
+        (dt.date(2025, 6, 30), "2025-06-30"),  # case: date in the house format
+        ("河南省", "河南省"),  # case: text as it is
+    ],
+)
+def test_display_value(value: Any, shown: str) -> None:
+    assert display_value(value) == shown
+
+
+def test_changes_table_names_the_record_and_old_and_new_values() -> None:
+    plan = Plan(updated=1, changes=[CellChange(("4141010001", "2024-2025"), "专职辅导员数", 90, 100)])
+
+    assert changes_frame(plan).to_dict("records") == [
+        {"记录": "4141010001 / 2024-2025", "列": "专职辅导员数", "原值": "90", "新值": "100"}
+    ]
+
+
+def test_annotated_file_name_is_an_xlsx_named_after_the_upload() -> None:
+    assert annotated_file_name("河南 队伍配备.xls") == "河南 队伍配备_错误标注.xlsx"
