@@ -1,0 +1,280 @@
+"""The staffing read side: every table, figure and CSV of 辅导员配备 comes from here.
+
+SQL selects only the scope's rows (through :func:`core.queries.base.apply_scope`);
+the metrics are computed by :mod:`core.metrics.staffing` with the standards in force
+(:func:`core.standards.load_standards`); the functions below shape the results into
+the frames a page shows and the CSV buttons write, with Chinese headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select, func, select
+
+from core.formatting import percent_text
+from core.forms import LEVELS, OWNERSHIPS, PROVINCES, STAFFING, Kind
+from core.metrics import staffing as metrics
+from core.metrics.staffing import GAP, NON_COMPLIANT, RATIO, REQUIRED, STAFF, STATUS, column
+from core.models import Institution, StaffingReport
+from core.queries.base import apply_scope, read_frame
+from core.scope import Scope
+from core.standards import Standard, Standards, load_standards
+
+INSTITUTION_HEADERS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质"}
+GROUPINGS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质"}
+GROUP_ORDER = {"province": PROVINCES, "level": LEVELS, "ownership": OWNERSHIPS}
+STUDENTS = "学生总数"
+COUNTED_COUNSELORS = "计入辅导员数"
+
+
+def _staffing_statement(scope: Scope) -> Select:
+    columns = [getattr(StaffingReport, key) for key in STAFFING.keys]
+    statement = select(
+        *columns,
+        Institution.name.label("registry_name"),
+        Institution.province,
+        Institution.level,
+        Institution.ownership,
+    ).select_from(StaffingReport)
+    return apply_scope(statement, scope, StaffingReport).order_by(StaffingReport.code, StaffingReport.year)
+
+
+def _national_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the national order of provinces, then by code and year (same on every database)."""
+    rank = frame["province"].map({name: index for index, name in enumerate(PROVINCES)})
+    return (
+        frame.assign(_rank=rank).sort_values(["_rank", "code", "year"], kind="stable").drop(columns="_rank")
+    )
+
+
+def _read_rows(engine: Engine, statement: Select) -> pd.DataFrame:
+    frame = read_frame(engine, statement)
+    for spec in STAFFING.fields:
+        if spec.kind == Kind.COUNT:
+            frame[spec.key] = frame[spec.key].astype("Int64")
+    frame["counselors_pt"] = frame["counselors_pt"].fillna(0)
+    return _national_order(frame).reset_index(drop=True)
+
+
+def staffing_rows(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """The stored staffing rows in ``scope`` with the institution's 高校名录 name and kind."""
+    return _read_rows(engine, _staffing_statement(scope))
+
+
+def metrics_frame(engine: Engine, scope: Scope, standards: Standards | None = None) -> pd.DataFrame:
+    """Staffing rows in ``scope`` with every derived value (see core.metrics.staffing)."""
+    return metrics.staffing_metrics(staffing_rows(engine, scope), standards or load_standards(engine))
+
+
+def _derived_headers(standard: Standard) -> dict[str, str]:
+    return {
+        column(standard, RATIO): f"{standard.label}师生比",
+        column(standard, REQUIRED): f"{standard.label}应配数",
+        column(standard, GAP): f"{standard.label}缺口",
+        column(standard, STATUS): f"{standard.label}达标情况",
+    }
+
+
+def export_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """The staffing CSV: stored values under canonical headers, then the derived columns
+    (spec: "Derived columns in exports")."""
+    standards = load_standards(engine)
+    frame = metrics_frame(engine, scope, standards)
+    headers = STAFFING.headers | INSTITUTION_HEADERS | {"students": STUDENTS}
+    for standard in standards:
+        headers |= _derived_headers(standard)
+    return frame[list(headers)].rename(columns=headers)
+
+
+def _ranked(frame: pd.DataFrame, standard: Standard) -> pd.DataFrame:
+    """Most students per staff member first; institutions without a ratio (no students) last."""
+    order = frame.sort_values(
+        [column(standard, metrics.PER_STAFF), "code"], ascending=[False, True], na_position="last"
+    )
+    return order.assign(rank=range(1, len(order) + 1))
+
+
+def _previous_year(year: str) -> str:
+    first, second = (int(part) for part in year.split("-"))
+    return f"{first - 1}-{second - 1}"
+
+
+def _gap_change(engine: Engine, scope: Scope, standards: Standards) -> pd.Series:
+    """Counselor gap change since the previous 学年, by code (empty without a previous year)."""
+    if not scope.year:
+        return pd.Series(dtype="Int64")
+    statement = _staffing_statement(scope.all_years()).where(
+        StaffingReport.year.in_([scope.year, _previous_year(scope.year)])
+    )
+    two_years = metrics.staffing_metrics(_read_rows(engine, statement), standards)
+    change = metrics.year_over_year(two_years, standards.counselors)
+    current = change[change["year"] == scope.year]
+    return current.set_index("code")["gap_change"].astype("Int64")
+
+
+def institution_table(engine: Engine, scope: Scope, search: str = "") -> pd.DataFrame:
+    """学校明细: every institution in scope ranked by students per counselor (worst first),
+    with ratio, required, gap and status for each standard; ``search`` keeps the rows whose
+    name or code contains it (the rank stays the rank among all)."""
+    standards = load_standards(engine)
+    frame = _ranked(metrics_frame(engine, scope, standards), standards.counselors)
+    frame["gap_change"] = frame["code"].map(_gap_change(engine, scope, standards)).astype("Int64")
+    headers = {
+        "rank": "排名",
+        "code": "学校标识码",
+        "registry_name": "学校名称",
+        "year": "学年",
+        **INSTITUTION_HEADERS,
+        "students": STUDENTS,
+        "counselors_ft": "专职辅导员数",
+        "counselors_pt": "兼职辅导员数",
+        column(standards.counselors, STAFF): COUNTED_COUNSELORS,
+        **_derived_headers(standards.counselors),
+        "gap_change": "辅导员缺口较上学年变化",
+        "ideo_teachers": "专职思政课教师数",
+        **_derived_headers(standards.ideo),
+        "psy_teachers": "专职心理健康教育教师数",
+        **_derived_headers(standards.psy),
+    }
+    table = frame[list(headers)].rename(columns=headers)
+    needle = search.strip()
+    if needle:
+        found = table["学校名称"].str.contains(needle, regex=False) | table["学校标识码"].str.contains(
+            needle, regex=False
+        )
+        table = table[found]
+    return table.reset_index(drop=True)
+
+
+def supervision_list(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """督办名单: institutions not meeting at least one standard, largest counselor gap first."""
+    standards = load_standards(engine)
+    frame = metrics_frame(engine, scope, standards)
+    statuses = frame[[column(standard, STATUS) for standard in standards]]
+    failing = statuses.eq(NON_COMPLIANT)
+    frame = frame[failing.any(axis=1)].assign(
+        failing=[
+            "、".join(standard.label for standard, fails in zip(standards, row, strict=True) if fails)
+            for row in failing[failing.any(axis=1)].itertuples(index=False)
+        ]
+    )
+    frame = frame.sort_values(
+        [column(standards.counselors, GAP), "students", "code"], ascending=[False, False, True], kind="stable"
+    )
+    headers = {
+        "code": "学校标识码",
+        "registry_name": "学校名称",
+        **INSTITUTION_HEADERS,
+        "students": STUDENTS,
+        "counselors_ft": "专职辅导员数",
+        column(standards.counselors, RATIO): "辅导员师生比",
+        column(standards.counselors, GAP): "辅导员缺口",
+        column(standards.ideo, GAP): "思政课教师缺口",
+        column(standards.psy, GAP): "心理健康教育教师缺口",
+        "failing": "未达标指标",
+    }
+    table = frame[list(headers)].rename(columns=headers).reset_index(drop=True)
+    table.insert(0, "序号", range(1, len(table) + 1))
+    return table
+
+
+def _group_order(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    rank = frame[by].map({name: index for index, name in enumerate(GROUP_ORDER.get(by, ()))})
+    return frame.assign(_rank=rank).sort_values(["_rank", by]).drop(columns="_rank")
+
+
+def group_table(engine: Engine, scope: Scope, by: str = "province") -> pd.DataFrame:
+    """分组汇总 by 所在省份 / 办学层次 / 办学性质: per standard, compliant / applicable
+    institutions, the compliance share, the group's overall ratio and the total gap."""
+    standards = load_standards(engine)
+    frame = metrics_frame(engine, scope, standards)
+    return _group_summary(frame, by, standards)
+
+
+def _group_summary(frame: pd.DataFrame, by: str, standards: Standards) -> pd.DataFrame:
+    header = GROUPINGS.get(by, "学年" if by == "year" else by)
+    counts = frame.groupby(by).size().rename("填报学校数")
+    table = pd.DataFrame({header: counts.index, "填报学校数": counts.to_numpy()})
+    for standard in standards:
+        summary = metrics.rollup(frame, by, standard).set_index(by)
+        label = standard.label
+        table[f"{label}适用学校数"] = table[header].map(summary["applicable"]).astype("int64")
+        table[f"{label}达标学校数"] = table[header].map(summary["compliant"]).astype("int64")
+        table[f"{label}达标率"] = table[header].map(summary["share_text"])
+        table[f"{label}总体师生比"] = table[header].map(summary["ratio"])
+        table[f"{label}缺口合计"] = table[header].map(summary["gap"]).astype("int64")
+    return (
+        _group_order(table.rename(columns={header: by}), by)
+        .rename(columns={by: header})
+        .reset_index(drop=True)
+    )
+
+
+def compliance_by_province(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """Per province: compliant / applicable institutions, share, overall ratio and total gap
+    for each of the three standards (the 总览 page's province table)."""
+    return group_table(engine, scope, "province")
+
+
+def compliance_trend(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """Per 学年 of the scope (its year ignored) and standard: compliant / applicable institutions."""
+    standards = load_standards(engine)
+    frame = metrics_frame(engine, scope.all_years(), standards)
+    parts = []
+    for standard in standards:
+        summary = metrics.rollup(frame, "year", standard)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "学年": summary["year"],
+                    "指标": standard.label,
+                    "适用学校数": summary["applicable"],
+                    "达标学校数": summary["compliant"],
+                    "达标率": summary["share_text"],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def count_reporting(engine: Engine, scope: Scope) -> int:
+    """Institutions in scope with a staffing row for the scope's year."""
+    statement = apply_scope(
+        select(func.count(func.distinct(StaffingReport.code))).select_from(StaffingReport),
+        scope,
+        StaffingReport,
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(statement).scalar_one())
+
+
+def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
+    """Headline figures for 总览 and the staffing page.
+
+    Keys: ``institutions`` (with staffing data), ``students``; and for each standard key
+    k in counselors / ideo / psy: ``k_applicable``, ``k_compliant``, ``k_share`` (0–1,
+    None when none applies), ``k_share_text`` ('85.0%' or ''), ``k_ratio`` (the overall
+    '1:N') and ``k_gap`` (total staff missing).
+    """
+    standards = load_standards(engine)
+    frame = metrics_frame(engine, scope, standards).assign(scope="all")
+    kpis: dict[str, Any] = {
+        "institutions": count_reporting(engine, scope),
+        "students": int(frame["students"].sum()),
+    }
+    for standard in standards:
+        summary = metrics.rollup(frame, "scope", standard)
+        row = summary.iloc[0] if len(summary) else None
+        applicable = int(row["applicable"]) if row is not None else 0
+        compliant = int(row["compliant"]) if row is not None else 0
+        kpis |= {
+            f"{standard.key}_applicable": applicable,
+            f"{standard.key}_compliant": compliant,
+            f"{standard.key}_share": compliant / applicable if applicable else None,
+            f"{standard.key}_share_text": percent_text(compliant, applicable),
+            f"{standard.key}_ratio": row["ratio"] if row is not None else "",
+            f"{standard.key}_gap": int(row["gap"]) if row is not None else 0,
+        }
+    return kpis

@@ -1,0 +1,205 @@
+"""The staffing standards (配备标准): thresholds with their source documents.
+
+The thresholds are data, not code: the defaults below come from the national
+documents (spec: "Standards the staffing page measures against"); an administrator
+may override them, and the overrides are stored in ``AppSetting`` under
+``STANDARDS_KEY``. Every figure of the staffing page is computed from
+:func:`load_standards`, so a saved change shows everywhere once the cached reads are
+cleared.
+
+The part-time counselor conversion factor is kept as an exact fraction (``1/3`` is
+the reading of 教育部令第43号, which counts a part-time counselor's workload as one
+third of a full-time one's), so that 3 part-time counselors at 1/3 count exactly as 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from core.db import session_scope
+from core.models import AppSetting, utc_now
+
+STANDARDS_KEY = "standards"
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One staffing standard: at most ``threshold`` full-time students per staff member.
+
+    ``staff_field`` is the staffing form field holding the staff count; ``minimum`` is a
+    floor on the required staff of any institution with students (2 for psychology).
+    """
+
+    key: str
+    label: str  # the short name used in export headers: 辅导员师生比 …
+    post: str  # the post the standard is about: 专职辅导员 …
+    staff_field: str
+    threshold: int
+    minimum: int
+    source: str
+
+    def describe(self) -> str:
+        """'专职辅导员：师生比不高于 1:200' (+ '，且每校不少于 2 名')."""
+        text = f"{self.post}：师生比不高于 1:{self.threshold:,}"
+        if self.minimum:
+            text += f"，且每校不少于 {self.minimum} 名"
+        return text
+
+
+COUNSELORS = Standard(
+    key="counselors",
+    label="辅导员",
+    post="专职辅导员",
+    staff_field="counselors_ft",
+    threshold=200,
+    minimum=0,
+    source="《普通高等学校辅导员队伍建设规定》（教育部令第43号，2017）",
+)
+IDEO_TEACHERS = Standard(
+    key="ideo",
+    label="思政课教师",
+    post="专职思政课教师",
+    staff_field="ideo_teachers",
+    threshold=350,
+    minimum=0,
+    source="《新时代高等学校思想政治理论课教师队伍建设规定》（教育部令第46号，2020）",
+)
+PSY_TEACHERS = Standard(
+    key="psy",
+    label="心理健康教育教师",
+    post="专职心理健康教育教师",
+    staff_field="psy_teachers",
+    threshold=4000,
+    minimum=2,
+    source="《全面加强和改进新时代学生心理健康工作专项行动计划（2023—2025年）》；"
+    "每校不少于 2 名亦见《高等学校学生心理健康教育指导纲要》（2018）",
+)
+
+PART_TIME_FACTOR_SOURCE = (
+    "默认 0：兼职辅导员不计入 1:200 专职辅导员配备标准；"
+    "教育部令第43号按兼职辅导员工作量为专职的三分之一折算，需要此口径的地区可设为 1/3"
+)
+
+
+class InvalidStandards(ValueError):
+    """New standard values that cannot be used; ``messages`` says what to fix, in Chinese."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("；".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class Standards:
+    """The standards in force and the part-time counselor conversion factor."""
+
+    counselors: Standard = COUNSELORS
+    ideo: Standard = IDEO_TEACHERS
+    psy: Standard = PSY_TEACHERS
+    part_time_factor: Fraction = Fraction(0)
+
+    def __iter__(self) -> Iterator[Standard]:
+        return iter((self.counselors, self.ideo, self.psy))
+
+    def by_key(self, key: str) -> Standard:
+        return {standard.key: standard for standard in self}[key]
+
+
+DEFAULT_STANDARDS = Standards()
+
+
+def parse_factor(text: str | int | float | Fraction) -> Fraction:
+    """'1/3', '0.5', '0', 0.25 → an exact fraction; InvalidStandards when it is not a number."""
+    try:
+        return Fraction(str(text).strip().replace("／", "/"))
+    except (ValueError, ZeroDivisionError):
+        raise InvalidStandards(
+            [f"兼职辅导员折算系数“{text}”不是数字，请填写 0 到 1 之间的数，如 0、1/3 或 0.5"]
+        ) from None
+
+
+def _threshold_problem(standard: Standard, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return f"{standard.post}的配备标准须为正整数（每名{standard.post}对应的学生数，如 {standard.threshold}），当前为 {value}"
+    return None
+
+
+def make_standards(
+    *,
+    counselor_threshold: int,
+    ideo_threshold: int,
+    psy_threshold: int,
+    psy_minimum: int,
+    part_time_factor: str | int | float | Fraction,
+) -> Standards:
+    """Standards with these values; InvalidStandards lists every value that cannot be used."""
+    problems: list[str] = []
+    for standard, value in (
+        (COUNSELORS, counselor_threshold),
+        (IDEO_TEACHERS, ideo_threshold),
+        (PSY_TEACHERS, psy_threshold),
+    ):
+        if problem := _threshold_problem(standard, value):
+            problems.append(problem)
+    if isinstance(psy_minimum, bool) or not isinstance(psy_minimum, int) or psy_minimum < 0:
+        problems.append(f"专职心理健康教育教师每校最少人数须为 0 或正整数，当前为 {psy_minimum}")
+    try:
+        factor = parse_factor(part_time_factor)
+    except InvalidStandards as problem:
+        problems.extend(problem.messages)
+    else:
+        if not 0 <= factor <= 1:
+            problems.append(f"兼职辅导员折算系数须在 0 到 1 之间（如 0 或 1/3），当前为 {part_time_factor}")
+    if problems:
+        raise InvalidStandards(problems)
+    return Standards(
+        counselors=replace(COUNSELORS, threshold=counselor_threshold),
+        ideo=replace(IDEO_TEACHERS, threshold=ideo_threshold),
+        psy=replace(PSY_TEACHERS, threshold=psy_threshold, minimum=psy_minimum),
+        part_time_factor=factor,
+    )
+
+
+def _stored_value(standards: Standards) -> dict[str, Any]:
+    return {
+        "thresholds": {standard.key: standard.threshold for standard in standards},
+        "psy_minimum": standards.psy.minimum,
+        "part_time_factor": str(standards.part_time_factor),
+    }
+
+
+def _from_stored(value: dict[str, Any]) -> Standards:
+    thresholds = value.get("thresholds", {})
+    return make_standards(
+        counselor_threshold=thresholds.get("counselors", COUNSELORS.threshold),
+        ideo_threshold=thresholds.get("ideo", IDEO_TEACHERS.threshold),
+        psy_threshold=thresholds.get("psy", PSY_TEACHERS.threshold),
+        psy_minimum=value.get("psy_minimum", PSY_TEACHERS.minimum),
+        part_time_factor=value.get("part_time_factor", "0"),
+    )
+
+
+def load_standards(engine: Engine) -> Standards:
+    """The standards in force: the stored overrides over the defaults."""
+    with Session(engine) as session:
+        setting = session.get(AppSetting, STANDARDS_KEY)
+        stored = setting.value if setting is not None else None
+    return _from_stored(stored) if stored else DEFAULT_STANDARDS
+
+
+def save_standards(engine: Engine, standards: Standards) -> None:
+    """Store ``standards`` as the ones in force (validated again, so bad data never lands)."""
+    checked = _from_stored(_stored_value(standards))
+    with session_scope(engine) as session:
+        session.merge(AppSetting(key=STANDARDS_KEY, value=_stored_value(checked), updated_at=utc_now()))
+
+
+def reset_standards(engine: Engine) -> None:
+    """Go back to the national defaults."""
+    save_standards(engine, DEFAULT_STANDARDS)
