@@ -1,0 +1,152 @@
+"""报送截止日期: the deadline of each reporting period, as data.
+
+A reporting period (DHIS2's "period") is a form and the time its rows are about:
+队伍配备 reports once per 学年, 心理筛查 once per 学期 of a 学年; 重点项目 rows have no
+period (a project is reported when it changes), so projects have no deadline.
+
+Default deadlines, for the 学年 Y1-Y2 (an administrator may set another date for any
+period; the override is stored in ``AppSetting`` under ``deadline:<form>:<year>[:<term>]``
+and removing it restores the default):
+
+- 队伍配备: Y1-11-30 — staffing is counted at the autumn enrolment, and the
+  national education statistics (教育事业统计) are due in the same weeks;
+- 心理筛查 秋季学期: Y1-12-31 — the 新生普查 is done in the first weeks of the
+  autumn term, its follow-up interviews by the end of the calendar year;
+- 心理筛查 春季学期: Y2-06-30 — the end of the spring term.
+
+A screening report "for the whole 学年" (any term) is due at the latest of its terms'
+deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, select
+
+from core.db import session_scope
+from core.forms import TERMS
+from core.models import AppSetting, utc_now
+
+SETTING_PREFIX = "deadline"
+PERIOD_FORMS = ("staffing", "screening")  # forms that are reported per period
+FORM_LABELS = {"staffing": "队伍配备", "screening": "心理筛查"}
+WHOLE_YEAR = "全学年"
+
+# (month, day, year offset from Y1) of the default deadline, by (form, term).
+_DEFAULTS: dict[tuple[str, str | None], tuple[int, int, int]] = {
+    ("staffing", None): (11, 30, 0),
+    ("screening", "秋季学期"): (12, 31, 0),
+    ("screening", "春季学期"): (6, 30, 1),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """One reporting period: a form, a 学年 and (screening only) a 学期 or None for the whole year."""
+
+    form: str
+    year: str
+    term: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.form not in PERIOD_FORMS:
+            raise ValueError(f"报表 {self.form} 没有报送期次，可选：{'、'.join(PERIOD_FORMS)}")
+        if self.term is not None and (self.form != "screening" or self.term not in TERMS):
+            raise ValueError(f"学期应为 {'、'.join(TERMS)} 之一，且只适用于心理筛查")
+
+    @property
+    def term_label(self) -> str:
+        """秋季学期 / 春季学期 / 全学年 for screening, '' for staffing."""
+        return (self.term or WHOLE_YEAR) if self.form == "screening" else ""
+
+    @property
+    def column(self) -> str:
+        """Short name of the period inside one 学年: 队伍配备, 心理筛查·秋季学期 …"""
+        return "·".join(filter(None, (FORM_LABELS[self.form], self.term_label)))
+
+    def label(self) -> str:
+        """队伍配备 2024-2025 / 心理筛查 2024-2025 秋季学期."""
+        return " ".join(filter(None, (FORM_LABELS[self.form], self.year, self.term_label)))
+
+    def setting_key(self) -> str:
+        return ":".join(filter(None, (SETTING_PREFIX, self.form, self.year, self.term)))
+
+    def deciding_periods(self) -> list[Period]:
+        """The periods whose deadlines make this one's: itself, or each 学期 for a whole 学年."""
+        if self.form == "screening" and self.term is None:
+            return [Period("screening", self.year, term) for term in TERMS]
+        return [self]
+
+
+def periods_of_year(year: str) -> list[Period]:
+    """The periods whose deadlines an administrator sets: 队伍配备 and each 学期 of 心理筛查."""
+    return [Period("staffing", year)] + Period("screening", year).deciding_periods()
+
+
+def first_year(year: str) -> int:
+    """2024 for '2024-2025'."""
+    return int(year.split("-")[0])
+
+
+def academic_year_of(day: dt.date) -> str:
+    """The 学年 a date falls in; it starts on 1 September: 2025-11-30 → 2025-2026."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+def default_deadline(period: Period) -> dt.date:
+    """The built-in deadline of ``period`` (see the module docstring)."""
+    dates = []
+    for deciding in period.deciding_periods():
+        month, day, offset = _DEFAULTS[(deciding.form, deciding.term)]
+        dates.append(dt.date(first_year(deciding.year) + offset, month, day))
+    return max(dates)
+
+
+def deadlines(engine: Engine, periods: list[Period]) -> dict[Period, dt.date]:
+    """The deadline in force for each period: the stored override, else the default."""
+    deciding = {period: period.deciding_periods() for period in periods}
+    keys = sorted({part.setting_key() for parts in deciding.values() for part in parts})
+    with Session(engine) as session:
+        settings = session.exec(select(AppSetting).where(AppSetting.key.in_(keys))).all()
+    stored = {setting.key: dt.date.fromisoformat(setting.value) for setting in settings if setting.value}
+    return {
+        period: max(stored.get(part.setting_key(), default_deadline(part)) for part in parts)
+        for period, parts in deciding.items()
+    }
+
+
+def deadline_for(engine: Engine, period: Period) -> dt.date:
+    """The deadline in force for one period."""
+    return deadlines(engine, [period])[period]
+
+
+def set_deadline(engine: Engine, period: Period, day: dt.date | None) -> None:
+    """Store ``day`` as the deadline of ``period``; None (or the default date) removes the override."""
+    if period.deciding_periods() != [period]:
+        raise ValueError("全学年的截止日期取各学期中最晚的一个，请分别设置秋季学期和春季学期")
+    with session_scope(engine) as session:
+        session.execute(delete(AppSetting).where(AppSetting.key == period.setting_key()))
+        if day is not None and day != default_deadline(period):
+            session.add(AppSetting(key=period.setting_key(), value=day.isoformat(), updated_at=utc_now()))
+
+
+def deadline_table(engine: Engine, years: list[str]) -> pd.DataFrame:
+    """The deadlines of every period of ``years`` as shown on the 报送截止日期 page."""
+    periods = [period for year in years for period in periods_of_year(year)]
+    in_force = deadlines(engine, periods)
+    return pd.DataFrame(
+        {
+            "学年": [period.year for period in periods],
+            "报表": [FORM_LABELS[period.form] for period in periods],
+            "学期": [period.term_label or "—" for period in periods],
+            "截止日期": [in_force[period].isoformat() for period in periods],
+            "默认截止日期": [default_deadline(period).isoformat() for period in periods],
+            "已调整": ["是" if in_force[period] != default_deadline(period) else "否" for period in periods],
+        },
+        columns=["学年", "报表", "学期", "截止日期", "默认截止日期", "已调整"],
+    )

@@ -1,0 +1,162 @@
+"""Reporting completeness and timeliness (DHIS2's reporting-rate report), in pure pandas.
+
+Input: one row per institution expected to report for a period, with when its rows
+for that period were first submitted and last updated (``first_submitted`` /
+``last_updated``, UTC; both empty when nothing is stored) — see
+:func:`core.queries.completeness.period_status`.
+
+Status of an institution for a period, against the period's deadline:
+- 按时报送: first submitted on or before the deadline (Beijing date);
+- 逾期报送: first submitted after it (a later correction does not make a report late,
+  nor does it make a late one on time);
+- 未报送: nothing stored and the deadline has passed;
+- 待报送: nothing stored yet, the deadline has not passed.
+
+Rates (DHIS2's definitions; the denominator is every institution expected to report):
+报送率 = 已报 / 应报; 按时报送率 = 按时报送 / 应报.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from core.formatting import NOT_AVAILABLE, percent_text, round_half_up
+from core.forms import PROVINCES
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+
+ON_TIME = "按时报送"
+LATE = "逾期报送"
+MISSING = "未报送"
+PENDING = "待报送"
+STATUSES = (ON_TIME, LATE, MISSING, PENDING)
+
+INSTITUTION_HEADERS = {
+    "code": "学校标识码",
+    "name": "学校名称",
+    "province": "所在省份",
+    "level": "办学层次",
+    "ownership": "办学性质",
+}
+GROUP_HEADERS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质", "period": "报送期次"}
+RATE_HEADERS = {
+    "expected": "应报",
+    "submitted": "已报",
+    "on_time": "按时报送",
+    "late": "逾期报送",
+    "not_submitted": "未报",
+    "reporting_rate_text": "报送率",
+    "on_time_rate_text": "按时报送率",
+}
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def local_time(values: pd.Series) -> pd.Series:
+    """UTC timestamps (naive ones are taken as UTC) as Beijing time."""
+    return pd.to_datetime(values, utc=True).dt.tz_convert(BEIJING)
+
+
+def classify(frame: pd.DataFrame, deadline: dt.date, today: dt.date) -> pd.DataFrame:
+    """``frame`` with ``submitted``, ``status`` and ``deadline`` added (see the module docstring)."""
+    first = local_time(frame["first_submitted"])
+    end_of_deadline = pd.Timestamp(deadline + dt.timedelta(days=1)).tz_localize(BEIJING)
+    submitted = frame["last_updated"].notna().to_numpy()
+    on_time = submitted & (first < end_of_deadline).to_numpy()
+    status = np.select(
+        [on_time, submitted, np.full(len(frame), today > deadline)], [ON_TIME, LATE, MISSING], PENDING
+    )
+    return frame.assign(submitted=submitted, status=status, deadline=deadline)
+
+
+def sort_by_province(frame: pd.DataFrame, column: str = "province") -> pd.DataFrame:
+    """Rows in the national order of provinces (北京市, 天津市, …), stable otherwise."""
+    order = {province: position for position, province in enumerate(PROVINCES)}
+    return frame.sort_values(column, key=lambda values: values.map(order), kind="stable").reset_index(
+        drop=True
+    )
+
+
+def percent_value(numerator: int, denominator: int) -> float | None:
+    """100 × numerator / denominator with one decimal (half up), for charts; None when 0/0."""
+    if not denominator:
+        return None
+    return float(round_half_up(100 * numerator, denominator))
+
+
+def reporting_rates(classified: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Counts and rates of ``classified`` grouped by ``by`` (an empty list: one overall row)."""
+    counts = classified.assign(
+        expected=1,
+        on_time=classified["status"].eq(ON_TIME),
+        late=classified["status"].eq(LATE),
+        not_submitted=~classified["submitted"].astype(bool),
+    )
+    columns = ["expected", "submitted", "on_time", "late", "not_submitted"]
+    if by:
+        totals = counts.groupby(by, sort=False)[columns].sum().reset_index()
+    else:
+        totals = counts[columns].sum().to_frame().T
+    totals[columns] = totals[columns].astype(int)
+    reporting_rate, reporting_rate_text = _rates(totals["submitted"], totals["expected"])
+    on_time_rate, on_time_rate_text = _rates(totals["on_time"], totals["expected"])
+    return totals.assign(
+        reporting_rate=reporting_rate,
+        on_time_rate=on_time_rate,
+        reporting_rate_text=reporting_rate_text,
+        on_time_rate_text=on_time_rate_text,
+    )
+
+
+def _rates(numerators: pd.Series, denominators: pd.Series) -> tuple[list[float | None], list[str]]:
+    """The rates as chart values (percent) and as text ('92.3%', '—' when nothing is expected)."""
+    pairs = list(zip(numerators, denominators, strict=True))
+    values = [percent_value(numerator, denominator) for numerator, denominator in pairs]
+    texts = [percent_text(numerator, denominator) or NOT_AVAILABLE for numerator, denominator in pairs]
+    return values, texts
+
+
+def rate_table(rates: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``reporting_rates`` output with Chinese headers, as shown on screen and in its CSV."""
+    headers = {key: GROUP_HEADERS[key] for key in by} | RATE_HEADERS
+    return rates[list(headers)].rename(columns=headers)
+
+
+def _time_text(values: pd.Series) -> pd.Series:
+    return local_time(values).dt.strftime(TIME_FORMAT).fillna("")
+
+
+def status_table(classified: pd.DataFrame) -> pd.DataFrame:
+    """One row per institution: who it is, its status, when it reported, the deadline."""
+    table = classified[list(INSTITUTION_HEADERS)].rename(columns=INSTITUTION_HEADERS)
+    return table.assign(
+        状态=classified["status"].to_numpy(),
+        首次报送时间=_time_text(classified["first_submitted"]).to_numpy(),
+        最近更新时间=_time_text(classified["last_updated"]).to_numpy(),
+        截止日期=classified["deadline"].map(lambda day: day.isoformat()).to_numpy(),
+    )
+
+
+def institution_matrix(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Long frame (学校 × 报送期次 → 状态) of the statuses of several periods, for the heatmap."""
+    return pd.DataFrame(
+        {
+            "学校": statuses["name"] + "（" + statuses["code"] + "）",
+            "所在省份": statuses["province"],
+            "报送期次": statuses["period"],
+            "状态": statuses["status"],
+            "首次报送时间": _time_text(statuses["first_submitted"]),
+            "截止日期": statuses["deadline"].map(lambda day: day.isoformat()),
+        }
+    )
+
+
+def province_matrix(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Long frame (省份 × 报送期次 → counts and rates) of several periods, for the heatmap."""
+    rates = sort_by_province(reporting_rates(statuses, ["province", "period"]))
+    return rate_table(rates, ["province", "period"]).assign(
+        报送率数值=rates["reporting_rate"].to_numpy(),
+        按时报送率数值=rates["on_time_rate"].to_numpy(),
+    )

@@ -1,0 +1,175 @@
+"""Reporting completeness: who has reported which period, when, and who has not.
+
+An institution has reported a period when at least one current row of that form is
+stored for it in that period (screening: any 筛查类型 of that 学年 and 学期). It was
+first submitted at the earliest accepted upload that wrote one of those rows — the
+upload of the current row or one whose values a later upload replaced (kept in
+``RecordHistory`` under the row's natural key, the key values joined with "|") — and
+last updated at the latest upload of a current row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import DateTime, Engine, Select, and_, cast, exists, func, null, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import SQLModel
+
+from core.config import load_settings
+from core.deadlines import PERIOD_FORMS, Period, deadlines, periods_of_year
+from core.forms import get_form
+from core.metrics.completeness import classify, reporting_rates, sort_by_province
+from core.models import FORM_MODELS, Institution, RecordHistory, Upload
+from core.queries.base import apply_scope, read_frame
+from core.scope import Scope
+
+MISSING_HEADERS = {
+    "code": "学校标识码",
+    "name": "学校名称",
+    "province": "所在省份",
+    "level": "办学层次",
+    "ownership": "办学性质",
+}
+
+
+def _model(form: str) -> type[SQLModel]:
+    if form not in PERIOD_FORMS:
+        raise ValueError(f"报送情况只统计按期报送的报表：{'、'.join(PERIOD_FORMS)}，不含 {form}")
+    return FORM_MODELS[form]
+
+
+def _in_period(statement: Select, model: type[SQLModel], year: str, term: str | None) -> Select:
+    statement = statement.where(model.year == year)
+    if term is not None and hasattr(model, "term"):
+        statement = statement.where(model.term == term)
+    return statement
+
+
+def _record_key(form: str, model: type[SQLModel]) -> ColumnElement[str]:
+    """The row's natural key as RecordHistory stores it: key values joined with '|'."""
+    parts = [getattr(model, key) for key in get_form(form).key]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + "|" + part
+    return key
+
+
+def _writes(scope: Scope, period: Period) -> Any:
+    """Subquery (code, written_at, current_at): every accepted upload that wrote a current row."""
+    model = _model(period.form)
+    current = select(
+        model.code.label("code"),
+        Upload.created_at.label("written_at"),
+        Upload.created_at.label("current_at"),
+    ).join(Upload, Upload.id == model.upload_id)
+    earlier = (
+        select(model.code, Upload.created_at, cast(null(), DateTime))
+        .join(
+            RecordHistory,
+            and_(
+                RecordHistory.form == period.form, RecordHistory.record_key == _record_key(period.form, model)
+            ),
+        )
+        .join(Upload, Upload.id == RecordHistory.upload_id)
+        .where(Upload.status == "accepted")
+    )
+    parts = [
+        _in_period(apply_scope(part, scope, model, use_year=False), model, period.year, period.term)
+        for part in (current, earlier)
+    ]
+    return union_all(*parts).subquery("writes")
+
+
+def submissions_frame(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
+    """Every institution in scope with when it first submitted / last updated ``period`` (UTC)."""
+    writes = _writes(scope, period)
+    submitted = (
+        select(
+            writes.c.code,
+            func.min(writes.c.written_at).label("first_submitted"),
+            func.max(writes.c.current_at).label("last_updated"),
+        )
+        .group_by(writes.c.code)
+        .subquery("submitted")
+    )
+    statement = apply_scope(
+        select(
+            *(getattr(Institution, key) for key in MISSING_HEADERS),
+            submitted.c.first_submitted,
+            submitted.c.last_updated,
+        ).outerjoin(submitted, submitted.c.code == Institution.code),
+        scope,
+    ).order_by(Institution.code)
+    return sort_by_province(read_frame(engine, statement))
+
+
+def period_status(engine: Engine, scope: Scope, period: Period, today: dt.date) -> pd.DataFrame:
+    """``submissions_frame`` classified against the period's deadline (core.metrics.completeness)."""
+    deadline = deadlines(engine, [period])[period]
+    frame = classify(submissions_frame(engine, scope, period), deadline, today)
+    return frame.assign(period=period.column)
+
+
+def year_status(engine: Engine, scope: Scope, today: dt.date) -> pd.DataFrame:
+    """The statuses of every period of ``scope.year`` (队伍配备, 心理筛查 each 学期), stacked."""
+    if scope.year is None:
+        raise ValueError("请先在侧栏选择学年")
+    frames = [period_status(engine, scope, period, today) for period in periods_of_year(scope.year)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
+    """未报送名单: institutions in scope with no stored row of ``form`` for ``scope.year`` (and ``term``).
+
+    Screening without a term: no row in that 学年 at all. ``term`` is ignored for a form
+    without 学期 (staffing). Columns: 学校标识码, 学校名称, 所在省份, 办学层次, 办学性质.
+    """
+    model = _model(form)
+    if scope.year is None:
+        raise ValueError("未报送名单需要指定学年")
+    reported = _in_period(select(model.id).where(model.code == Institution.code), model, scope.year, term)
+    statement = apply_scope(
+        select(*(getattr(Institution, key) for key in MISSING_HEADERS)).where(~exists(reported)), scope
+    ).order_by(Institution.code)
+    frame = sort_by_province(read_frame(engine, statement))
+    return frame.rename(columns=MISSING_HEADERS)
+
+
+def _summary(classified: pd.DataFrame, period: Period) -> dict[str, Any]:
+    row = reporting_rates(classified, []).iloc[0]
+    return {
+        "label": period.label(),
+        "deadline": classified["deadline"].iloc[0] if len(classified) else None,
+        **{key: int(row[key]) for key in ("expected", "submitted", "on_time", "late", "not_submitted")},
+        "reporting_rate": row["reporting_rate"],
+        "on_time_rate": row["on_time_rate"],
+        "reporting_rate_text": row["reporting_rate_text"],
+        "on_time_rate_text": row["on_time_rate_text"],
+    }
+
+
+def reporting_summary(engine: Engine, scope: Scope, today: dt.date | None = None) -> dict[str, Any]:
+    """Reporting rates of ``scope.year`` for the 总览 page.
+
+    ``{"year", "staffing", "screening", "screening_terms": {学期: …}}``; each entry is
+    ``{"label", "deadline", "expected", "submitted", "on_time", "late", "not_submitted",
+    "reporting_rate", "on_time_rate"`` (percent, one decimal, None when nothing is
+    expected) ``, "reporting_rate_text", "on_time_rate_text"}`` ('92.3%' or '—').
+    "screening" counts an institution that reported either 学期 of the 学年.
+    ``today`` defaults to the configured today (APP_TODAY).
+    """
+    if scope.year is None:
+        return {"year": None, "staffing": None, "screening": None, "screening_terms": {}}
+    today = today or load_settings().today()
+    whole_year = Period("screening", scope.year)
+    periods = [Period("staffing", scope.year), whole_year] + whole_year.deciding_periods()
+    summaries = {period: _summary(period_status(engine, scope, period, today), period) for period in periods}
+    return {
+        "year": scope.year,
+        "staffing": summaries[periods[0]],
+        "screening": summaries[whole_year],
+        "screening_terms": {period.term: summaries[period] for period in periods[2:]},
+    }
