@@ -1,0 +1,1 @@
+"""Synthetic sample data (示例数据): the committed workbooks and their generator."""
