@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import numbers
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import PurePath
@@ -33,6 +34,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.forms import Severity
+from core.ingest.read import ZIP_MAGIC, UnreadableFile, read_workbook
 from core.ingest.report import NORMALIZATION, Issue, ParsedFile, Plan
 
 ISSUE_SHEET = "错误清单"
@@ -44,6 +46,7 @@ FILLS = {
     Severity.WARNING: PatternFill(fill_type="solid", start_color="FFFFEB9C", end_color="FFFFEB9C"),
 }
 COMMENT_AUTHOR = "高校思政工作监测平台"
+INVALID_TITLE = re.compile(r"[\\\[\]:*?/]")
 EMPTY = "—"
 
 
@@ -149,39 +152,53 @@ def annotated_file_name(file_name: str) -> str:
 
 def annotated_workbook(data: bytes, file_name: str, parsed: ParsedFile) -> bytes:
     """The user's file with its errors (red) and warnings (yellow) marked, plus an 错误清单 sheet."""
-    workbook = _editable_copy(data, file_name)
-    if parsed.sheet in workbook.sheetnames:
-        _mark_cells(workbook[parsed.sheet], parsed)
+    workbook, titles = _editable_copy(data, file_name)
+    sheet_title = titles.get(parsed.sheet or "", parsed.sheet)
+    if sheet_title in workbook.sheetnames:
+        _mark_cells(workbook[sheet_title], parsed)
     _add_issue_sheet(workbook, parsed)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-def _editable_copy(data: bytes, file_name: str) -> Workbook:
-    if file_name.lower().endswith((".xlsx", ".xlsm")):
+def _editable_copy(data: bytes, file_name: str) -> tuple[Workbook, dict[str, str]]:
+    """The workbook to annotate and, when its sheets had to be renamed, raw name → sheet title."""
+    if data.startswith(ZIP_MAGIC):
         try:
-            return load_workbook(io.BytesIO(data))
+            return load_workbook(io.BytesIO(data)), {}
         except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-            pass  # not really an .xlsx (e.g. a renamed .xls): fall back to the raw cells
+            pass  # a zip that openpyxl cannot edit (e.g. .ods): fall back to the raw cells
     return _workbook_from_raw_cells(data, file_name)
 
 
-def _workbook_from_raw_cells(data: bytes, file_name: str) -> Workbook:
-    """A fresh .xlsx holding every sheet's raw cells at the same row and column."""
-    from core.ingest.read import read_workbook
+def _workbook_from_raw_cells(data: bytes, file_name: str) -> tuple[Workbook, dict[str, str]]:
+    """A fresh .xlsx holding every sheet's raw cells at the same row and column.
 
+    A file that cannot be read at all gives an empty workbook (the 错误清单 still says why).
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for raw in read_workbook(data, file_name, max(len(data), 1)):
-        sheet = workbook.create_sheet(raw.name[:31])
+    titles: dict[str, str] = {}
+    try:
+        raw_sheets = read_workbook(data, file_name, max(len(data), 1))
+    except UnreadableFile:
+        raw_sheets = []
+    for raw in raw_sheets:
+        sheet = workbook.create_sheet(_sheet_title(raw.name))
+        titles[raw.name] = sheet.title
         for row_index, values in enumerate(raw.rows, start=1):
             for column_index, value in enumerate(values, start=1):
                 if value is not None and value != "":
                     _write_cell(sheet.cell(row=row_index, column=column_index), value)
         if raw.hidden:
             sheet.sheet_state = "hidden"
-    return workbook
+    return workbook, titles
+
+
+def _sheet_title(name: str) -> str:
+    """A name Excel accepts as a sheet title (no []:*?/\\, at most 31 characters)."""
+    return INVALID_TITLE.sub("_", name)[:31] or "Sheet"
 
 
 def _write_cell(cell: Cell, value: Any) -> None:

@@ -54,8 +54,10 @@ def parsed_with(*issues: Issue, sheet: str = "队伍配备") -> ParsedFile:
     )
 
 
-def error(row: int | None, column: str | None, message: str, value: str | None = None) -> Issue:
-    return Issue(Severity.ERROR, "bad", message, sheet="队伍配备", row=row, column=column, value=value)
+def error(
+    row: int | None, column: str | None, message: str, value: str | None = None, sheet: str = "队伍配备"
+) -> Issue:
+    return Issue(Severity.ERROR, "bad", message, sheet=sheet, row=row, column=column, value=value)
 
 
 def warning(row: int | None, column: str | None, message: str) -> Issue:
@@ -143,20 +145,47 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_issue_sheet() -> None:
 
 
 def test_csv_input_becomes_an_xlsx_with_the_cell_marked() -> None:
-    pytest.importorskip("core.ingest.read", reason="读取模块尚未就绪")
-    text = "学校标识码,学校名称,学年,全日制本专科生数,全日制研究生数,专职辅导员数\n"
-    text += "4141010001,示例第一大学,2024-2025,abc,2000,100\n"
-    parsed = parsed_with(error(2, "全日制本专科生数", "应为非负整数"), sheet=None)
+    text = ",".join(HEADERS) + "\n" + "4141010001,示例第一大学,2024-2025,abc,2000,100\n"
+    parsed = parsed_with(error(2, "全日制本专科生数", "应为非负整数", sheet="队伍[河南]"), sheet="队伍[河南]")
     parsed.header_row = 1
 
-    copy = open_copy(annotated_workbook(text.encode("utf-8"), "队伍.csv", parsed))
+    copy = open_copy(annotated_workbook(text.encode("gb18030"), "队伍[河南].csv", parsed))
 
-    data_sheet = copy[[name for name in copy.sheetnames if name != ISSUE_SHEET][0]]
-    parsed.sheet = data_sheet.title
-    marked = open_copy(annotated_workbook(text.encode("utf-8"), "队伍.csv", parsed))[data_sheet.title]
-    assert marked["D2"].value == "abc"
-    assert marked["D2"].fill.start_color.rgb == FILLS[Severity.ERROR].start_color.rgb
-    assert "应为非负整数" in marked["D2"].comment.text
+    sheet = copy["队伍_河南_"]  # the file's name, made a valid sheet title
+    assert sheet["A2"].value == "4141010001"
+    assert sheet["D2"].value == "abc"
+    assert sheet["D2"].fill.start_color.rgb == FILLS[Severity.ERROR].start_color.rgb
+    assert "应为非负整数" in sheet["D2"].comment.text
+    assert copy.sheetnames[0] == ISSUE_SHEET
+
+
+def test_xls_input_becomes_an_xlsx_with_the_cell_marked() -> None:
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("队伍配备")
+    for column, header in enumerate(HEADERS):
+        sheet.write(1, column, header)
+    for column, value in enumerate(["4141010001", "示例第一大学", "2024-2025", 18000, 2000, -3]):
+        sheet.write(2, column, value)
+    output = io.BytesIO()
+    book.save(output)
+    parsed = parsed_with(error(3, "专职辅导员数", "人数不能为负数"))
+
+    copy = open_copy(annotated_workbook(output.getvalue(), "队伍.xls", parsed))
+
+    cell = copy["队伍配备"]["F3"]
+    assert cell.value == -3
+    assert cell.fill.start_color.rgb == FILLS[Severity.ERROR].start_color.rgb
+    assert "人数不能为负数" in cell.comment.text
+
+
+def test_unreadable_input_still_gives_the_issue_list() -> None:
+    parsed = parsed_with(error(None, None, "文件不是电子表格"), sheet=None)
+
+    copy = open_copy(annotated_workbook(b"%PDF-1.7", "report.xlsx", parsed))
+
+    assert copy.sheetnames == [ISSUE_SHEET]
+    assert copy[ISSUE_SHEET]["E2"].value == "文件不是电子表格"
 
 
 def test_problems_table_puts_errors_and_warnings_together_in_reading_order() -> None:
