@@ -21,6 +21,7 @@ from core.forms import INSTITUTIONS, PROJECTS, Kind
 from core.metrics import projects as metrics
 from core.models import Institution, ProjectRecord, RecordHistory, Upload
 from core.queries.base import apply_scope, read_frame
+from core.queries.uploads import local_time_text
 from core.scope import Scope
 
 HEADERS: dict[str, str] = PROJECTS.headers
@@ -236,7 +237,7 @@ def _one_decimal_or_empty(value: Any) -> str:
 
 _HISTORY_FIELDS = ("stage", "progress", "due", "updated")
 _HISTORY_HEADERS: dict[str, str] = {
-    "created_at": "上传时间",
+    "created_at": "上传时间（北京时间）",
     "file_name": "上传文件",
     "uploader": "上传人",
 } | {key: HEADERS[key] for key in _HISTORY_FIELDS}
@@ -287,9 +288,7 @@ def _history_table(engine: Engine, entries: pd.DataFrame) -> pd.DataFrame:
     repeated = entries["upload_id"].notna() & entries.duplicated("upload_id", keep="last")
     uploads = uploads.astype({"upload_id": "Int64"})
     table = entries[~repeated].merge(uploads, on="upload_id", how="left", sort=False)
-    table["created_at"] = table["created_at"].map(
-        lambda value: value.strftime("%Y-%m-%d %H:%M") if pd.notna(value) else None
-    )
+    table["created_at"] = table["created_at"].map(local_time_text)
     for key in ("due", "updated"):
         table[key] = _date_text(table[key])
     return table[list(_HISTORY_HEADERS)].rename(columns=_HISTORY_HEADERS)
