@@ -1,4 +1,4 @@
-"""上传记录: the list of uploads, one upload's details, earlier copies of the same file."""
+"""上传记录: the list of uploads and one upload's details."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, update
 
 from core.models import Upload
-from core.queries.uploads import earlier_uploads_of, local_time_text, upload_detail, uploads_frame
+from core.queries.uploads import local_time_text, upload_detail, uploads_frame
 from core.scope import Scope
 from tests.factories import make_institution, make_staffing_row, store_rows
 
@@ -92,18 +92,6 @@ def test_upload_detail_has_its_warnings_as_a_table(any_engine: Engine) -> None:
 
 def test_upload_detail_of_a_missing_upload_is_none(any_engine: Engine) -> None:
     assert upload_detail(any_engine, Scope(), 999) is None
-
-
-def test_earlier_uploads_of_the_same_file_are_found_by_sha256(any_engine: Engine) -> None:
-    upload_id = store_rows(any_engine, "institutions", [make_institution()])
-    detail = upload_detail(any_engine, Scope(), upload_id)
-    assert detail is not None
-
-    found = earlier_uploads_of(any_engine, Scope(), detail.sha256)
-    not_found = earlier_uploads_of(any_engine, Scope(), "f" * 64)
-
-    assert found["报表"].tolist() == ["高校名录"]
-    assert not_found.empty
 
 
 @pytest.mark.parametrize(

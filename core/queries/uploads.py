@@ -1,4 +1,4 @@
-"""The read side of provenance: every upload, one upload's details, earlier copies of a file.
+"""The read side of provenance: every upload and one upload's details.
 
 Uploads are not tied to one institution, so the scope does not filter them yet; the
 functions take it anyway (house rule) so that a user's limits can apply later.
@@ -141,16 +141,3 @@ def upload_detail(engine: Engine, scope: Scope, upload_id: int) -> UploadDetail 
         reverted_at=local_time_text(row["reverted_at"]),
         warnings=_warnings_table(row["warnings"]),
     )
-
-
-def earlier_uploads_of(engine: Engine, scope: Scope, sha256: str) -> pd.DataFrame:
-    """Accepted uploads of exactly this file (same SHA-256): 上传时间, 上传人, 报表."""
-    statement = (
-        select(Upload.created_at, Upload.uploader, Upload.form)
-        .where(Upload.sha256 == sha256, Upload.status == "accepted")
-        .order_by(Upload.created_at.desc())
-    )
-    frame = read_frame(engine, statement)
-    frame["created_at"] = frame["created_at"].map(local_time_text)
-    frame["form"] = frame["form"].map(form_title)
-    return frame.rename(columns={"created_at": "上传时间", "uploader": "上传人", "form": "报表"})
