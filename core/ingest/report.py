@@ -47,7 +47,7 @@ class Issue:
 class ParsedFile:
     """A file read, normalised and validated, not yet stored."""
 
-    form: str
+    form: str | None  # None when no form was given and none could be recognised
     file_name: str
     sha256: str
     sheet: str | None = None
@@ -58,6 +58,7 @@ class ParsedFile:
     row_numbers: list[int] = field(default_factory=list)  # Excel row number of each entry of rows
     issues: list[Issue] = field(default_factory=list)
     form_detected: bool = False  # True when the form was recognised from the headers
+    unreadable: bool = False  # the file could not be read at all (its one error says why)
 
     def of(self, severity: str) -> list[Issue]:
         return [issue for issue in self.issues if issue.severity == severity]
@@ -95,6 +96,7 @@ class Plan:
     updated: int = 0
     unchanged: int = 0
     changes: list[CellChange] = field(default_factory=list)
+    duplicate_of: int | None = None  # an accepted upload of the very same file (same sha256 and form)
 
 
 @dataclass

@@ -1,0 +1,78 @@
+"""Reason codes of intake issues: stable identifiers the JSON report and tests rely on.
+
+Row rules declared in :mod:`core.forms` carry their own codes (``RowRule.code``);
+everything the pipeline itself finds is one of these.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    # the file as a whole (error; the report is "unreadable", exit code 2)
+    UNREADABLE = "unreadable"
+    FILE_NOT_FOUND = "file_not_found"
+    EMPTY_FILE = "empty_file"
+    TOO_LARGE = "too_large"
+    NOT_A_SPREADSHEET = "not_a_spreadsheet"
+    ENCRYPTED = "encrypted"
+    CORRUPT = "corrupt"
+    ZIP_BOMB = "zip_bomb"
+    SHEET_TOO_LARGE = "sheet_too_large"
+    # the table (error)
+    NO_HEADER = "no_header"
+    NO_DATA = "no_data"
+    MISSING_HEADER = "missing_header"
+    DUPLICATE_HEADER = "duplicate_header"
+    # one cell (error)
+    REQUIRED = "required"
+    NOT_A_NUMBER = "not_a_number"
+    NOT_WHOLE = "not_whole"
+    NEGATIVE = "negative"
+    BAD_CODE = "bad_code"
+    BAD_YEAR = "bad_year"
+    YEAR_NOT_CONSECUTIVE = "year_not_consecutive"
+    BAD_PROVINCE = "bad_province"
+    NOT_A_CHOICE = "not_a_choice"
+    BAD_DATE = "bad_date"
+    PERCENT_RANGE = "percent_out_of_range"
+    TOO_LONG = "too_long"
+    # across rows and against what is stored
+    DUPLICATE_KEY = "duplicate_key"
+    UNKNOWN_INSTITUTION = "unknown_institution"
+    NAME_MISMATCH = "name_mismatch"  # warning
+    DUPLICATE_UPLOAD = "duplicate_upload"  # warning
+    # normalisations (reported, never blocking)
+    TEXT_NUMBER = "text_number"  # plain digits stored as text in a workbook
+    NUMBER_CLEANED = "number_cleaned"  # separators, spaces or full-width digits removed
+    FULL_WIDTH = "full_width"
+    YEAR_FORMAT = "year_format"
+    PROVINCE_FULL_NAME = "province_full_name"
+    SYNONYM = "synonym"
+    QUOTE_STYLE = "quote_style"
+    DATE_TEXT = "date_text"
+    DATE_SERIAL = "date_serial"
+    PERCENT_FORMAT = "percent_format"
+    HEADER_MATCHED = "header_matched"
+    COLUMN_IGNORED = "column_ignored"
+    TOTAL_ROW = "total_row_skipped"
+    EMPTY_ROWS = "empty_rows_skipped"
+    SHEET_CHOSEN = "sheet_chosen"
+    FORM_DETECTED = "form_detected"
+    MORE_OF_THE_SAME = "more_of_the_same"
+
+
+UNREADABLE_REASONS = frozenset(
+    {
+        Reason.UNREADABLE,
+        Reason.FILE_NOT_FOUND,
+        Reason.EMPTY_FILE,
+        Reason.TOO_LARGE,
+        Reason.NOT_A_SPREADSHEET,
+        Reason.ENCRYPTED,
+        Reason.CORRUPT,
+        Reason.ZIP_BOMB,
+        Reason.SHEET_TOO_LARGE,
+    }
+)

@@ -1,0 +1,339 @@
+"""Cell and header normalisation, one reader per field kind (core.forms.Kind).
+
+Every reader takes the raw cell value (what the spreadsheet library returned: str,
+int, float, bool, date, datetime) and returns a :class:`Normalized` — the canonical
+value and, when it had to change the writing of the value, a Chinese note saying what
+it did (the parse step adds the cell reference and reports it as a normalisation).
+A value that cannot be read raises :class:`NormalizeError` with a reason code and a
+Chinese message saying what to write instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from core.forms import FieldSpec, FormSpec, Kind, get_form
+from core.ingest.codes import Reason
+
+
+class Normalized(NamedTuple):
+    value: Any
+    note: str | None = None  # Chinese, what was done; None when the value was already canonical
+    code: str | None = None  # the Reason of the note
+
+
+class NormalizeError(ValueError):
+    """A cell value that cannot be read as its field's kind."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- text helpers -----------------------------------------------------------------------
+
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+
+
+def to_half_width(text: str) -> str:
+    """Full-width ASCII (１２３，ＡＢ（）) and the ideographic space → their ASCII forms."""
+    return text.translate(_FULL_WIDTH)
+
+
+def without_spaces(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def is_blank(raw: Any) -> bool:
+    """True for an empty cell: None, '' or only spaces."""
+    return raw is None or (isinstance(raw, str) and not without_spaces(raw))
+
+
+def shown(raw: Any) -> str:
+    """The cell as the user wrote it, for messages: 12.0 → '12', dates ISO."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def _reread(raw: Any, value: Any, code: str) -> Normalized:
+    return Normalized(value, f"“{shown(raw)}”按 {shown(value)} 读取", code)
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def _number_from_text(text: str) -> tuple[Decimal, str | None]:
+    """'１，２３４ ' → (1234, note); plain '1234' → (1234, None). NormalizeError otherwise."""
+    stripped = text.strip()
+    cleaned = without_spaces(to_half_width(stripped))
+    if _PLAIN_NUMBER.fullmatch(cleaned):
+        return Decimal(cleaned), (None if cleaned == stripped else stripped)
+    if _GROUPED_NUMBER.fullmatch(cleaned):
+        return Decimal(cleaned.replace(",", "")), stripped
+    raise NormalizeError(Reason.NOT_A_NUMBER, f"“{stripped}”不是数字，请填写阿拉伯数字（如 1234）")
+
+
+def _whole(number: Decimal | float, raw: Any) -> int:
+    if number != int(number):
+        raise NormalizeError(Reason.NOT_WHOLE, f"“{shown(raw)}”不是整数，人数须填写非负整数")
+    if number < 0:
+        raise NormalizeError(Reason.NEGATIVE, f"“{shown(raw)}”是负数，人数须填写非负整数（没有填 0）")
+    return int(number)
+
+
+def parse_count(raw: Any) -> Normalized:
+    """A whole number >= 0: 12, 12.0, '12', '1,234', '１２３' → int; 12.5, -1, 'abc' → error."""
+    kind = type(raw)
+    if kind is int:
+        return Normalized(_whole(raw, raw))
+    if kind is float:
+        return Normalized(_whole(raw, raw))
+    if kind is str:
+        number, decorated = _number_from_text(raw)
+        value = _whole(number, raw)
+        if decorated is not None:
+            return Normalized(value, f"文本“{decorated}”按数字 {value} 读取", Reason.NUMBER_CLEANED)
+        return Normalized(value, f"文本“{raw.strip()}”按数字 {value} 读取", Reason.TEXT_NUMBER)
+    raise NormalizeError(Reason.NOT_A_NUMBER, f"“{shown(raw)}”不是数字，请填写非负整数")
+
+
+def parse_percent(raw: Any, *, percent_formatted: bool = False) -> Normalized:
+    """A percentage 0–100: 85, '85', '85%', and 0.85 in a percent-formatted cell → 85."""
+    note = None
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise NormalizeError(Reason.NOT_A_NUMBER, f"“{shown(raw)}”不是百分比，请填写 0–100 的数（如 85）")
+    if isinstance(raw, str):
+        text = to_half_width(raw).strip()
+        has_sign = text.endswith("%")
+        try:
+            number, _ = _number_from_text(text.removesuffix("%"))
+        except NormalizeError:
+            raise NormalizeError(
+                Reason.NOT_A_NUMBER, f"“{raw.strip()}”不是百分比，请填写 0–100 的数（如 85 或 85%）"
+            ) from None
+        value = float(number)
+        if has_sign or text != raw.strip():
+            note = f"文本“{raw.strip()}”按 {shown(value)}% 读取"
+    elif percent_formatted:
+        value = float(Decimal(repr(float(raw))) * 100)
+    else:
+        value = float(raw)
+        if 0 < value < 1:
+            note = f"{shown(raw)} 按 {shown(value)}% 读取；如指 {shown(value * 100)}%，请填写 {shown(value * 100)}"
+    if not 0 <= value <= 100:
+        raise NormalizeError(Reason.PERCENT_RANGE, f"“{shown(raw)}”超出 0–100，请填写 0 到 100 之间的百分数")
+    return Normalized(value, note, Reason.PERCENT_FORMAT if note else None)
+
+
+# --- codes, text, choices ---------------------------------------------------------------
+
+_CODE = re.compile(r"\d{10}")
+
+
+def parse_code(raw: Any) -> Normalized:
+    """The 10-digit 学校标识码 as text: 4141010001.0 → '4141010001'."""
+    if isinstance(raw, float) and raw.is_integer():
+        text = str(int(raw))
+    elif isinstance(raw, int) and not isinstance(raw, bool):
+        text = str(raw)
+    else:
+        text = without_spaces(str(raw))
+    code = to_half_width(text)
+    if not _CODE.fullmatch(code):
+        hint = "；以 0 开头的标识码请把单元格设为文本格式" if len(code) == 9 and code.isdigit() else ""
+        raise NormalizeError(
+            Reason.BAD_CODE, f"“{shown(raw)}”不是 10 位学校标识码（如 4141010001），请核对{hint}"
+        )
+    if code != text:
+        return _reread(raw, code, Reason.FULL_WIDTH)
+    return Normalized(code)
+
+
+def parse_text(spec: FieldSpec, raw: Any) -> Normalized:
+    """Free text, stripped; a whole number written as a number loses its '.0'."""
+    text = shown(raw) if isinstance(raw, int | float | dt.date) else str(raw).strip()
+    if len(text) > spec.max_length:
+        raise NormalizeError(
+            Reason.TOO_LONG, f"内容过长（{len(text)} 字），「{spec.header}」最多 {spec.max_length} 字，请精简"
+        )
+    return Normalized(text)
+
+
+_QUOTES = re.compile("[\"'“”‘’「」『』〝〞]")
+
+
+def _choice_key(text: str) -> str:
+    """What must match for two writings of a choice to be the same: no spaces, no quotes, ASCII widths."""
+    return _QUOTES.sub("", without_spaces(to_half_width(text)))
+
+
+@functools.cache
+def _choice_index(choices: tuple[str, ...], synonyms: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    index = {_choice_key(written): canonical for written, canonical in synonyms}
+    index.update({_choice_key(choice): choice for choice in choices})
+    return index
+
+
+def parse_enum(spec: FieldSpec, raw: Any) -> Normalized:
+    """One of ``spec.choices``, also written as a synonym or with other quotes, widths or spaces."""
+    text = shown(raw)
+    if text in spec.choices:
+        return Normalized(text)
+    canonical = _choice_index(spec.choices, tuple(spec.synonyms.items())).get(_choice_key(text))
+    if canonical is None:
+        if spec.kind is Kind.PROVINCE:
+            raise NormalizeError(
+                Reason.BAD_PROVINCE,
+                f"“{text}”不是省级行政区名称，请填写如 河南 或 河南省、广西 或 广西壮族自治区",
+            )
+        raise NormalizeError(
+            Reason.NOT_A_CHOICE, f"“{text}”不是可选值，请从下列选项中选择：{'、'.join(spec.choices)}"
+        )
+    if spec.kind is Kind.PROVINCE:
+        code = Reason.PROVINCE_FULL_NAME
+    elif _QUOTES.sub("", without_spaces(text)) == _QUOTES.sub("", canonical):
+        code = Reason.QUOTE_STYLE
+    else:
+        code = Reason.SYNONYM
+    return _reread(raw, canonical, code)
+
+
+# --- academic years and dates -----------------------------------------------------------
+
+_YEAR = re.compile(r"(\d{4})年?(?:[-–—―−‐~〜/]+|至|到)(\d{4})年?(?:学年|年度)?")
+_YEAR_HELP = "请写成 2024-2025 的形式"
+
+
+def parse_academic_year(raw: Any) -> Normalized:
+    """'2024-2025学年', '2024—2025', '2024/2025', '2024至2025', '2024～2025' → '2024-2025'."""
+    text = without_spaces(to_half_width(shown(raw)))
+    match = _YEAR.fullmatch(text)
+    if not match:
+        raise NormalizeError(Reason.BAD_YEAR, f"“{shown(raw)}”不是学年，{_YEAR_HELP}")
+    first, second = int(match[1]), int(match[2])
+    if second != first + 1:
+        raise NormalizeError(
+            Reason.YEAR_NOT_CONSECUTIVE,
+            f"学年“{shown(raw)}”的第二个年份应比第一个大 1（如 {first}-{first + 1}），请核对",
+        )
+    year = f"{first}-{second}"
+    if year == shown(raw):
+        return Normalized(year)
+    return _reread(raw, year, Reason.YEAR_FORMAT)
+
+
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIALS = range(32874, 73051)  # 1990-01-01 … 2099-12-31 as Excel date serials
+_DATE_HELP = "请填写日期，如 2024-03-01"
+
+
+def parse_date(raw: Any) -> Normalized:
+    """Excel dates and '2024-03-01', '2024/3/1', '2024.03.01', '2024年3月1日' → date."""
+    if isinstance(raw, dt.datetime):
+        return Normalized(raw.date())
+    if isinstance(raw, dt.date):
+        return Normalized(raw)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if float(raw).is_integer() and int(raw) in _SERIALS:
+            return _reread(raw, _EXCEL_EPOCH + dt.timedelta(days=int(raw)), Reason.DATE_SERIAL)
+        raise NormalizeError(Reason.BAD_DATE, f"“{shown(raw)}”不是日期，{_DATE_HELP}")
+    text = to_half_width(str(raw)).strip()
+    match = _DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
+    if not match:
+        raise NormalizeError(Reason.BAD_DATE, f"“{str(raw).strip()}”不是日期，{_DATE_HELP}")
+    try:
+        value = dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise NormalizeError(Reason.BAD_DATE, f"日期“{str(raw).strip()}”不存在，请核对") from None
+    if value.isoformat() == str(raw).strip():
+        return Normalized(value)
+    return _reread(str(raw).strip(), value, Reason.DATE_TEXT)
+
+
+# --- per field ----------------------------------------------------------------------------
+
+
+def reader_for(spec: FieldSpec) -> Callable[[Any], Normalized]:
+    """The reader of one field's non-empty cells (percent cells: see :func:`parse_percent`)."""
+    kind = spec.kind
+    if kind is Kind.COUNT:
+        return parse_count
+    if kind is Kind.CODE:
+        return parse_code
+    if kind is Kind.YEAR:
+        return parse_academic_year
+    if kind is Kind.DATE:
+        return parse_date
+    if kind is Kind.PERCENT:
+        return parse_percent
+    if kind in (Kind.ENUM, Kind.PROVINCE):
+        return functools.partial(parse_enum, spec)
+    return functools.partial(parse_text, spec)
+
+
+# --- headers ------------------------------------------------------------------------------
+
+_UNIT = re.compile(r"\((?:单位[:：]?)?(?:人|名|个|所|项|%|人数|万人|天|日)\)$")
+_TRAILING_GROUP = re.compile(r"\([^()]*\)$")
+_REQUIRED_MARK = re.compile(r"^[*※]+|[*※]+$")
+
+
+def normalize_header(text: Any) -> str:
+    """'专职辅导员（人）', ' 全日制\\n本专科生数 ', '*学年' → the bare name used for matching."""
+    bare = without_spaces(to_half_width(shown(text)))
+    bare = _REQUIRED_MARK.sub("", bare)
+    return _UNIT.sub("", bare)
+
+
+@functools.cache
+def _header_index(form_name: str) -> dict[str, str]:
+    fields = get_form(form_name).fields
+    index: dict[str, str] = {}
+    for spec in fields:
+        for written in spec.aliases:
+            index[normalize_header(written)] = spec.key
+    for spec in fields:
+        index[normalize_header(spec.header)] = spec.key
+    return index
+
+
+def match_header(form: FormSpec, text: Any) -> str | None:
+    """The key of the field whose canonical header or alias ``text`` is, after normalisation.
+
+    A trailing remark in brackets that is not a unit ('学校标识码（10位）') is dropped as a
+    last resort.
+    """
+    if is_blank(text):
+        return None
+    index = _header_index(form.name)
+    bare = normalize_header(text)
+    key = index.get(bare)
+    if key is None and _TRAILING_GROUP.search(bare):
+        key = index.get(_TRAILING_GROUP.sub("", bare))
+    return key
+
+
+def header_note(spec: FieldSpec, written: Any) -> str | None:
+    """'表头“专职辅导员（人）”识别为“专职辅导员数”' when the file's header is not the canonical one."""
+    if shown(written) == spec.header:
+        return None
+    return f"表头“{' '.join(shown(written).split())}”识别为“{spec.header}”"

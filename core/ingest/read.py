@@ -1,0 +1,261 @@
+"""Bytes → raw sheets of cell values, or a refusal that says why in Chinese.
+
+The kind of file is sniffed from its first bytes, not taken from its name: a zip
+holding ``xl/workbook.xml`` is .xlsx, one holding ``content.xml`` is .ods, an OLE
+compound file with a ``Workbook`` stream is .xls (an OLE file with an
+``EncryptionInfo`` stream is an encrypted workbook), and a ``.csv`` name with text
+inside is CSV (UTF-8 with or without BOM, else GB18030, which covers GBK).
+
+Values come from python-calamine (fast; cached values of formula cells, dates as
+date/datetime, formulas never evaluated). Number formats are not part of what
+calamine returns, so for .xlsx the percent format of a column is looked up with
+openpyxl (read-only, defusedxml underneath) only when a form needs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from core.ingest.codes import Reason
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # all members of a workbook together
+MAX_COMPRESSION_RATIO = 200  # a member that expands more than this (and above 1 MB) is a zip bomb
+MAX_SHEET_CELLS = 10_000_000  # rows × columns of one sheet's used area
+_MB = 1024 * 1024
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all; ``code`` is a Reason, ``message`` Chinese."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class RawSheet:
+    """One sheet's cells: ``rows[i][j]`` is Excel row i+1, column j+1 ('' or None when empty).
+
+    ``typed`` is False for CSV, where every cell is text. Hidden sheets are listed
+    (so the reader can say it ignored them) but their cells are not read.
+    """
+
+    name: str
+    rows: list[list[Any]] = field(default_factory=list)
+    hidden: bool = False
+    typed: bool = True
+    percent_loader: Callable[[str, int], frozenset[int]] | None = field(default=None, repr=False)
+
+    def percent_rows(self, column: int) -> frozenset[int]:
+        """Row indices (0-based) whose cell in ``column`` (0-based) has a percent number format."""
+        if self.percent_loader is None:
+            return frozenset()
+        return self.percent_loader(self.name, column)
+
+
+def _size_text(size: int) -> str:
+    return f"{size / _MB:.1f} MB"
+
+
+def check_size(size: int, max_bytes: int) -> None:
+    """Refuse an empty file and one above the upload limit."""
+    if size == 0:
+        raise UnreadableFile(Reason.EMPTY_FILE, "文件是空的（0 字节），请重新选择要上传的表格文件")
+    if size > max_bytes:
+        raise UnreadableFile(
+            Reason.TOO_LARGE,
+            f"文件大小 {_size_text(size)}，超过上限 {_size_text(max_bytes)}；请删除无关的工作表或拆分后分别上传",
+        )
+
+
+def _check_zip(data: bytes) -> list[str]:
+    """Member names of a zip workbook, after refusing corrupt archives and zip bombs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise UnreadableFile(
+            Reason.CORRUPT, "文件已损坏，无法打开；请在 Excel/WPS 中打开后另存为 .xlsx 再上传"
+        ) from None
+    total = sum(member.file_size for member in members)
+    expands_too_much = any(
+        member.file_size > _MB and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if total > MAX_UNCOMPRESSED_BYTES or expands_too_much:
+        raise UnreadableFile(
+            Reason.ZIP_BOMB,
+            f"文件解压后达 {_size_text(total)}，压缩比异常，疑似恶意构造的文件，已拒绝；请上传正常填写的表格",
+        )
+    return [member.filename for member in members]
+
+
+def _refuse_encrypted() -> None:
+    raise UnreadableFile(Reason.ENCRYPTED, "文件已加密（设置了打开密码），无法读取；请取消密码后另存再上传")
+
+
+def _check_ole(data: bytes) -> None:
+    """An OLE compound file must be an unencrypted .xls workbook."""
+    import msoffcrypto
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except OSError:
+        raise UnreadableFile(
+            Reason.CORRUPT, "文件已损坏，无法打开；请在 Excel/WPS 中打开后另存再上传"
+        ) from None
+    with ole:
+        if ole.exists("EncryptionInfo"):
+            _refuse_encrypted()
+        if not (ole.exists("Workbook") or ole.exists("Book")):
+            raise UnreadableFile(
+                Reason.NOT_A_SPREADSHEET,
+                "这不是 Excel 表格（可能是 Word 或其他 Office 文件），请上传 .xlsx、.xls 或 .csv 文件",
+            )
+    try:
+        encrypted = msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted()
+    except Exception:  # noqa: BLE001 — msoffcrypto raises assorted errors on damaged streams
+        raise UnreadableFile(
+            Reason.CORRUPT, "文件已损坏，无法打开；请在 Excel/WPS 中打开后另存再上传"
+        ) from None
+    if encrypted:
+        _refuse_encrypted()
+
+
+def _kind_of(data: bytes, file_name: str) -> str:
+    """'xlsx', 'ods', 'xls' or 'csv' — or UnreadableFile."""
+    if data.startswith(ZIP_MAGIC):
+        names = _check_zip(data)
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "content.xml" in names:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read(
+                    "META-INF/manifest.xml"
+                ):
+                    _refuse_encrypted()
+            return "ods"
+        raise UnreadableFile(
+            Reason.NOT_A_SPREADSHEET,
+            "这不是表格文件（是其他类型的压缩包或文档），请上传 .xlsx、.xls 或 .csv 文件",
+        )
+    if data.startswith(OLE_MAGIC):
+        _check_ole(data)
+        return "xls"
+    if PurePath(file_name).suffix.lower() in (".csv", ".txt") and b"\x00" not in data[:65536]:
+        return "csv"
+    raise UnreadableFile(Reason.NOT_A_SPREADSHEET, "这不是表格文件，请上传 .xlsx、.xls 或 .csv 文件")
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(
+        Reason.NOT_A_SPREADSHEET, "CSV 文件的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 再上传"
+    )
+
+
+def _read_csv(data: bytes, file_name: str) -> list[RawSheet]:
+    text = _decode(data)
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",\t;，")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error:
+        raise UnreadableFile(
+            Reason.CORRUPT, "CSV 文件格式有误，无法读取；请在 Excel/WPS 中打开后另存为 CSV 再上传"
+        ) from None
+    return [RawSheet(name=PurePath(file_name).stem or "CSV", rows=rows, typed=False)]
+
+
+# --- workbooks ---------------------------------------------------------------------------
+
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+
+
+def _is_percent_format(number_format: str | None) -> bool:
+    return bool(number_format) and "%" in _QUOTED.sub("", number_format)
+
+
+def _xlsx_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
+    """Looks up percent-formatted cells of one column of one sheet, on demand (openpyxl, read-only)."""
+
+    @functools.cache
+    def percent_rows(sheet_name: str, column: int) -> frozenset[int]:
+        from openpyxl import load_workbook
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook[sheet_name]
+            found = set()
+            for (cell,) in sheet.iter_rows(min_col=column + 1, max_col=column + 1):
+                if getattr(cell, "row", None) and _is_percent_format(getattr(cell, "number_format", None)):
+                    found.add(cell.row - 1)
+            return frozenset(found)
+        finally:
+            workbook.close()
+
+    return percent_rows
+
+
+def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
+
+    loader = _xlsx_percent_loader(data) if kind == "xlsx" else None
+    sheets: list[RawSheet] = []
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for meta in workbook.sheets_metadata:
+            if meta.visible != SheetVisibleEnum.Visible:
+                sheets.append(RawSheet(name=meta.name, hidden=True))
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            if sheet.end is not None:
+                rows, columns = sheet.end[0] + 1, sheet.end[1] + 1
+                if rows * columns > MAX_SHEET_CELLS:
+                    raise UnreadableFile(
+                        Reason.SHEET_TOO_LARGE,
+                        f"工作表“{meta.name}”的使用区域过大（{rows:,} 行 × {columns:,} 列），"
+                        "请删除多余的空行空列或无关内容后再上传",
+                    )
+            cells = sheet.to_python(skip_empty_area=False) if sheet.end is not None else []
+            sheets.append(RawSheet(name=meta.name, rows=cells, percent_loader=loader))
+    except PasswordError:
+        _refuse_encrypted()
+    except (CalamineError, ValueError, OverflowError, UnicodeDecodeError):
+        raise UnreadableFile(
+            Reason.CORRUPT, "工作簿已损坏，无法读取；请在 Excel/WPS 中打开后另存为 .xlsx 再上传"
+        ) from None
+    return sheets
+
+
+def read_workbook(data: bytes, file_name: str, max_bytes: int) -> list[RawSheet]:
+    """Every sheet of the file, in workbook order; UnreadableFile when it cannot be read."""
+    check_size(len(data), max_bytes)
+    kind = _kind_of(data, file_name)
+    if kind == "csv":
+        return _read_csv(data, file_name)
+    return _read_workbook_cells(data, kind)

@@ -1,0 +1,136 @@
+"""Reverting an upload: put back what it replaced, remove what it added.
+
+For every row the upload wrote (rows still pointing to it), the values it replaced
+are restored from ``RecordHistory`` together with the upload that had written them;
+a row it inserted is deleted. Refused while a later accepted upload has changed the
+same rows (that one must be reverted first), and for 高校名录 when a school it added
+still has reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
+
+from core.db import write_transaction
+from core.forms import FORMS, FormSpec, Kind, get_form
+from core.ingest.plan import form_table, record_key
+
+
+class RevertRefused(Exception):
+    """The upload cannot be reverted now; ``message`` says why and what to do, in Chinese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RevertResult:
+    upload_id: int
+    form: str
+    restored: int  # rows put back to the values the upload replaced
+    deleted: int  # rows the upload had added
+
+
+def _later_uploads(connection: Connection, form: FormSpec, upload_id: int) -> list[int]:
+    """Accepted uploads that replaced values this upload wrote, newest first."""
+    from core.models import RecordHistory, Upload
+
+    statement = (
+        select(RecordHistory.replaced_by_upload_id)
+        .join(Upload, Upload.id == RecordHistory.replaced_by_upload_id)
+        .where(
+            RecordHistory.form == form.name,
+            RecordHistory.upload_id == upload_id,
+            Upload.status == "accepted",
+        )
+        .distinct()
+    )
+    return sorted(connection.execute(statement).scalars(), reverse=True)
+
+
+def _replaced_values(connection: Connection, form: FormSpec, upload_id: int) -> dict[str, Any]:
+    """record_key → (values, upload_id) this upload replaced."""
+    from core.models import RecordHistory
+
+    statement = select(RecordHistory.record_key, RecordHistory.values, RecordHistory.upload_id).where(
+        RecordHistory.form == form.name, RecordHistory.replaced_by_upload_id == upload_id
+    )
+    return {key: (values, previous) for key, values, previous in connection.execute(statement)}
+
+
+def _from_json(form: FormSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        spec.key: dt.date.fromisoformat(values[spec.key])
+        if spec.kind is Kind.DATE and values.get(spec.key)
+        else values.get(spec.key)
+        for spec in form.fields
+    }
+
+
+def _refuse_orphans(connection: Connection, codes: list[str]) -> None:
+    """Reverting 高校名录 must not leave reports pointing at a school that is gone."""
+    for form in FORMS.values():
+        if form.institution_field is None or not codes:
+            continue
+        table = form_table(form)
+        column = table.c[form.institution_field]
+        count = connection.execute(select(func.count()).where(column.in_(codes))).scalar_one()
+        if count:
+            raise RevertRefused(
+                f"撤销这次上传会从高校名录中删除 {len(codes)} 所学校，但「{form.title}」中还有这些学校的 "
+                f"{count} 条数据；请先撤销或删除这些数据的上传"
+            )
+
+
+def revert_upload(engine: Engine, upload_id: int) -> RevertResult:
+    """Undo upload ``upload_id``; RevertRefused (Chinese message) when it cannot be undone now."""
+    from core.models import Upload, utc_now
+
+    with write_transaction(engine) as connection:
+        upload = connection.execute(select(Upload.form, Upload.status).where(Upload.id == upload_id)).first()
+        if upload is None:
+            raise RevertRefused(f"找不到上传 #{upload_id}")
+        if upload.status != "accepted":
+            raise RevertRefused(f"上传 #{upload_id} 已经撤销过了")
+        form = get_form(upload.form)
+        later = _later_uploads(connection, form, upload_id)
+        if later:
+            listed = "、".join(f"#{number}" for number in later)
+            raise RevertRefused(
+                f"上传 #{upload_id} 写入的数据已被之后的上传 {listed} 修改；请先撤销之后的上传 #{later[0]}"
+            )
+        table = form_table(form)
+        written = connection.execute(select(table).where(table.c.upload_id == upload_id)).mappings().all()
+        replaced = _replaced_values(connection, form, upload_id)
+        restore = [row for row in written if record_key(form, row) in replaced]
+        remove = [row for row in written if record_key(form, row) not in replaced]
+        if form.institution_field is None:
+            _refuse_orphans(connection, [row["code"] for row in remove])
+        if restore:
+            columns = [*form.keys, "upload_id"]
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("row_id"))
+                .values({key: bindparam(f"old_{key}") for key in columns})
+            )
+            parameters = []
+            for row in restore:
+                values, previous_upload = replaced[record_key(form, row)]
+                old = _from_json(form, values) | {"upload_id": previous_upload}
+                parameters.append({"row_id": row["id"]} | {f"old_{key}": old[key] for key in columns})
+            connection.execute(statement, parameters)
+        if remove:
+            connection.execute(
+                delete(table).where(table.c.id == bindparam("row_id")),
+                [{"row_id": row["id"]} for row in remove],
+            )
+        connection.execute(
+            update(Upload).where(Upload.id == upload_id).values(status="reverted", reverted_at=utc_now())
+        )
+    return RevertResult(upload_id=upload_id, form=form.name, restored=len(restore), deleted=len(remove))

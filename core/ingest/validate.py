@@ -1,0 +1,308 @@
+"""Validation: every problem of a file, collected (lazy), located as the user sees it.
+
+Per file: required headers present, columns not given twice, at least one data row.
+Per cell: required cells filled, each value readable as its field's kind (see
+:mod:`core.ingest.normalize`). Per row: the form's row rules (``FormSpec.rules``).
+Across rows: the form's key appears once in the file (the later row is reported,
+naming the earlier one). Against 高校名录: the institution code exists, and the name
+the row reports matches the stored one (a warning). Rows that are empty, closing
+total rows (合计/总计/小计) and footer lines (填表人…) are skipped and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.forms import FieldSpec, FormSpec, Kind, Severity
+from core.ingest.codes import Reason
+from core.ingest.detect import Table
+from core.ingest.normalize import (
+    Normalized,
+    NormalizeError,
+    header_note,
+    is_blank,
+    parse_percent,
+    reader_for,
+    shown,
+    to_half_width,
+    without_spaces,
+)
+from core.ingest.report import NORMALIZATION, Issue
+
+NOTES_PER_KIND = 20  # normalisation notes of one kind in one column before they are summarised
+_TOTAL_ROW = re.compile(r"(合计|总计|小计|总合计)([:：(（].*)?")
+_FOOTER_ROW = re.compile(
+    r"(填表人|填报人|审核人|联系人|联系电话|负责人签字|单位负责人|注[:：]|说明[:：]|备注[:：])"
+)
+
+
+def column_letter(column: int) -> str:
+    """0 → 'A', 26 → 'AA'."""
+    letters = ""
+    column += 1
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+@dataclass
+class IssueLog:
+    """Issues of one file, in the order found; normalisation notes of one kind are capped per column."""
+
+    sheet: str | None
+    issues: list[Issue] = field(default_factory=list)
+    _note_counts: Counter[tuple[str | None, str]] = field(default_factory=Counter)
+
+    def add(
+        self,
+        severity: str,
+        code: str,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+    ) -> None:
+        written = None if value is None else shown(value)
+        self.issues.append(Issue(str(severity), str(code), message, self.sheet, row, column, written))
+
+    def note(
+        self, code: str, message: str, row: int | None = None, column: str | None = None, value: Any = None
+    ) -> None:
+        self._note_counts[(column, code)] += 1
+        if self._note_counts[(column, code)] <= NOTES_PER_KIND:
+            self.add(NORMALIZATION, code, message, row, column, value)
+
+    def finish(self) -> list[Issue]:
+        """The issues, with one summary note per capped kind of normalisation."""
+        for (column, _code), count in self._note_counts.items():
+            if count > NOTES_PER_KIND:
+                where = f"「{column}」列" if column else "文件中"
+                self.add(
+                    NORMALIZATION,
+                    Reason.MORE_OF_THE_SAME,
+                    f"{where}另有 {count - NOTES_PER_KIND} 处同类规范化，不再逐一列出",
+                    column=column,
+                )
+        return self.issues
+
+
+@dataclass
+class Validated:
+    rows: list[dict[str, Any]]
+    row_numbers: list[int]
+
+
+# --- headers ----------------------------------------------------------------------------
+
+
+def check_headers(table: Table, log: IssueLog) -> None:
+    form = table.form
+    header_row = table.header_row
+    for spec in form.fields:
+        if spec.key in table.columns:
+            if note := header_note(spec, table.written[spec.key]):
+                log.note(Reason.HEADER_MATCHED, note, header_row, spec.header, table.written[spec.key])
+        elif spec.required:
+            log.add(
+                Severity.ERROR,
+                Reason.MISSING_HEADER,
+                f"缺少必填列「{spec.header}」，请按模板添加该列（表头写作“{spec.header}”）",
+                header_row,
+                spec.header,
+            )
+    for key, column, written in table.duplicates:
+        header = form.field(key).header
+        log.add(
+            Severity.ERROR,
+            Reason.DUPLICATE_HEADER,
+            f"第 {column_letter(column)} 列“{written}”与第 {column_letter(table.columns[key])} 列"
+            f"都对应「{header}」，请删除其中一列",
+            header_row,
+            header,
+            written,
+        )
+    for column, written in table.unmatched:
+        log.note(
+            Reason.COLUMN_IGNORED, f"{column_letter(column)} 列“{written}”不属于本表，未导入", header_row
+        )
+
+
+# --- rows -------------------------------------------------------------------------------
+
+
+def _skipped_line(row: list[Any]) -> str | None:
+    """'total' for a closing 合计/总计/小计 row, 'footer' for a 填表人… line, else None."""
+    texts = [without_spaces(cell) for cell in row if isinstance(cell, str) and not is_blank(cell)]
+    if any(_TOTAL_ROW.fullmatch(text) for text in texts[:3]):
+        return "total"
+    filled = sum(1 for cell in row if not is_blank(cell))
+    if texts and filled <= 2 and _FOOTER_ROW.match(texts[0]):
+        return "footer"
+    return None
+
+
+@dataclass(frozen=True)
+class _Column:
+    spec: FieldSpec
+    index: int
+    read: Callable[[Any], Normalized]
+    percent_rows: frozenset[int]
+
+
+def _columns(table: Table) -> list[_Column]:
+    columns = []
+    for spec in table.form.fields:
+        index = table.columns.get(spec.key)
+        if index is None:
+            continue
+        percent = table.sheet.percent_rows(index) if spec.kind is Kind.PERCENT else frozenset()
+        columns.append(_Column(spec, index, reader_for(spec), percent))
+    return columns
+
+
+def _read_cell(column: _Column, raw: Any, index: int) -> Normalized:
+    if index in column.percent_rows:
+        return parse_percent(raw, percent_formatted=True)
+    return column.read(raw)
+
+
+def read_rows(
+    table: Table, log: IssueLog, progress: Callable[[int, int], None] | None = None
+) -> tuple[Validated, set[tuple[int, str]]]:
+    """Each data row's values by field key, and the (row, key) cells that could not be read."""
+    columns = _columns(table)
+    absent = {spec.key: spec.default for spec in table.form.fields if spec.key not in table.columns}
+    typed = table.sheet.typed
+    rows: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    bad_cells: set[tuple[int, str]] = set()
+    empty_rows: list[int] = []
+    sheet_rows = table.sheet.rows
+    for index in range(table.data_start, len(sheet_rows)):
+        if progress is not None and index % 2000 == 0:
+            progress(index, len(sheet_rows))
+        raw_row = sheet_rows[index]
+        number = index + 1
+        if all(is_blank(raw_row[c.index] if c.index < len(raw_row) else None) for c in columns):
+            empty_rows.append(number)
+            continue
+        if skipped := _skipped_line(raw_row):
+            what = "合计行" if skipped == "total" else "表尾说明"
+            log.note(Reason.TOTAL_ROW, f"第 {number} 行为{what}，已跳过，未导入", number)
+            continue
+        values = dict(absent)
+        for column in columns:
+            spec = column.spec
+            raw = raw_row[column.index] if column.index < len(raw_row) else None
+            if is_blank(raw):
+                values[spec.key] = spec.default
+                if spec.required:
+                    bad_cells.add((number, spec.key))
+                    log.add(
+                        Severity.ERROR,
+                        Reason.REQUIRED,
+                        f"「{spec.header}」为必填项，请填写",
+                        number,
+                        spec.header,
+                    )
+                continue
+            try:
+                normalized = _read_cell(column, raw, index)
+            except NormalizeError as problem:
+                values[spec.key] = None
+                bad_cells.add((number, spec.key))
+                log.add(Severity.ERROR, problem.code, problem.message, number, spec.header, raw)
+                continue
+            values[spec.key] = normalized.value
+            if normalized.note is not None and (typed or normalized.code != Reason.TEXT_NUMBER):
+                cell = f"{column_letter(column.index)}{number}"
+                log.note(normalized.code, f"{cell}：{normalized.note}", number, spec.header, raw)
+        rows.append(values)
+        numbers.append(number)
+    _report_empty_rows([n for n in empty_rows if numbers and n < numbers[-1]], log)
+    return Validated(rows, numbers), bad_cells
+
+
+def _report_empty_rows(between: list[int], log: IssueLog) -> None:
+    if not between:
+        return
+    listed = "、".join(str(number) for number in between[:10]) + ("…" if len(between) > 10 else "")
+    log.note(Reason.EMPTY_ROWS, f"第 {listed} 行为空行，已跳过")
+
+
+# --- rules across cells, rows and 高校名录 ----------------------------------------------------
+
+
+def check_rules(form: FormSpec, data: Validated, bad_cells: set[tuple[int, str]], log: IssueLog) -> None:
+    for rule in form.rules:
+        header = form.field(rule.columns[0]).header
+        for values, number in zip(data.rows, data.row_numbers, strict=True):
+            if any(values.get(key) is None or (number, key) in bad_cells for key in rule.columns):
+                continue
+            if not rule.check(values):
+                log.add(rule.severity, rule.code, rule.message, number, header, values[rule.columns[0]])
+
+
+def check_duplicates(form: FormSpec, data: Validated, log: IssueLog) -> None:
+    first_seen: dict[tuple[Any, ...], int] = {}
+    key_headers = " + ".join(form.field(key).header for key in form.key)
+    header = form.field(form.key[0]).header
+    for values, number in zip(data.rows, data.row_numbers, strict=True):
+        key = tuple(values.get(part) for part in form.key)
+        if any(part is None for part in key):
+            continue
+        if key in first_seen:
+            log.add(
+                Severity.ERROR,
+                Reason.DUPLICATE_KEY,
+                f"与第 {first_seen[key]} 行重复（{key_headers} 相同），请删除重复的一行",
+                number,
+                header,
+                key[0],
+            )
+        else:
+            first_seen[key] = number
+
+
+def _same_name(reported: str, stored: str) -> bool:
+    return without_spaces(to_half_width(reported)) == without_spaces(to_half_width(stored))
+
+
+def check_institutions(form: FormSpec, data: Validated, names: Mapping[str, str], log: IssueLog) -> None:
+    """Codes must be in 高校名录 (``names``: code → name); a differing reported name is a warning."""
+    code_field = form.institution_field
+    if code_field is None:
+        return
+    code_header = form.field(code_field).header
+    name_field = form.reported_name_field
+    for values, number in zip(data.rows, data.row_numbers, strict=True):
+        code = values.get(code_field)
+        if code is None:
+            continue
+        stored = names.get(code)
+        if stored is None:
+            log.add(
+                Severity.ERROR,
+                Reason.UNKNOWN_INSTITUTION,
+                f"学校标识码 {code} 不在高校名录中，请核对标识码，或先在高校名录中添加该校",
+                number,
+                code_header,
+                code,
+            )
+            continue
+        reported = values.get(name_field) if name_field else None
+        if reported and not _same_name(reported, stored):
+            log.add(
+                Severity.WARNING,
+                Reason.NAME_MISMATCH,
+                f"填写的名称“{reported}”与高校名录中标识码 {code} 的“{stored}”不一致，按标识码导入；"
+                "如学校已更名，请先更新高校名录",
+                number,
+                form.field(name_field).header,
+                reported,
+            )
