@@ -153,10 +153,21 @@ def institution_matrix(statuses: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def province_matrix(statuses: pd.DataFrame) -> pd.DataFrame:
-    """Long frame (省份 × 报送期次 → counts and rates) of several periods, for the heatmap."""
-    rates = sort_by_province(reporting_rates(statuses, ["province", "period"]))
-    return rate_table(rates, ["province", "period"]).assign(
+def chart_rates(rates: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``rate_table`` plus the rates as numbers (报送率数值, 按时报送率数值) for charts."""
+    return rate_table(rates, by).assign(
         报送率数值=rates["reporting_rate"].to_numpy(),
         按时报送率数值=rates["on_time_rate"].to_numpy(),
+    )
+
+
+def province_rates(classified: pd.DataFrame) -> pd.DataFrame:
+    """``reporting_rates`` by province, in the national order of provinces."""
+    return sort_by_province(reporting_rates(classified, ["province"]))
+
+
+def province_matrix(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Long frame (省份 × 报送期次 → counts and rates) of several periods, for the heatmap."""
+    return chart_rates(
+        sort_by_province(reporting_rates(statuses, ["province", "period"])), ["province", "period"]
     )

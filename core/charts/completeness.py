@@ -1,0 +1,117 @@
+"""Reporting-completeness charts (Altair): frames of core.metrics.completeness in, chart out."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.metrics.completeness import LATE, MISSING, ON_TIME, PENDING
+
+STATUS_COLOURS = {ON_TIME: "#2ca02c", LATE: "#ff7f0e", MISSING: "#d62728", PENDING: "#bdbdbd"}
+REFERENCE_COLOUR = "#444444"
+ROW_HEIGHT = 22
+
+
+def _ordered(values: pd.Series) -> list[str]:
+    """The distinct values in their order of appearance (the frames come sorted)."""
+    return list(dict.fromkeys(values))
+
+
+def status_heatmap(matrix: pd.DataFrame) -> alt.Chart:
+    """学校 × 报送期次, each cell coloured by 按时报送 / 逾期报送 / 未报送 / 待报送."""
+    return (
+        alt.Chart(matrix, title="各校报送情况")
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X(
+                "报送期次:N", title="报送期次", sort=_ordered(matrix["报送期次"]), axis=alt.Axis(labelAngle=0)
+            ),
+            y=alt.Y("学校:N", title="学校", sort=_ordered(matrix["学校"]), axis=alt.Axis(labelLimit=260)),
+            color=alt.Color(
+                "状态:N",
+                title="状态",
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+            ),
+            tooltip=[
+                alt.Tooltip("学校:N", title="学校"),
+                alt.Tooltip("报送期次:N", title="报送期次"),
+                alt.Tooltip("状态:N", title="状态"),
+                alt.Tooltip("首次报送时间:N", title="首次报送时间"),
+                alt.Tooltip("截止日期:N", title="截止日期"),
+            ],
+        )
+        .properties(height=max(120, ROW_HEIGHT * matrix["学校"].nunique()))
+    )
+
+
+def rate_heatmap(matrix: pd.DataFrame) -> alt.LayerChart:
+    """省份 × 报送期次, each cell coloured by its 报送率 (red 0% → green 100%) and labelled with it."""
+    base = alt.Chart(matrix).encode(
+        x=alt.X(
+            "报送期次:N", title="报送期次", sort=_ordered(matrix["报送期次"]), axis=alt.Axis(labelAngle=0)
+        ),
+        y=alt.Y("所在省份:N", title="省份", sort=_ordered(matrix["所在省份"])),
+        tooltip=[
+            alt.Tooltip("所在省份:N", title="省份"),
+            alt.Tooltip("报送期次:N", title="报送期次"),
+            alt.Tooltip("应报:Q", title="应报（所）", format=","),
+            alt.Tooltip("已报:Q", title="已报（所）", format=","),
+            alt.Tooltip("按时报送:Q", title="按时报送（所）", format=","),
+            alt.Tooltip("逾期报送:Q", title="逾期报送（所）", format=","),
+            alt.Tooltip("未报:Q", title="未报（所）", format=","),
+            alt.Tooltip("报送率:N", title="报送率"),
+            alt.Tooltip("按时报送率:N", title="按时报送率"),
+        ],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "报送率数值:Q", title="报送率（%）", scale=alt.Scale(domain=[0, 100], scheme="redyellowgreen")
+        )
+    )
+    labels = base.mark_text(fontSize=11).encode(text="报送率:N")
+    height = max(120, ROW_HEIGHT * matrix["所在省份"].nunique())
+    return alt.layer(cells, labels, title="各省报送率").properties(height=height)
+
+
+def reporting_rate_chart(rates: pd.DataFrame, overall_rate: float | None) -> alt.LayerChart:
+    """报送率 and 按时报送率 per province (rows of ``rate_table`` with the numeric rates),
+    with a reference line at the rate of the whole scope and one at 100%.
+    """
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {"所在省份": rates["所在省份"], "指标": name, "比率": rates[column], "文本": rates[text]}
+            )
+            for name, column, text in (
+                ("报送率", "报送率数值", "报送率"),
+                ("按时报送率", "按时报送率数值", "按时报送率"),
+            )
+        ],
+        ignore_index=True,
+    )
+    y = alt.Y("所在省份:N", title="省份", sort=_ordered(rates["所在省份"]))
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=y,
+            yOffset=alt.YOffset("指标:N", sort=["报送率", "按时报送率"]),
+            x=alt.X("比率:Q", title="比率（%）", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("指标:N", title="指标", scale=alt.Scale(range=["#1f77b4", "#2ca02c"])),
+            tooltip=[
+                alt.Tooltip("所在省份:N", title="省份"),
+                alt.Tooltip("指标:N", title="指标"),
+                alt.Tooltip("文本:N", title="比率"),
+            ],
+        )
+    )
+    references = [{"比率": 100.0, "参考线": "全部报送 100%"}]
+    if overall_rate is not None:
+        references.append({"比率": overall_rate, "参考线": f"本范围报送率 {overall_rate:.1f}%"})
+    rules = (
+        alt.Chart(pd.DataFrame(references))
+        .mark_rule(color=REFERENCE_COLOUR, strokeDash=[6, 4], size=2)
+        .encode(x="比率:Q", tooltip=[alt.Tooltip("参考线:N", title="参考线")])
+    )
+    height = max(120, 2 * ROW_HEIGHT * len(rates))
+    return alt.layer(bars, rules, title="各省报送率与按时报送率").properties(height=height)

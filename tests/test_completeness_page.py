@@ -1,0 +1,110 @@
+"""The 报送情况 page (AppTest): matrix, rates, 未报送名单 per form and term, status colours."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from core.db import init_db, make_engine
+from core.queries.completeness import missing_frame
+from core.scope import Scope
+from tests.test_completeness import YEAR, hand_built
+
+MISSING_HEADERS = ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质"]
+
+
+def use_database(url: str, monkeypatch: pytest.MonkeyPatch, today: str = "2025-03-01") -> None:
+    """Point the app at ``url``; the app caches its settings and engine per process, so clear them."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("APP_TODAY", today)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    hand_built(engine)
+    engine.dispose()
+    use_database(url, monkeypatch)
+    return url
+
+
+def open_page(provinces: list[str] | None = None) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    if provinces:
+        app.session_state["filter_provinces"] = provinces
+    app.run()
+    app.switch_page("pages/completeness.py").run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def missing_shown(app: AppTest) -> pd.DataFrame:
+    tables = [table.value for table in app.dataframe if list(table.value.columns) == MISSING_HEADERS]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def test_page_shows_the_staffing_rates_and_missing_list(database_url: str) -> None:
+    app = open_page()
+
+    assert app.title[0].value == "报送情况"
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["截止日期"] == "2024-11-30"
+    assert metrics["报送率"] == "80.0%"
+    assert metrics["按时报送率"] == "40.0%"
+    assert missing_shown(app)["学校标识码"].tolist() == ["4132010003"]
+
+
+def test_missing_list_follows_form_and_term_and_matches_the_query(database_url: str) -> None:
+    app = open_page()
+
+    app.segmented_control(key="completeness_form").set_value("screening").run()
+    app.selectbox(key="completeness_term").set_value("秋季学期").run()
+
+    shown = missing_shown(app)
+    expected = missing_frame(make_engine(database_url), Scope(year=YEAR), "screening", term="秋季学期")
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected)
+    assert shown["学校标识码"].tolist() == ["4132010003", "4132010004", "4141010002", "4141010005"]
+    assert "下载 CSV" in [button.label for button in app.get("download_button")]
+
+
+def chart_data(app: AppTest) -> pd.DataFrame:
+    """The data of the first chart on the page (Streamlit sends it beside the spec, as Arrow)."""
+    chart = app.get("vega_lite_chart")[0].proto
+    return convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data)
+
+
+def test_one_province_shows_each_institution_status(database_url: str) -> None:
+    app = open_page(provinces=["河南省"])
+
+    rows = chart_data(app)
+    cells = dict(zip(zip(rows["学校"], rows["报送期次"], strict=True), rows["状态"], strict=True))
+    assert cells[("豫二职院（4141010002）", "队伍配备")] == "逾期报送"
+    assert cells[("豫一大学（4141010001）", "心理筛查·秋季学期")] == "按时报送"
+    assert cells[("豫五大学（4141010005）", "心理筛查·春季学期")] == "待报送"
+
+
+def test_provinces_matrix_shows_rates(database_url: str) -> None:
+    app = open_page()
+
+    rows = chart_data(app)
+    cells = dict(zip(zip(rows["所在省份"], rows["报送期次"], strict=True), rows["报送率"], strict=True))
+    assert cells[("江苏省", "队伍配备")] == "50.0%"
+    assert cells[("河南省", "心理筛查·秋季学期")] == "33.3%"
+
+
+def test_empty_database_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_database(f"sqlite:///{tmp_path / 'empty.db'}", monkeypatch)
+
+    app = open_page()
+
+    assert "数据上传" in app.info[0].value
