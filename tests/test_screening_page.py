@@ -1,0 +1,95 @@
+"""The 心理筛查 page (AppTest): KPI tiles follow the term selector and the sidebar scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from core.db import init_db, make_engine
+from tests.factories import make_institution, make_screening_row, store_rows
+
+HENAN, JIANGSU = "4141010001", "4132010002"
+ROWS = [
+    make_screening_row(code=HENAN, term="秋季学期", target=5000, screened=4900, high=20),
+    make_screening_row(code=HENAN, term="春季学期", target=3200, screened=3000, high=9),
+    make_screening_row(code=JIANGSU, term="秋季学期", target=1200, screened=1000, high=5),
+    make_screening_row(code=JIANGSU, term="春季学期", target=1000, screened=800, high=3),
+]
+
+
+@pytest.fixture
+def navigation_like_streamlit_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run app.py (sidebar included) on every AppTest run, as `streamlit run` does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before each run; because the
+    project has a folder called pages/, every run after switch_page would then execute
+    the page file alone (Streamlit's old pages-folder mode) and skip app.py's sidebar.
+    `streamlit run` decides this once per process and st.navigation turns it off.
+    """
+    original_init = PagesManager.__init__
+
+    def init_for_st_navigation(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_for_st_navigation)
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, navigation_like_streamlit_run: None) -> AppTest:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    store_rows(
+        engine,
+        "institutions",
+        [
+            make_institution(code=HENAN),
+            make_institution(code=JIANGSU, name="示例江苏学院", province="江苏省", level="高职（专科）"),
+        ],
+    )
+    store_rows(engine, "screening", ROWS)
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()  # the settings and engine of an earlier test's database
+    st.cache_data.clear()
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.run()
+    app.switch_page("pages/screening.py").run()
+    return app
+
+
+def _tiles(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def _screened_and_coverage(app: AppTest) -> tuple[str, str]:
+    tiles = _tiles(app)
+    return tiles["实测人数"], tiles["筛查覆盖率"]
+
+
+def test_kpis_follow_the_term_and_the_sidebar_provinces(app: AppTest) -> None:
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert app.title[0].value == "心理筛查"
+    # all four rows: 4900+3000+1000+800 = 9700 of 5000+3200+1200+1000 = 10400 → 93.27%
+    assert _screened_and_coverage(app) == ("9,700", "93.3%")
+
+    app.selectbox(key="screening_term").set_value("春季学期").run()
+    # spring rows: 3000+800 = 3800 of 3200+1000 = 4200 → 90.48%
+    assert _screened_and_coverage(app) == ("3,800", "90.5%")
+
+    app.multiselect(key="filter_provinces").set_value(["河南省"]).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    # Henan in spring: 3000 of 3200 → 93.75% rounded half up
+    assert _screened_and_coverage(app) == ("3,000", "93.8%")
+    assert _tiles(app)["高风险人数"] == "9"
+
+
+def test_tables_have_csv_buttons_and_the_masking_option_is_on(app: AppTest) -> None:
+    assert app.checkbox(key="screening_mask_small").value is True
+    assert [frame.value.columns[0] for frame in app.dataframe] == ["所在省份", "学校标识码", "学校标识码"]
+    assert len(app.get("download_button")) == 3
