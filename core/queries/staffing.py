@@ -26,7 +26,13 @@ INSTITUTION_HEADERS = {"province": "所在省份", "level": "办学层次", "own
 GROUPINGS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质"}
 GROUP_ORDER = {"province": PROVINCES, "level": LEVELS, "ownership": OWNERSHIPS}
 STUDENTS = "学生总数"
-COUNTED_COUNSELORS = "计入辅导员数"
+COUNTED_COUNSELORS = "计入辅导员数"  # 专职 + factor × 兼职
+# The staff column each standard is measured on, as headed in institution_table.
+STAFF_HEADERS = {
+    "counselors": COUNTED_COUNSELORS,
+    "ideo": "专职思政课教师数",
+    "psy": "专职心理健康教育教师数",
+}
 
 
 def _staffing_statement(scope: Scope) -> Select:
@@ -66,6 +72,11 @@ def staffing_rows(engine: Engine, scope: Scope) -> pd.DataFrame:
 def metrics_frame(engine: Engine, scope: Scope, standards: Standards | None = None) -> pd.DataFrame:
     """Staffing rows in ``scope`` with every derived value (see core.metrics.staffing)."""
     return metrics.staffing_metrics(staffing_rows(engine, scope), standards or load_standards(engine))
+
+
+def _blank_as_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty texts (no ratio, no share) as missing values: empty in CSV, "—" on screen."""
+    return frame.replace("", None)
 
 
 def _derived_headers(standard: Standard) -> dict[str, str]:
@@ -133,9 +144,9 @@ def institution_table(engine: Engine, scope: Scope, search: str = "") -> pd.Data
         column(standards.counselors, STAFF): COUNTED_COUNSELORS,
         **_derived_headers(standards.counselors),
         "gap_change": "辅导员缺口较上学年变化",
-        "ideo_teachers": "专职思政课教师数",
+        "ideo_teachers": STAFF_HEADERS["ideo"],
         **_derived_headers(standards.ideo),
-        "psy_teachers": "专职心理健康教育教师数",
+        "psy_teachers": STAFF_HEADERS["psy"],
         **_derived_headers(standards.psy),
     }
     table = frame[list(headers)].rename(columns=headers)
@@ -145,7 +156,7 @@ def institution_table(engine: Engine, scope: Scope, search: str = "") -> pd.Data
             needle, regex=False
         )
         table = table[found]
-    return table.reset_index(drop=True)
+    return _blank_as_missing(table.reset_index(drop=True))
 
 
 def supervision_list(engine: Engine, scope: Scope) -> pd.DataFrame:
@@ -177,7 +188,7 @@ def supervision_list(engine: Engine, scope: Scope) -> pd.DataFrame:
     }
     table = frame[list(headers)].rename(columns=headers).reset_index(drop=True)
     table.insert(0, "序号", range(1, len(table) + 1))
-    return table
+    return _blank_as_missing(table)
 
 
 def _group_order(frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -209,6 +220,7 @@ def _group_summary(frame: pd.DataFrame, by: str, standards: Standards) -> pd.Dat
         _group_order(table.rename(columns={header: by}), by)
         .rename(columns={by: header})
         .reset_index(drop=True)
+        .pipe(_blank_as_missing)
     )
 
 

@@ -1,0 +1,143 @@
+"""Staffing charts (Altair): the display frames of core.queries.staffing in, a chart out.
+
+Every chart has a Chinese title, axis labels and tooltips; the charts about a ratio
+draw the standard in force as a reference line.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.metrics.staffing import COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE
+from core.queries.staffing import STAFF_HEADERS, STUDENTS
+from core.standards import Standard
+
+STATUS_COLORS = alt.Scale(
+    domain=[COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE], range=["#4c78a8", "#e45756", "#bab0ac"]
+)
+REFERENCE_COLOR = "#f58518"
+
+
+def _with_share(table: pd.DataFrame, label: str) -> pd.DataFrame:
+    """``table`` plus ``share`` (0–1) = ``<label>达标学校数`` / ``<label>适用学校数``."""
+    applicable = table[f"{label}适用学校数"]
+    return table.assign(share=table[f"{label}达标学校数"] / applicable.where(applicable > 0))
+
+
+def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: str = "所在省份") -> alt.Chart:
+    """Bars: the share of institutions meeting ``standard`` per group, highest first,
+    with the scope's overall share as a reference line."""
+    label = standard.label
+    data = _with_share(table, label).dropna(subset=["share"])
+    overall = data[f"{label}达标学校数"].sum() / max(data[f"{label}适用学校数"].sum(), 1)
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("share:Q", title="达标率", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y(f"{group}:N", title=group, sort="-x"),
+            tooltip=[
+                alt.Tooltip(f"{group}:N", title=group),
+                alt.Tooltip(f"{label}达标率:N", title="达标率"),
+                alt.Tooltip(f"{label}达标学校数:Q", title="达标学校数", format=","),
+                alt.Tooltip(f"{label}适用学校数:Q", title="适用学校数", format=","),
+                alt.Tooltip(f"{label}缺口合计:Q", title=f"{label}缺口合计", format=","),
+            ],
+        )
+    )
+    reference = (
+        alt.Chart(pd.DataFrame({"share": [overall], "name": [f"整体达标率 {overall:.1%}"]}))
+        .mark_rule(color=REFERENCE_COLOR, strokeDash=[4, 4])
+        .encode(x="share:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
+    )
+    return (bars + reference).properties(
+        title=f"各{group}{standard.post}配备达标率（师生比不高于 1:{standard.threshold:,}）",
+        height=alt.Step(18),
+    )
+
+
+def students_vs_staff_chart(table: pd.DataFrame, standard: Standard) -> alt.LayerChart:
+    """Points: students against staff per institution, non-compliant ones highlighted,
+    with the line staff = students / threshold (the standard)."""
+    staff = STAFF_HEADERS[standard.key]
+    status = f"{standard.label}达标情况"
+    data = table.dropna(subset=[staff, status])
+    most = float(data[STUDENTS].max()) if len(data) else 0.0
+    points = (
+        alt.Chart(data)
+        .mark_circle(size=45, opacity=0.75)
+        .encode(
+            x=alt.X(f"{STUDENTS}:Q", title="全日制学生总数（人）", axis=alt.Axis(format=",")),
+            y=alt.Y(f"{staff}:Q", title=f"{staff}（人）", axis=alt.Axis(format=",")),
+            color=alt.Color(f"{status}:N", title="达标情况", scale=STATUS_COLORS),
+            tooltip=[
+                alt.Tooltip("学校名称:N"),
+                alt.Tooltip("所在省份:N"),
+                alt.Tooltip(f"{STUDENTS}:Q", format=","),
+                alt.Tooltip(f"{staff}:Q", format=",.1~f"),
+                alt.Tooltip(f"{standard.label}师生比:N", title="师生比"),
+                alt.Tooltip(f"{standard.label}缺口:Q", title="缺口", format=","),
+                alt.Tooltip(f"{status}:N", title="达标情况"),
+            ],
+        )
+    )
+    line = pd.DataFrame({STUDENTS: [0.0, most], staff: [0.0, most / standard.threshold]})
+    reference = (
+        alt.Chart(line.assign(name=f"标准 1:{standard.threshold:,}"))
+        .mark_line(color=REFERENCE_COLOR, strokeDash=[6, 4])
+        .encode(x=f"{STUDENTS}:Q", y=f"{staff}:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
+    )
+    return (points + reference).properties(
+        title=f"学生数与{staff}（虚线为 1:{standard.threshold:,} 标准，红色为未达标）", height=380
+    )
+
+
+def compliance_trend_chart(trend: pd.DataFrame) -> alt.Chart:
+    """Lines: the share of applicable institutions meeting each standard, per 学年."""
+    data = trend.assign(share=trend["达标学校数"] / trend["适用学校数"].where(trend["适用学校数"] > 0))
+    return (
+        alt.Chart(data.dropna(subset=["share"]))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("学年:O", title="学年"),
+            y=alt.Y("share:Q", title="达标率", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("指标:N", title="指标"),
+            tooltip=[
+                alt.Tooltip("学年:O"),
+                alt.Tooltip("指标:N"),
+                alt.Tooltip("达标率:N"),
+                alt.Tooltip("达标学校数:Q", format=","),
+                alt.Tooltip("适用学校数:Q", format=","),
+            ],
+        )
+        .properties(title="各学年配备达标率变化", height=300)
+    )
+
+
+def ratio_distribution_chart(table: pd.DataFrame, standard: Standard) -> alt.LayerChart:
+    """Boxes: students per staff member by 办学层次 and 办学性质, with the standard as a rule."""
+    staff = STAFF_HEADERS[standard.key]
+    data = table[(table[STUDENTS] > 0) & (table[staff] > 0)].dropna(subset=[staff])
+    data = data.assign(
+        per_staff=data[STUDENTS] / data[staff].astype("float64"),
+        group=data["办学层次"] + "·" + data["办学性质"],
+    )
+    boxes = (
+        alt.Chart(data)
+        .mark_boxplot(extent=1.5, size=28)
+        .encode(
+            x=alt.X("group:N", title="办学层次·办学性质"),
+            y=alt.Y("per_staff:Q", title=f"每名{standard.post}对应学生数（人）", axis=alt.Axis(format=",")),
+            color=alt.Color("办学层次:N", title="办学层次"),
+            tooltip=[alt.Tooltip("学校名称:N"), alt.Tooltip(f"{standard.label}师生比:N", title="师生比")],
+        )
+    )
+    rule = (
+        alt.Chart(
+            pd.DataFrame({"threshold": [standard.threshold], "name": [f"标准 1:{standard.threshold:,}"]})
+        )
+        .mark_rule(color=REFERENCE_COLOR, strokeDash=[6, 4])
+        .encode(y="threshold:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
+    )
+    return (boxes + rule).properties(title=f"{standard.post}师生比分布（按办学层次、办学性质）", height=320)

@@ -1,0 +1,92 @@
+"""配备标准: the thresholds and the part-time counselor factor every staffing figure uses."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.standards import (
+    DEFAULT_STANDARDS,
+    PART_TIME_FACTOR_SOURCE,
+    InvalidStandards,
+    load_standards,
+    make_standards,
+    reset_standards,
+    save_standards,
+)
+from pages._shared import clear_cached_reads, get_engine
+
+st.title("配备标准")
+st.caption(
+    "修改后，所有页面的师生比、应配数、缺口和达标情况都按新标准重新计算。账户功能上线后，此页仅限管理员使用。"
+)
+
+SAVED_FLAG = "standards_saved"
+
+engine = get_engine()
+standards = load_standards(engine)
+if st.session_state.pop(SAVED_FLAG, False):
+    st.success("已保存。各页面的配备指标已按新标准重新计算。")
+
+st.markdown("#### 现行标准")
+for standard in standards:
+    default = DEFAULT_STANDARDS.by_key(standard.key)
+    changed = "" if standard == default else f"（国家标准默认值 1:{default.threshold:,}，已调整）"
+    st.markdown(f"- **{standard.describe()}**{changed}　依据：{standard.source}")
+st.markdown(f"- **兼职辅导员折算系数：{standards.part_time_factor}**　{PART_TIME_FACTOR_SOURCE}")
+
+with st.form("standards_form"):
+    st.markdown("#### 调整标准")
+    counselor = st.number_input(
+        "专职辅导员：每名对应的全日制学生数上限（1:N 中的 N）",
+        min_value=1,
+        step=1,
+        value=standards.counselors.threshold,
+    )
+    ideo = st.number_input(
+        "专职思政课教师：每名对应的全日制学生数上限",
+        min_value=1,
+        step=1,
+        value=standards.ideo.threshold,
+    )
+    psy = st.number_input(
+        "专职心理健康教育教师：每名对应的全日制学生数上限",
+        min_value=1,
+        step=1,
+        value=standards.psy.threshold,
+    )
+    psy_minimum = st.number_input(
+        "专职心理健康教育教师：每校最少人数",
+        min_value=0,
+        step=1,
+        value=standards.psy.minimum,
+    )
+    factor = st.text_input(
+        "兼职辅导员折算系数（0 到 1，可写分数，如 0 或 1/3）",
+        value=str(standards.part_time_factor),
+        help=PART_TIME_FACTOR_SOURCE + "。计入辅导员数 = 专职 + 系数 × 兼职。",
+    )
+    submitted = st.form_submit_button("保存", type="primary")
+
+if submitted:
+    try:
+        new_standards = make_standards(
+            counselor_threshold=int(counselor),
+            ideo_threshold=int(ideo),
+            psy_threshold=int(psy),
+            psy_minimum=int(psy_minimum),
+            part_time_factor=factor,
+        )
+    except InvalidStandards as problem:
+        for message in problem.messages:
+            st.error(message)
+    else:
+        save_standards(engine, new_standards)
+        clear_cached_reads()
+        st.session_state[SAVED_FLAG] = True
+        st.rerun()
+
+if st.button("恢复国家标准默认值", disabled=standards == DEFAULT_STANDARDS):
+    reset_standards(engine)
+    clear_cached_reads()
+    st.session_state[SAVED_FLAG] = True
+    st.rerun()

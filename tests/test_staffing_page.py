@@ -1,0 +1,128 @@
+"""The 辅导员配备 and 配备标准 pages, driven through AppTest on a small SQLite database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.db import init_db, make_engine
+from pages import _shared
+from tests.factories import make_institution, make_staffing_row, store_rows
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+# 河南省: 甲 meets 1:200 (20,000 students, 100 counselors), 乙 misses it by 5 (5,000 / 20).
+# 北京市: 丙 misses it by 10 (4,000 students, 10 counselors; 20 required).
+INSTITUTIONS = [
+    make_institution(code="4141010001", name="甲大学", province="河南省"),
+    make_institution(code="4141010002", name="乙学院", province="河南省", level="高职（专科）"),
+    make_institution(code="4111010003", name="丙大学", province="北京市"),
+]
+STAFFING = [
+    make_staffing_row(code="4141010001", undergrad=18000, postgrad=2000, counselors_ft=100),
+    make_staffing_row(code="4141010002", undergrad=5000, postgrad=0, counselors_ft=20, ideo_teachers=20),
+    make_staffing_row(code="4111010003", undergrad=4000, postgrad=0, counselors_ft=10, ideo_teachers=20),
+]
+
+
+@pytest.fixture
+def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    store_rows(engine, "institutions", INSTITUTIONS)
+    store_rows(engine, "staffing", STAFFING)
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    _forget_cached_resources()
+    yield url
+    _forget_cached_resources()
+
+
+def _forget_cached_resources() -> None:
+    """AppTest runs in this process: drop the engine and reads cached for another database."""
+    _shared.app_settings.clear()
+    _shared.get_engine.clear()
+    _shared.clear_cached_reads()
+
+
+def _open(page: str, provinces: list[str] | None = None) -> AppTest:
+    """Run the app with the sidebar's 省份 set to ``provinces``, then show ``page``.
+
+    With a pages/ folder beside app.py, AppTest runs only the page script after
+    switch_page (app.py and its sidebar are not run again), so the sidebar choice is
+    made through the multiselect's key before the first run.
+    """
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    if provinces is not None:
+        app.session_state["filter_provinces"] = provinces
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def _metric(app: AppTest, label: str) -> str:
+    return next(metric.value for metric in app.metric if metric.label == label)
+
+
+def _watchlist_codes(app: AppTest) -> list[str]:
+    watchlist = next(frame.value for frame in app.dataframe if "未达标指标" in frame.value.columns)
+    return watchlist["学校标识码"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("provinces", "share", "gap", "watchlist"),
+    [
+        ([], "33.3%", "15", ["4111010003", "4141010002"]),  # case: all provinces, 1 of 3 compliant
+        (["河南省"], "50.0%", "5", ["4141010002"]),  # case: 河南 only, 甲 compliant, 乙 short by 5
+        (["北京市"], "0.0%", "10", ["4111010003"]),  # case: 北京 only, 丙 short by 10
+    ],
+)
+def test_province_filter_changes_the_figures(
+    app_database: str, provinces: list[str], share: str, gap: str, watchlist: list[str]
+) -> None:
+    app = _open("pages/staffing.py", provinces)
+
+    assert app.session_state["scope"].provinces == tuple(provinces)
+    assert app.title[0].value == "辅导员配备"
+    assert _metric(app, "辅导员配备达标率") == share
+    assert _metric(app, "专职辅导员缺口合计") == gap
+    assert _watchlist_codes(app) == watchlist
+
+
+def test_search_narrows_the_institution_table(app_database: str) -> None:
+    app = _open("pages/staffing.py")
+
+    app.text_input(key="staffing_search").set_value("丙").run()
+
+    details = next(frame.value for frame in app.dataframe if "排名" in frame.value.columns)
+    assert details["学校名称"].tolist() == ["丙大学"]
+    assert details["排名"].tolist() == [1]  # 400 students per counselor: the worst ratio of all
+
+
+def test_saved_threshold_recomputes_the_staffing_page(app_database: str) -> None:
+    settings = _open("pages/standards_settings.py")
+    settings.number_input[0].set_value(250)
+
+    settings.button[0].click().run()
+
+    assert not settings.exception, [exception.value for exception in settings.exception]
+    assert "已保存" in settings.success[0].value
+    staffing = settings.switch_page("pages/staffing.py").run()
+    # At 1:250: 甲 and 乙 comply; 丙 needs 16 and has 10.
+    assert _metric(staffing, "辅导员配备达标率") == "66.7%"
+    assert _metric(staffing, "专职辅导员缺口合计") == "6"
+
+
+def test_invalid_factor_is_refused_in_chinese(app_database: str) -> None:
+    settings = _open("pages/standards_settings.py")
+    settings.text_input[0].set_value("一半")
+
+    settings.button[0].click().run()
+
+    assert "不是数字" in settings.error[0].value
+    assert not settings.success
