@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 import math
 import random
+import re
 import sys
 import tempfile
 import time
@@ -59,6 +60,7 @@ WORKBOOKS: dict[str, str] = {
     "projects": "项目进度.xlsx",
 }
 ZIP_TIMESTAMP = (2025, 11, 30, 0, 0, 0)  # fixed, so regenerated workbooks are byte-identical
+_MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 Row = dict[str, Any]
 
@@ -648,24 +650,29 @@ def write_workbooks(dataset: Dataset, folder: Path = SAMPLE_DIR) -> list[Path]:
         sheet = workbook[get_form(form_name).sheet]
         for row in dataset.rows(form_name):
             sheet.append(_cells(form_name, row))
-        fixed = dt.datetime(*ZIP_TIMESTAMP)
-        workbook.properties.created = workbook.properties.modified = fixed
+        workbook.properties.created = dt.datetime(*ZIP_TIMESTAMP)
         path = folder / WORKBOOKS[form_name]
         workbook.save(path)
-        _fix_zip_timestamps(path)
+        _make_reproducible(path)
         paths.append(path)
     return paths
 
 
-def _fix_zip_timestamps(path: Path) -> None:
-    """Rewrite the archive with fixed entry times, so regenerating changes no bytes."""
+def _make_reproducible(path: Path) -> None:
+    """Fix the archive's entry times and the modified time openpyxl stamps on save.
+
+    So regenerating the workbooks changes no bytes unless the data changed.
+    """
+    fixed_time = dt.datetime(*ZIP_TIMESTAMP).strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, data)
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = _MODIFIED.sub(rf"\g<1>{fixed_time}\g<2>", data.decode("utf-8")).encode("utf-8")
+            entry = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, data)
 
 
 def _csv_value(value: Any) -> Any:

@@ -1,0 +1,116 @@
+"""Page timings at national scale — a script that prints figures, not a test.
+
+    python -m tests.bench.pages [--institutions 3000 --years 10 --reruns 5]
+
+Seeds the generated dataset (through intake) into a fresh SQLite file in a temporary
+folder, then runs every page of the navigation that exists with Streamlit's AppTest:
+cold (the page's first run after the data cache is cleared) and warm (the median of
+the reruns that follow), and reports the process's peak memory (ru_maxrss).
+The app is started once before measuring, so cold figures are about cache misses
+(queries), not about importing pandas or altair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_TODAY = "2025-11-30"
+TARGET_WARM_MS = 150
+TARGET_COLD_MS = 2000
+TARGET_PEAK_MB = 600
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _verdict(value: float, target: float) -> str:
+    return "达标" if value < target else "超标"
+
+
+def _seed(database_url: str, institutions: int, years: int) -> None:
+    from core.db import init_db, make_engine
+    from sample_data.generate import seed_database
+
+    engine = make_engine(database_url)
+    init_db(engine)
+    started = time.perf_counter()
+    summary = seed_database(engine, institutions=institutions, years=years)
+    engine.dispose()
+    print(summary)
+    print(f"载入用时 {time.perf_counter() - started:.1f} 秒；此时内存峰值 {_peak_mb():,.0f} MB")
+
+
+def _timed_run(app) -> float:  # noqa: ANN001 (AppTest)
+    started = time.perf_counter()
+    app.run()
+    return (time.perf_counter() - started) * 1000
+
+
+def _measure_pages(reruns: int) -> list[tuple[str, float, float, str]]:
+    """(page, cold ms, warm median ms, problem) for every existing page."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from pages._shared import PAGES
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    app.run()  # start the app once: imports and the engine are not part of any page's figure
+    results = []
+    for _, path, _, _ in PAGES:
+        if not (ROOT / path).exists():
+            continue
+        st.cache_data.clear()
+        app.switch_page(path)
+        cold = _timed_run(app)
+        warm = statistics.median(_timed_run(app) for _ in range(reruns))
+        problem = "; ".join(str(exception.value)[:60] for exception in app.exception)
+        results.append((path, cold, warm, problem))
+    return results
+
+
+def _print_table(results: list[tuple[str, float, float, str]]) -> None:
+    print()
+    print(
+        f"{'页面':<30}{'冷启动 ms':>12}{'热运行 ms':>12}  结果（目标：冷 < {TARGET_COLD_MS} ms，热 < {TARGET_WARM_MS} ms）"
+    )
+    for path, cold, warm, problem in results:
+        if problem:
+            verdict = f"异常：{problem}"
+        else:
+            verdict = f"冷{_verdict(cold, TARGET_COLD_MS)}，热{_verdict(warm, TARGET_WARM_MS)}"
+        print(f"{path:<32}{cold:>12,.0f}{warm:>12,.0f}  {verdict}")
+    peak = _peak_mb()
+    print(f"\n进程内存峰值 {peak:,.0f} MB（目标 < {TARGET_PEAK_MB} MB，{_verdict(peak, TARGET_PEAK_MB)}）")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.pages", description="全国规模页面耗时")
+    parser.add_argument("--institutions", type=int, default=3000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--reruns", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench_pages_") as folder:
+        # Before any app code is imported: the app reads these once.
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'app.db'}"
+        os.environ["APP_TODAY"] = SAMPLE_TODAY
+        print(
+            f"规模：高校 {args.institutions:,} 所 × {args.years} 个学年；数据库 {os.environ['DATABASE_URL']}"
+        )
+        _seed(os.environ["DATABASE_URL"], args.institutions, args.years)
+        _print_table(_measure_pages(args.reruns))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""`python -m core.cli seed`: loads the sample data once; `--if-empty` leaves a filled database alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from core.db import make_engine
+from core.models import FORM_MODELS, Upload
+from sample_data.generate import generate_dataset
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _seed(db_url: str, *options: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": db_url, "APP_TODAY": "2025-11-30"}
+    return subprocess.run(
+        [sys.executable, "-m", "core.cli", "seed", *options],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _counts(db_url: str) -> dict[str, int]:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            counts = {
+                name: connection.execute(select(func.count()).select_from(model)).scalar_one()
+                for name, model in FORM_MODELS.items()
+            }
+            counts["uploads"] = connection.execute(select(func.count()).select_from(Upload)).scalar_one()
+        return counts
+    finally:
+        engine.dispose()
+
+
+def test_seed_loads_the_sample_and_a_second_seed_if_empty_does_nothing(db_url: str) -> None:
+    sample = generate_dataset()
+    expected = {name: len(sample.rows(name)) for name in FORM_MODELS} | {"uploads": 4}
+
+    first = _seed(db_url)
+    after_first = _counts(db_url)
+    second = _seed(db_url, "--if-empty")
+
+    assert first.returncode == 0, first.stderr
+    assert "已载入：高校 120 所" in first.stdout
+    assert after_first == expected
+    assert second.returncode == 0, second.stderr
+    assert "跳过" in second.stdout
+    assert _counts(db_url) == after_first
+
+
+def test_seed_with_a_size_generates_and_loads_that_many(db_url: str) -> None:
+    expected = generate_dataset(30, 2)
+
+    result = _seed(db_url, "--institutions", "30", "--years", "2")
+
+    assert result.returncode == 0, result.stderr
+    counts = _counts(db_url)
+    assert {name: counts[name] for name in FORM_MODELS} == {
+        name: len(expected.rows(name)) for name in FORM_MODELS
+    }
