@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import streamlit as st
 from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
 
 from core.deadlines import (
     Period,
@@ -142,3 +144,42 @@ def test_periods_of_year_are_the_settable_ones() -> None:
         "心理筛查 2024-2025 秋季学期",
         "心理筛查 2024-2025 春季学期",
     ]
+
+
+def open_deadlines_page(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("APP_TODAY", "2025-03-01")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    app.run()
+    app.switch_page("pages/deadlines.py").run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def click(app: AppTest, label: str) -> None:
+    next(button for button in app.button if button.label == label).click().run()
+    assert not app.exception, [exception.value for exception in app.exception]
+
+
+def test_page_saves_and_resets_a_deadline(
+    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_deadlines_page(db_url, monkeypatch)
+    staffing = Period("staffing", "2024-2025")
+    field = app.date_input(key=f"deadline_{staffing.setting_key()}")
+    assert app.selectbox(key="deadlines_year").value == "2024-2025"  # the 学年 of APP_TODAY
+    assert field.value == dt.date(2024, 11, 30)
+
+    field.set_value(dt.date(2024, 12, 15))
+    click(app, "保存")
+
+    assert deadline_for(engine, staffing) == dt.date(2024, 12, 15)
+    assert "已保存" in app.success[0].value
+    assert app.dataframe[0].value.loc[0, "已调整"] == "是"
+
+    click(app, "恢复默认")
+
+    assert deadline_for(engine, staffing) == dt.date(2024, 11, 30)
+    assert app.date_input(key=f"deadline_{staffing.setting_key()}").value == dt.date(2024, 11, 30)

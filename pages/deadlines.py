@@ -1,0 +1,76 @@
+"""报送截止日期: the deadline of each reporting period (defaults from core.deadlines, editable)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.deadlines import (
+    Period,
+    academic_year_of,
+    deadline_table,
+    deadlines,
+    default_deadline,
+    periods_of_year,
+    set_deadline,
+)
+from core.queries.base import available_years
+from pages._shared import app_settings, clear_cached_reads, csv_button, current_scope, get_engine
+
+engine = get_engine()
+scope = current_scope()
+today = app_settings().today()
+
+st.title("报送截止日期")
+st.caption(
+    "各期报表的截止日期决定“报送情况”页的按时 / 逾期判断。默认：队伍配备为学年第一年的 11 月 30 日，"
+    "心理筛查秋季学期为 12 月 31 日，春季学期为次年 6 月 30 日；重点项目随进展报送，不设截止日期。"
+    "账号功能上线后，仅管理员可修改本页。"
+)
+
+MESSAGE_KEY = "deadlines_message"
+
+
+def widget_key(period: Period) -> str:
+    return f"deadline_{period.setting_key()}"
+
+
+def save(periods: list[Period]) -> None:
+    for period in periods:
+        set_deadline(engine, period, st.session_state[widget_key(period)])
+    clear_cached_reads()
+    st.session_state[MESSAGE_KEY] = f"{periods[0].year} 学年的截止日期已保存，报送情况页将按新日期判断。"
+
+
+def reset(periods: list[Period]) -> None:
+    for period in periods:
+        set_deadline(engine, period, None)
+        st.session_state.pop(widget_key(period), None)  # the date field shows the default again
+    clear_cached_reads()
+    st.session_state[MESSAGE_KEY] = f"{periods[0].year} 学年的截止日期已恢复默认。"
+
+
+years = sorted({*available_years(engine), academic_year_of(today)}, reverse=True)
+default_year = scope.year if scope.year in years else academic_year_of(today)
+year = st.selectbox("学年", years, index=years.index(default_year), key="deadlines_year")
+periods = periods_of_year(year)
+in_force = deadlines(engine, periods)
+
+with st.form("deadlines_form"):
+    for period in periods:
+        st.date_input(
+            period.label(),
+            value=in_force[period],
+            format="YYYY-MM-DD",
+            key=widget_key(period),
+            help=f"默认 {default_deadline(period).isoformat()}",
+        )
+    save_column, reset_column = st.columns(2)
+    save_column.form_submit_button("保存", type="primary", on_click=save, args=(periods,))
+    reset_column.form_submit_button("恢复默认", on_click=reset, args=(periods,))
+if message := st.session_state.pop(MESSAGE_KEY, None):
+    st.success(message)
+
+st.subheader("各学年截止日期")
+table = deadline_table(engine, years)
+st.dataframe(table, hide_index=True, width="stretch")
+csv_button(table, "报送截止日期", scope.all_years(), key="deadlines_csv")
