@@ -270,3 +270,28 @@ def test_missing_frame_refuses_a_form_without_periods(engine: Engine) -> None:
 
 def test_summary_without_a_year_has_no_rates(engine: Engine) -> None:
     assert reporting_summary(engine, Scope())["staffing"] is None
+
+
+def staffing_csv(counselors: int) -> bytes:
+    header = "学校标识码,学年,全日制本专科生数,全日制研究生数,专职辅导员数"
+    return f"{header}\n4141010001,2024-2025,18000,2000,{counselors}\n".encode()
+
+
+def test_first_submission_through_intake_survives_a_correction_and_its_revert(engine: Engine) -> None:
+    from core.ingest import import_bytes, revert_upload
+
+    store_rows(engine, "institutions", [INSTITUTIONS[0]])
+    first = import_bytes(engine, "staffing", staffing_csv(100), "第一次.csv")
+    correction = import_bytes(engine, "staffing", staffing_csv(101), "更正.csv")
+    for report, at in ((first, "2024-11-20 02:00"), (correction, "2025-01-10 02:00")):
+        with engine.begin() as connection:
+            connection.execute(update(Upload).where(Upload.id == report.upload_id).values(created_at=utc(at)))
+    period = Period("staffing", YEAR)
+
+    corrected = period_status(engine, Scope(year=YEAR), period, TODAY).iloc[0]
+    revert_upload(engine, correction.upload_id)
+    reverted = period_status(engine, Scope(year=YEAR), period, TODAY).iloc[0]
+
+    assert (corrected["status"], pd.Timestamp(corrected["first_submitted"]).day) == (ON_TIME, 20)
+    assert pd.Timestamp(corrected["last_updated"]).strftime("%Y-%m-%d") == "2025-01-10"
+    assert pd.Timestamp(reverted["last_updated"]).strftime("%Y-%m-%d") == "2024-11-20"
