@@ -90,12 +90,16 @@ def stage_counts_by(projects: pd.DataFrame, by: str) -> pd.DataFrame:
     return projects.groupby([by, "stage"], dropna=False).size().reset_index(name="projects")
 
 
+def completion_counts(projects: pd.DataFrame) -> tuple[int, int]:
+    """(已验收通过, all − 终止): the numerator and base of the completion share."""
+    accepted = int((projects["stage"] == ACCEPTED).sum())
+    return accepted, int((projects["stage"] != TERMINATED).sum())
+
+
 def completion_share(projects: pd.DataFrame) -> float | None:
     """已验收通过 / (all − 终止); None when no project is left after removing 终止."""
-    base = int((projects["stage"] != TERMINATED).sum())
-    if base == 0:
-        return None
-    return int((projects["stage"] == ACCEPTED).sum()) / base
+    accepted, base = completion_counts(projects)
+    return accepted / base if base else None
 
 
 def progress_stats(projects: pd.DataFrame) -> dict[str, float | None]:

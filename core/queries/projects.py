@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
 from core.config import load_settings
-from core.formatting import one_decimal, percent_text
+from core.formatting import count_text, on_screen, one_decimal, percent_text
 from core.forms import INSTITUTIONS, PROJECTS, Kind
 from core.metrics import projects as metrics
 from core.models import Institution, ProjectRecord, RecordHistory, Upload
@@ -183,6 +183,21 @@ def overview_kpis(
     statement = select(ProjectRecord.stage, ProjectRecord.due).select_from(ProjectRecord)
     rows = read_frame(engine, _filtered(statement, scope, categories, batches, stages))
     return metrics.kpis(rows, _today(today))
+
+
+def headline(projects: pd.DataFrame, today: dt.date) -> dict[str, str]:
+    """The KPI tiles as shown: label → text (counts with separators, shares with one decimal)."""
+    counts = metrics.kpis(projects, today)
+    stats = metrics.progress_stats(projects)
+    mean = stats["mean"]
+    return {
+        "项目总数": count_text(counts["projects"]),
+        "已验收通过": count_text(counts["accepted"]),
+        "在研项目": count_text(counts["in_progress"]),
+        "逾期项目": count_text(counts["overdue"]),
+        "验收完成率": on_screen(percent_text(*metrics.completion_counts(projects))),
+        "平均进度": on_screen(f"{one_decimal(mean)}%" if mean is not None else ""),
+    }
 
 
 def _list_table(rows: pd.DataFrame, extra: dict[str, str]) -> pd.DataFrame:
