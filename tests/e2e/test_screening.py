@@ -1,0 +1,45 @@
+"""心理筛查 in a real browser: title, a KPI that matches the database, the detail CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from core.db import make_engine
+from core.queries.base import available_years
+from core.queries.screening import screening_totals
+from core.scope import Scope
+from tests.e2e.conftest import open_page
+
+
+def test_screening_page_shows_kpis_and_downloads_the_detail_table(
+    page: Page, app_url: str, seeded_database_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(seeded_database_url)
+    newest_year = available_years(engine)[0]  # the sidebar's default 学年
+    screened = screening_totals(engine, Scope(year=newest_year))["screened"]
+    engine.dispose()
+
+    open_page(page, app_url, "心理筛查")
+    tile = page.get_by_test_id("stMetric").filter(has_text="实测人数")
+    expect(tile).to_contain_text(f"{screened:,}", timeout=30_000)
+    expect(page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks, canvas").first).to_be_visible(
+        timeout=30_000
+    )
+
+    detail_button = page.get_by_test_id("stDownloadButton").last
+    with page.expect_download() as download_info:
+        detail_button.click()
+    download = download_info.value
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    data = saved.read_bytes()
+    assert download.suggested_filename.startswith("心理筛查明细_")
+    assert data.startswith(b"\xef\xbb\xbf"), "CSV 缺少 BOM，Excel 会乱码"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["学校标识码", "学校名称", "学年", "学期", "筛查类型"]
+    assert rows[0][-5:] == ["筛查覆盖率", "预警人数合计", "预警率", "高风险率", "约谈评估率"]
+    assert {row[2] for row in rows[1:]} == {newest_year}
