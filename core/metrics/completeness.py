@@ -25,8 +25,7 @@ import pandas as pd
 
 from core.formatting import NOT_AVAILABLE, percent_text, round_half_up
 from core.forms import PROVINCES
-
-BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+from core.queries.uploads import LOCAL_TIME, local_time_text
 
 ON_TIME = "按时报送"
 LATE = "逾期报送"
@@ -51,18 +50,17 @@ RATE_HEADERS = {
     "reporting_rate_text": "报送率",
     "on_time_rate_text": "按时报送率",
 }
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def local_time(values: pd.Series) -> pd.Series:
     """UTC timestamps (naive ones are taken as UTC) as Beijing time."""
-    return pd.to_datetime(values, utc=True).dt.tz_convert(BEIJING)
+    return pd.to_datetime(values, utc=True).dt.tz_convert(LOCAL_TIME)
 
 
 def classify(frame: pd.DataFrame, deadline: dt.date, today: dt.date) -> pd.DataFrame:
     """``frame`` with ``submitted``, ``status`` and ``deadline`` added (see the module docstring)."""
     first = local_time(frame["first_submitted"])
-    end_of_deadline = pd.Timestamp(deadline + dt.timedelta(days=1)).tz_localize(BEIJING)
+    end_of_deadline = pd.Timestamp(deadline + dt.timedelta(days=1)).tz_localize(LOCAL_TIME)
     submitted = frame["last_updated"].notna().to_numpy()
     on_time = submitted & (first < end_of_deadline).to_numpy()
     status = np.select(
@@ -125,7 +123,7 @@ def rate_table(rates: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _time_text(values: pd.Series) -> pd.Series:
-    return local_time(values).dt.strftime(TIME_FORMAT).fillna("")
+    return values.map(local_time_text)
 
 
 def status_table(classified: pd.DataFrame) -> pd.DataFrame:
