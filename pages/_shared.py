@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -86,3 +87,10 @@ def csv_button(frame: pd.DataFrame, what: str, scope: Scope, *, key: str, label:
         disabled=frame.empty,
         icon=":material/download:",
     )
+
+
+def link_to(path: str) -> None:
+    """A link to the page at ``path`` with its navigation title; nothing if it is not built."""
+    for _, page_path, title, icon in PAGES:
+        if page_path == path and (Path(__file__).resolve().parent.parent / path).exists():
+            st.page_link(path, label=f"查看{title}", icon=icon)
