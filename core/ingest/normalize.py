@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -98,11 +99,14 @@ def _whole(number: Decimal | float, raw: Any) -> int:
 
 def parse_count(raw: Any) -> Normalized:
     """A whole number >= 0: 12, 12.0, '12', '1,234', '１２３' → int; 12.5, -1, 'abc' → error."""
-    kind = type(raw)
-    if kind is int:
-        return Normalized(_whole(raw, raw))
+    kind = raw.__class__
     if kind is float:
-        return Normalized(_whole(raw, raw))
+        if raw >= 0 and raw.is_integer():  # the usual cell: a number Excel stored as float
+            return Normalized(int(raw))
+        if math.isfinite(raw):
+            return Normalized(_whole(raw, raw))
+    elif kind is int:
+        return Normalized(raw if raw >= 0 else _whole(raw, raw))
     if kind is str:
         number, decorated = _number_from_text(raw)
         value = _whole(number, raw)
@@ -143,8 +147,10 @@ def parse_percent(raw: Any, *, percent_formatted: bool = False) -> Normalized:
 # --- codes, text, choices ---------------------------------------------------------------
 
 _CODE = re.compile(r"\d{10}")
+_REPEATED = functools.lru_cache(maxsize=8192, typed=True)  # codes, years and dates repeat down a column
 
 
+@_REPEATED
 def parse_code(raw: Any) -> Normalized:
     """The 10-digit 学校标识码 as text: 4141010001.0 → '4141010001'."""
     if isinstance(raw, float) and raw.is_integer():
@@ -219,6 +225,7 @@ _YEAR = re.compile(r"(\d{4})年?(?:[-–—―−‐~〜/]+|至|到)(\d{4})年?(
 _YEAR_HELP = "请写成 2024-2025 的形式"
 
 
+@_REPEATED
 def parse_academic_year(raw: Any) -> Normalized:
     """'2024-2025学年', '2024—2025', '2024/2025', '2024至2025', '2024～2025' → '2024-2025'."""
     text = without_spaces(to_half_width(shown(raw)))
@@ -246,6 +253,7 @@ _SERIALS = range(32874, 73051)  # 1990-01-01 … 2099-12-31 as Excel date serial
 _DATE_HELP = "请填写日期，如 2024-03-01"
 
 
+@_REPEATED
 def parse_date(raw: Any) -> Normalized:
     """Excel dates and '2024-03-01', '2024/3/1', '2024.03.01', '2024年3月1日' → date."""
     if isinstance(raw, dt.datetime):

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from core.forms import FieldSpec, FormSpec, Kind, Severity
@@ -150,6 +151,7 @@ def _skipped_line(row: list[Any]) -> str | None:
 class _Column:
     spec: FieldSpec
     index: int
+    letter: str
     read: Callable[[Any], Normalized]
     percent_rows: frozenset[int]
 
@@ -161,14 +163,47 @@ def _columns(table: Table) -> list[_Column]:
         if index is None:
             continue
         percent = table.sheet.percent_rows(index) if spec.kind is Kind.PERCENT else frozenset()
-        columns.append(_Column(spec, index, reader_for(spec), percent))
+        columns.append(_Column(spec, index, column_letter(index), reader_for(spec), percent))
     return columns
 
 
-def _read_cell(column: _Column, raw: Any, index: int) -> Normalized:
-    if index in column.percent_rows:
-        return parse_percent(raw, percent_formatted=True)
-    return column.read(raw)
+# (severity, code, message, field, raw value) of one cell, kept until the row is known to be data
+_Found = tuple[str, str, str, FieldSpec, Any]
+
+
+def _read_row(
+    columns: list[_Column], absent: dict[str, Any], raw_row: list[Any], index: int, typed: bool
+) -> tuple[dict[str, Any] | None, list[_Found]]:
+    """The row's values by field key (None when every mapped cell is empty) and what was found in it."""
+    values = dict(absent)
+    found: list[_Found] = []
+    filled = False
+    width = len(raw_row)
+    for column in columns:
+        spec = column.spec
+        raw = raw_row[column.index] if column.index < width else None
+        if raw is None or raw == "" or (raw.__class__ is str and not raw.strip()):
+            values[spec.key] = spec.default
+            if spec.required:
+                found.append(
+                    (Severity.ERROR, Reason.REQUIRED, f"「{spec.header}」为必填项，请填写", spec, None)
+                )
+            continue
+        filled = True
+        try:
+            if index in column.percent_rows:
+                normalized = parse_percent(raw, percent_formatted=True)
+            else:
+                normalized = column.read(raw)
+        except NormalizeError as problem:
+            values[spec.key] = None
+            found.append((Severity.ERROR, problem.code, problem.message, spec, raw))
+            continue
+        values[spec.key] = normalized.value
+        if normalized.note is not None and (typed or normalized.code != Reason.TEXT_NUMBER):
+            message = f"{column.letter}{index + 1}：{normalized.note}"
+            found.append((NORMALIZATION, normalized.code, message, spec, raw))
+    return (values if filled else None), found
 
 
 def read_rows(
@@ -178,54 +213,36 @@ def read_rows(
     columns = _columns(table)
     absent = {spec.key: spec.default for spec in table.form.fields if spec.key not in table.columns}
     typed = table.sheet.typed
-    rows: list[dict[str, Any]] = []
-    numbers: list[int] = []
+    data = Validated([], [])
     bad_cells: set[tuple[int, str]] = set()
     empty_rows: list[int] = []
     sheet_rows = table.sheet.rows
     for index in range(table.data_start, len(sheet_rows)):
         if progress is not None and index % 2000 == 0:
             progress(index, len(sheet_rows))
-        raw_row = sheet_rows[index]
         number = index + 1
-        if all(is_blank(raw_row[c.index] if c.index < len(raw_row) else None) for c in columns):
+        values, found = _read_row(columns, absent, sheet_rows[index], index, typed)
+        if values is None:
             empty_rows.append(number)
             continue
-        if skipped := _skipped_line(raw_row):
+        if (
+            found
+            and any(item[0] == Severity.ERROR for item in found)
+            and (skipped := _skipped_line(sheet_rows[index]))
+        ):
             what = "合计行" if skipped == "total" else "表尾说明"
             log.note(Reason.TOTAL_ROW, f"第 {number} 行为{what}，已跳过，未导入", number)
             continue
-        values = dict(absent)
-        for column in columns:
-            spec = column.spec
-            raw = raw_row[column.index] if column.index < len(raw_row) else None
-            if is_blank(raw):
-                values[spec.key] = spec.default
-                if spec.required:
-                    bad_cells.add((number, spec.key))
-                    log.add(
-                        Severity.ERROR,
-                        Reason.REQUIRED,
-                        f"「{spec.header}」为必填项，请填写",
-                        number,
-                        spec.header,
-                    )
-                continue
-            try:
-                normalized = _read_cell(column, raw, index)
-            except NormalizeError as problem:
-                values[spec.key] = None
+        for severity, code, message, spec, raw in found:
+            if severity == NORMALIZATION:
+                log.note(code, message, number, spec.header, raw)
+            else:
                 bad_cells.add((number, spec.key))
-                log.add(Severity.ERROR, problem.code, problem.message, number, spec.header, raw)
-                continue
-            values[spec.key] = normalized.value
-            if normalized.note is not None and (typed or normalized.code != Reason.TEXT_NUMBER):
-                cell = f"{column_letter(column.index)}{number}"
-                log.note(normalized.code, f"{cell}：{normalized.note}", number, spec.header, raw)
-        rows.append(values)
-        numbers.append(number)
-    _report_empty_rows([n for n in empty_rows if numbers and n < numbers[-1]], log)
-    return Validated(rows, numbers), bad_cells
+                log.add(severity, code, message, number, spec.header, raw)
+        data.rows.append(values)
+        data.row_numbers.append(number)
+    _report_empty_rows([n for n in empty_rows if data.row_numbers and n < data.row_numbers[-1]], log)
+    return data, bad_cells
 
 
 def _report_empty_rows(between: list[int], log: IssueLog) -> None:
@@ -238,11 +255,21 @@ def _report_empty_rows(between: list[int], log: IssueLog) -> None:
 # --- rules across cells, rows and 高校名录 ----------------------------------------------------
 
 
+def values_of(keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A fast getter of ``keys``' values of a row, always as a tuple."""
+    getter = itemgetter(*keys)
+    return getter if len(keys) > 1 else lambda values: (getter(values),)
+
+
 def check_rules(form: FormSpec, data: Validated, bad_cells: set[tuple[int, str]], log: IssueLog) -> None:
+    rows_with_bad_cells = {number for number, _key in bad_cells}
     for rule in form.rules:
         header = form.field(rule.columns[0]).header
+        inputs = values_of(rule.columns)
         for values, number in zip(data.rows, data.row_numbers, strict=True):
-            if any(values.get(key) is None or (number, key) in bad_cells for key in rule.columns):
+            if None in inputs(values):
+                continue
+            if number in rows_with_bad_cells and any((number, key) in bad_cells for key in rule.columns):
                 continue
             if not rule.check(values):
                 log.add(rule.severity, rule.code, rule.message, number, header, values[rule.columns[0]])
@@ -252,9 +279,10 @@ def check_duplicates(form: FormSpec, data: Validated, log: IssueLog) -> None:
     first_seen: dict[tuple[Any, ...], int] = {}
     key_headers = " + ".join(form.field(key).header for key in form.key)
     header = form.field(form.key[0]).header
+    key_of = values_of(form.key)
     for values, number in zip(data.rows, data.row_numbers, strict=True):
-        key = tuple(values.get(part) for part in form.key)
-        if any(part is None for part in key):
+        key = key_of(values)
+        if None in key:
             continue
         if key in first_seen:
             log.add(
@@ -296,7 +324,7 @@ def check_institutions(form: FormSpec, data: Validated, names: Mapping[str, str]
             )
             continue
         reported = values.get(name_field) if name_field else None
-        if reported and not _same_name(reported, stored):
+        if reported and reported != stored and not _same_name(reported, stored):
             log.add(
                 Severity.WARNING,
                 Reason.NAME_MISMATCH,
