@@ -34,6 +34,10 @@ def test_overview_shows_kpis_and_downloads_its_table(
         timeout=30_000
     )
 
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+
     with page.expect_download() as download_info:
         page.get_by_test_id("stDownloadButton").first.click()
     download = download_info.value
@@ -44,7 +48,3 @@ def test_overview_shows_kpis_and_downloads_its_table(
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "所在省份"
     assert sorted(row[0] for row in rows[1:]) == sorted(provinces)
-
-    if os.environ.get("UPDATE_SCREENSHOT"):
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
