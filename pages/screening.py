@@ -107,11 +107,11 @@ show_table(
 )
 
 st.subheader("需关注名单")
-st.caption(
-    f"筛查覆盖率低于{metrics.coverage_line_text(coverage_line)}、约谈评估率低于 100% "
-    "或有预警学生但均未约谈评估的筛查记录。"
-)
 attention = metrics.attention_list(rows, coverage_line)
+st.caption(
+    f"共 {len(attention):,} 条：筛查覆盖率低于{metrics.coverage_line_text(coverage_line)}、"
+    "约谈评估率低于 100% 或有预警学生但均未约谈评估的筛查记录。"
+)
 if attention.empty:
     st.success("当前范围内没有需关注的筛查记录。")
 show_table(

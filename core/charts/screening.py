@@ -58,21 +58,22 @@ def _reference_rule(value: float, label: str, channel: str) -> alt.LayerChart:
 
 
 def coverage_by_province(by_province: pd.DataFrame, coverage_line: float) -> alt.LayerChart:
-    """Horizontal bars of 筛查覆盖率 per province (a roll-up by ``province``), the bars below
-    ``coverage_line`` in red, with the line itself as a reference."""
+    """筛查覆盖率 per province (a roll-up by ``province``) as dots on a scale that starts
+    near the lowest value, so that small gaps show; dots below ``coverage_line`` in red,
+    the line itself as a reference."""
     data = _with_rate_texts(by_province.dropna(subset=[metrics.COVERAGE.key]), metrics.COVERAGE)
     data["below"] = data[metrics.COVERAGE.key] < coverage_line
     line_text = metrics.coverage_line_text(coverage_line)
-    bars = (
+    dots = (
         alt.Chart(data)
-        .mark_bar()
+        .mark_circle(size=120, opacity=0.9)
         .encode(
             y=alt.Y("province:N", sort=None, title="省份"),
             x=alt.X(
                 f"{metrics.COVERAGE.key}:Q",
                 title="筛查覆盖率",
                 axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
+                scale=alt.Scale(zero=False),
             ),
             color=alt.Color(
                 "below:N",
@@ -90,7 +91,7 @@ def coverage_by_province(by_province: pd.DataFrame, coverage_line: float) -> alt
         )
     )
     rule = _reference_rule(coverage_line, f"关注线 {line_text}", "x")
-    return (bars + rule).properties(title="各省份筛查覆盖率")
+    return (dots + rule).properties(title="各省份筛查覆盖率")
 
 
 def risk_levels(rolled_up: pd.DataFrame, group: str) -> alt.Chart:
@@ -135,20 +136,34 @@ def risk_levels(rolled_up: pd.DataFrame, group: str) -> alt.Chart:
 
 def _periods(term_totals: pd.DataFrame) -> pd.DataFrame:
     data = term_totals.copy()
-    data[PERIOD] = data["year"] + " " + data["term"]
+    data[PERIOD] = data["year"] + data["term"].str.removesuffix("学期")
     return data
+
+
+def _period_axis(data: pd.DataFrame) -> alt.X:
+    """学年学期 in the frame's order (oldest first), labels slanted and never cut."""
+    return alt.X(
+        f"{PERIOD}:N",
+        sort=list(data[PERIOD]),
+        title="学年学期",
+        axis=alt.Axis(labelAngle=-40, labelLimit=0, labelOverlap=False),
+    )
 
 
 def coverage_trend(term_totals: pd.DataFrame, coverage_line: float) -> alt.LayerChart:
     """筛查覆盖率 per 学年 and 学期 (core.queries.screening.term_totals), with the line."""
     data = _with_rate_texts(_periods(term_totals), metrics.COVERAGE)
-    periods = list(data[PERIOD])
     line = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{PERIOD}:N", sort=periods, title="学年学期", axis=alt.Axis(labelAngle=-30)),
-            y=alt.Y(f"{metrics.COVERAGE.key}:Q", title="筛查覆盖率", axis=alt.Axis(format="%")),
+            x=_period_axis(data),
+            y=alt.Y(
+                f"{metrics.COVERAGE.key}:Q",
+                title="筛查覆盖率",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(zero=False),
+            ),
             tooltip=[
                 alt.Tooltip(f"{PERIOD}:N", title="学年学期"),
                 _count_tooltip("target"),
@@ -165,7 +180,6 @@ def risk_rate_trend(term_totals: pd.DataFrame) -> alt.Chart:
     """预警率 and 高风险率 per 学年 and 学期 (core.queries.screening.term_totals)."""
     rates = (metrics.FLAGGED_RATE, metrics.HIGH_RATE)
     data = _with_rate_texts(_periods(term_totals), *rates)
-    periods = list(data[PERIOD])
     long = pd.concat(
         [
             pd.DataFrame(
@@ -184,7 +198,7 @@ def risk_rate_trend(term_totals: pd.DataFrame) -> alt.Chart:
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{PERIOD}:N", sort=periods, title="学年学期", axis=alt.Axis(labelAngle=-30)),
+            x=_period_axis(data),
             y=alt.Y("value:Q", title="比率", axis=alt.Axis(format=".1%")),
             color=alt.Color("indicator:N", title="指标", sort=[rate.header for rate in rates]),
             tooltip=[

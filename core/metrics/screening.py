@@ -101,13 +101,13 @@ ATTENTION_COLUMNS = (
     "year",
     "term",
     "kind",
+    REASONS,
     "target",
     "screened",
     COVERAGE.key,
     FLAGGED,
     "interviewed",
     FOLLOW_UP.key,
-    REASONS,
 )
 ROLLUP_GROUPS = ("province", "level", "ownership")
 
