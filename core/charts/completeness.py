@@ -115,3 +115,42 @@ def reporting_rate_chart(rates: pd.DataFrame, overall_rate: float | None) -> alt
     )
     height = max(120, 2 * ROW_HEIGHT * len(rates))
     return alt.layer(bars, rules, title="各省报送率与按时报送率").properties(height=height)
+
+
+def comparison_chart(points: pd.DataFrame, title: str, value_title: str) -> alt.FacetChart:
+    """学校画像: the institution's figure beside its province's over the periods, one panel
+    per 指标, with the indicator's reference line (its standard) where it has one.
+
+    ``points`` columns: 期次, 指标, 范围 (本校 / 全省), 数值, 文本 (as shown), 参考值.
+    """
+    periods = sorted(points["期次"].unique())
+    base = alt.Chart().encode(
+        x=alt.X("期次:N", title="学年学期", sort=periods, axis=alt.Axis(labelAngle=-30))
+    )
+    lines = base.mark_line(point=True).encode(
+        y=alt.Y("数值:Q", title=value_title),
+        color=alt.Color(
+            "范围:N", title="范围", sort=["本校", "全省"], scale=alt.Scale(range=["#d62728", "#1f77b4"])
+        ),
+        tooltip=[
+            alt.Tooltip("期次:N", title="学年学期"),
+            alt.Tooltip("指标:N", title="指标"),
+            alt.Tooltip("范围:N", title="范围"),
+            alt.Tooltip("文本:N", title="数值"),
+        ],
+    )
+    rules = (
+        alt.Chart()
+        .transform_filter("isValid(datum['参考值'])")
+        .mark_rule(color=REFERENCE_COLOUR, strokeDash=[6, 4], size=2)
+        .encode(
+            y=alt.Y("max(参考值):Q"),
+            tooltip=[alt.Tooltip("max(参考值):Q", title="标准 / 参考线", format=",")],
+        )
+    )
+    return (
+        alt.layer(lines, rules, data=points)
+        .facet(column=alt.Column("指标:N", title=None, sort=list(dict.fromkeys(points["指标"]))))
+        .resolve_scale(y="independent")
+        .properties(title=title)
+    )

@@ -48,7 +48,7 @@ def _in_period(statement: Select, model: type[SQLModel], year: str, term: str | 
     return statement
 
 
-def _record_key(form: str, model: type[SQLModel]) -> ColumnElement[str]:
+def record_key_expression(form: str, model: type[SQLModel]) -> ColumnElement[str]:
     """The row's natural key as RecordHistory stores it: key values joined with '|'."""
     parts = [getattr(model, key) for key in get_form(form).key]
     key = parts[0]
@@ -70,7 +70,8 @@ def _writes(scope: Scope, period: Period) -> Any:
         .join(
             RecordHistory,
             and_(
-                RecordHistory.form == period.form, RecordHistory.record_key == _record_key(period.form, model)
+                RecordHistory.form == period.form,
+                RecordHistory.record_key == record_key_expression(period.form, model),
             ),
         )
         .join(Upload, Upload.id == RecordHistory.upload_id)

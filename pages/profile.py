@@ -1,0 +1,97 @@
+"""学校画像: one institution's facts, staffing, screening, projects and submissions beside its province."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.charts.completeness import comparison_chart
+from core.profile_export import profile_workbook
+from core.queries.profile import institution_choices, institution_profile
+from core.scope import Scope
+from pages._shared import app_settings, cached, csv_button, current_scope, get_engine
+
+EMPTY_NOTES = {
+    "队伍配备": "暂无该校的思政队伍配备数据。",
+    "心理筛查": "暂无该校的心理筛查数据。",
+    "重点项目": "该校暂无重点项目。",
+    "项目汇总": "该校及所在省份暂无重点项目。",
+    "报送情况": "暂无报送期次。",
+    "上传记录": "暂无写入该校数据的上传记录。",
+}
+
+
+def show_table(table: pd.DataFrame, title: str, scope: Scope, code: str) -> None:
+    """A section's table as shown (empty cells as "—") and its CSV button (the same table)."""
+    if table.empty:
+        st.info(EMPTY_NOTES.get(title, "暂无数据。"))
+        return
+    numbers = table.select_dtypes("number").columns
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_config={name: st.column_config.NumberColumn(format="localized") for name in numbers},
+    )
+    csv_button(table, f"学校画像_{code}_{title}", scope, key=f"profile_csv_{title}")
+
+
+scope = current_scope().all_years()
+today = app_settings().today()
+st.title("学校画像")
+st.caption(f"范围：{scope.label()}。各项数据旁列出所在省份同期的数值，供对照。")
+
+choices = cached(institution_choices, scope)
+if choices.empty:
+    st.info("当前筛选范围内没有学校。请先在“数据上传”页上传高校名录，或在左侧调整筛选条件。")
+    st.stop()
+labels = dict(
+    zip(choices["code"], choices["name"] + "（" + choices["code"] + "）· " + choices["province"], strict=True)
+)
+code = st.selectbox(
+    "学校",
+    list(labels),
+    index=None,
+    format_func=labels.get,
+    placeholder="输入学校名称或学校标识码搜索",
+    key="profile_code",
+)
+if code is None:
+    st.info("请选择一所学校。")
+    st.stop()
+
+profile = cached(institution_profile, scope, code, today)
+if profile is None:
+    st.warning("所选学校不在当前筛选范围内，请重新选择。")
+    st.stop()
+st.header(f"{profile.name}（{profile.code}）")
+st.download_button(
+    "导出学校画像（Excel）",
+    data=lambda: profile_workbook(get_engine(), code, today),
+    file_name=f"学校画像_{profile.name}_{profile.code}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="profile_workbook",
+    on_click="ignore",
+    icon=":material/download:",
+)
+
+sections = profile.sections()
+charts = {
+    "队伍配备": (
+        profile.staffing_chart,
+        "师生比：本校与全省（每名专职人员对应的学生数，虚线为配备标准）",
+        "学生数 / 人",
+    ),
+    "心理筛查": (
+        profile.screening_chart,
+        "筛查覆盖率与预警率：本校与全省（虚线为 95% 覆盖率关注线）",
+        "比率（%）",
+    ),
+}
+for title, table in sections.items():
+    st.subheader(title)
+    if title in charts and not charts[title][0].empty:
+        points, chart_title, value_title = charts[title]
+        st.altair_chart(comparison_chart(points, chart_title, value_title))
+    show_table(table, title, scope, profile.code)

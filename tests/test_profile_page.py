@@ -1,0 +1,66 @@
+"""The 学校画像 page (AppTest): pick an institution within the sidebar scope and see every section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.db import init_db, make_engine
+from tests.test_completeness_page import use_database
+from tests.test_profile import A, C, profile_data
+
+SECTIONS = ["基本信息", "队伍配备", "心理筛查", "重点项目", "项目汇总", "报送情况", "上传记录"]
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    profile_data(engine)
+    engine.dispose()
+    use_database(url, monkeypatch, today="2025-11-30")
+    return url
+
+
+def open_page(provinces: list[str] | None = None) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=60)
+    if provinces:
+        app.session_state["filter_provinces"] = provinces
+    app.run()
+    app.switch_page("pages/profile.py").run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def test_picking_an_institution_shows_every_section(database_url: str) -> None:
+    app = open_page()
+
+    app.selectbox(key="profile_code").set_value(A).run()
+
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert app.header[0].value == f"豫甲大学（{A}）"
+    assert [subheader.value for subheader in app.subheader] == SECTIONS
+    assert len(app.get("vega_lite_chart")) == 2  # staffing ratios and screening rates beside the province
+    labels = [button.label for button in app.get("download_button")]
+    assert labels[0] == "导出学校画像（Excel）"
+    assert labels.count("下载 CSV") == len(SECTIONS)
+
+
+def test_choices_follow_the_sidebar_scope(database_url: str) -> None:
+    app = open_page(provinces=["江苏省"])
+
+    assert app.selectbox(key="profile_code").options == [f"苏丙大学（{C}）· 江苏省"]
+    assert "请选择一所学校" in app.info[0].value
+
+
+def test_institution_without_reports_says_so_per_section(database_url: str) -> None:
+    app = open_page()
+
+    app.selectbox(key="profile_code").set_value(C).run()
+
+    notes = [info.value for info in app.info]
+    assert "暂无该校的心理筛查数据。" in notes
+    assert "该校暂无重点项目。" in notes
