@@ -36,9 +36,16 @@ def standards_note(standards: Standards) -> None:
 
 
 def kpi_tiles(kpis: dict, standards: Standards) -> None:
-    columns = st.columns(5)
-    columns[0].metric("填报学校数", count_text(kpis["institutions"]), border=True)
-    for tile, standard in zip(columns[1:4], standards, strict=True):
+    first_row = st.columns(3)
+    first_row[0].metric("填报学校数", count_text(kpis["institutions"]), border=True)
+    first_row[1].metric("全日制学生总数", count_text(kpis["students"]), border=True)
+    first_row[2].metric(
+        "专职辅导员缺口合计",
+        count_text(kpis["counselors_gap"]),
+        help="各校 max(0, 应配数 − 计入辅导员数) 之和",
+        border=True,
+    )
+    for tile, standard in zip(st.columns(3), standards, strict=True):
         key = standard.key
         tile.metric(
             f"{standard.label}配备达标率",
@@ -47,12 +54,6 @@ def kpi_tiles(kpis: dict, standards: Standards) -> None:
             f"{kpis[f'{key}_applicable']:,} 所（不含学生数为 0 或未报送该项人数的学校）",
             border=True,
         )
-    columns[4].metric(
-        "专职辅导员缺口合计",
-        count_text(kpis["counselors_gap"]),
-        help="各校 max(0, 应配数 − 计入辅导员数) 之和",
-        border=True,
-    )
 
 
 st.title("辅导员配备")

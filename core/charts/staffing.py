@@ -36,7 +36,7 @@ def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: st
         .mark_bar()
         .encode(
             x=alt.X("share:Q", title="达标率", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y(f"{group}:N", title=group, sort="-x"),
+            y=alt.Y(f"{group}:N", title=group, sort="-x", axis=alt.Axis(labelOverlap=False)),
             tooltip=[
                 alt.Tooltip(f"{group}:N", title=group),
                 alt.Tooltip(f"{label}达标率:N", title="达标率"),
@@ -53,7 +53,7 @@ def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: st
     )
     return (bars + reference).properties(
         title=f"各{group}{standard.post}配备达标率（师生比不高于 1:{standard.threshold:,}）",
-        height=alt.Step(18),
+        height=alt.Step(22),
     )
 
 
@@ -68,8 +68,8 @@ def students_vs_staff_chart(table: pd.DataFrame, standard: Standard) -> alt.Laye
         alt.Chart(data)
         .mark_circle(size=45, opacity=0.75)
         .encode(
-            x=alt.X(f"{STUDENTS}:Q", title="全日制学生总数（人）", axis=alt.Axis(format=",")),
-            y=alt.Y(f"{staff}:Q", title=f"{staff}（人）", axis=alt.Axis(format=",")),
+            x=alt.X(f"{STUDENTS}:Q", title="全日制学生总数（人）", axis=alt.Axis(format=",d")),
+            y=alt.Y(f"{staff}:Q", title=f"{staff}（人）", axis=alt.Axis(format=",d")),
             color=alt.Color(f"{status}:N", title="达标情况", scale=STATUS_COLORS),
             tooltip=[
                 alt.Tooltip("学校名称:N"),
@@ -100,7 +100,7 @@ def compliance_trend_chart(trend: pd.DataFrame) -> alt.Chart:
         alt.Chart(data.dropna(subset=["share"]))
         .mark_line(point=True)
         .encode(
-            x=alt.X("学年:O", title="学年"),
+            x=alt.X("学年:O", title="学年", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("share:Q", title="达标率", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("指标:N", title="指标"),
             tooltip=[
@@ -116,21 +116,37 @@ def compliance_trend_chart(trend: pd.DataFrame) -> alt.Chart:
 
 
 def ratio_distribution_chart(table: pd.DataFrame, standard: Standard) -> alt.LayerChart:
-    """Boxes: students per staff member by 办学层次 and 办学性质, with the standard as a rule."""
+    """Boxes (one tick per institution): students per staff member by 办学层次·办学性质,
+    with the standard as a reference rule."""
     staff = STAFF_HEADERS[standard.key]
     data = table[(table[STUDENTS] > 0) & (table[staff] > 0)].dropna(subset=[staff])
     data = data.assign(
         per_staff=data[STUDENTS] / data[staff].astype("float64"),
         group=data["办学层次"] + "·" + data["办学性质"],
     )
+    y = alt.Y("group:N", title="办学层次·办学性质")
+    x = alt.X(
+        "per_staff:Q",
+        title=f"每名{standard.post}对应学生数（人）",
+        axis=alt.Axis(format=",d"),
+        scale=alt.Scale(zero=False),
+    )
     boxes = (
         alt.Chart(data)
-        .mark_boxplot(extent=1.5, size=28)
+        .mark_boxplot(extent=1.5, size=22, outliers=False, opacity=0.6)
+        .encode(x=x, y=y, color=alt.Color("办学层次:N", title="办学层次"), tooltip=alt.value(None))
+    )
+    ticks = (
+        alt.Chart(data)
+        .mark_tick(color="#333333", opacity=0.3, thickness=1, size=12)
         .encode(
-            x=alt.X("group:N", title="办学层次·办学性质"),
-            y=alt.Y("per_staff:Q", title=f"每名{standard.post}对应学生数（人）", axis=alt.Axis(format=",")),
-            color=alt.Color("办学层次:N", title="办学层次"),
-            tooltip=[alt.Tooltip("学校名称:N"), alt.Tooltip(f"{standard.label}师生比:N", title="师生比")],
+            x=x,
+            y=y,
+            tooltip=[
+                alt.Tooltip("学校名称:N"),
+                alt.Tooltip("所在省份:N"),
+                alt.Tooltip(f"{standard.label}师生比:N", title="师生比"),
+            ],
         )
     )
     rule = (
@@ -138,6 +154,8 @@ def ratio_distribution_chart(table: pd.DataFrame, standard: Standard) -> alt.Lay
             pd.DataFrame({"threshold": [standard.threshold], "name": [f"标准 1:{standard.threshold:,}"]})
         )
         .mark_rule(color=REFERENCE_COLOR, strokeDash=[6, 4])
-        .encode(y="threshold:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
+        .encode(x="threshold:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
     )
-    return (boxes + rule).properties(title=f"{standard.post}师生比分布（按办学层次、办学性质）", height=320)
+    return (boxes + ticks + rule).properties(
+        title=f"{standard.post}师生比分布（虚线为 1:{standard.threshold:,} 标准）", height=300
+    )
