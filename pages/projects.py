@@ -68,7 +68,7 @@ with stage_tab:
 with progress_tab:
     st.altair_chart(charts.progress_histogram(projects), width="stretch")
 with timeline_tab:
-    st.caption("红色虚线为今天；红色 ✕ 标出逾期项目的计划完成日期。在研项目按计划完成日期排在前面。")
+    st.caption("红色虚线为今天；红色菱形标出逾期项目的计划完成日期。在研项目按计划完成日期排在前面。")
     st.altair_chart(charts.timeline_chart(projects, today), width="stretch")
 with province_tab:
     st.altair_chart(charts.overdue_by_province_chart(projects, today), width="stretch")

@@ -128,4 +128,4 @@ def test_overdue_by_province_counts_only_provinces_with_overdue_projects() -> No
 
     rows = {row["province"]: row["overdue"] for row in layer_data(spec, spec)}
     assert rows == {"河南省": 2}
-    assert spec["encoding"]["y"]["title"] == "逾期项目数"
+    assert spec["encoding"]["x"]["title"] == "逾期项目数"

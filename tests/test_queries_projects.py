@@ -185,6 +185,39 @@ def test_overview_kpis(any_engine: Engine) -> None:
     assert queries.overview_kpis(any_engine, Scope(provinces=("北京市",)), TODAY)["overdue"] == 1
 
 
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        (  # case: mean progress (85+100+40+10)/4 = 58.75 is rounded half up
+            Scope(),
+            {
+                "项目总数": "4",
+                "已验收通过": "1",
+                "在研项目": "3",
+                "逾期项目": "2",
+                "验收完成率": "25.0%",
+                "平均进度": "58.8%",
+            },
+        ),
+        (  # case: no project in scope → counts 0, shares "—"
+            Scope(provinces=("上海市",)),
+            {
+                "项目总数": "0",
+                "已验收通过": "0",
+                "在研项目": "0",
+                "逾期项目": "0",
+                "验收完成率": "—",
+                "平均进度": "—",
+            },
+        ),
+    ],
+)
+def test_headline_tiles(any_engine: Engine, scope: Scope, expected: dict[str, str]) -> None:
+    seed(any_engine)
+
+    assert queries.headline(queries.projects_frame(any_engine, scope), TODAY) == expected
+
+
 def test_available_batches_oldest_first(any_engine: Engine) -> None:
     seed(any_engine)
 

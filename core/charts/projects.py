@@ -21,6 +21,7 @@ TODAY_COLOUR = "#d62728"
 STAGE_COLOURS = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#fdae6b", "#31a354", "#969696")
 _STAGE_SCALE = alt.Scale(domain=list(PROJECT_STAGES), range=list(STAGE_COLOURS))
 _DATE_FORMAT = "%Y-%m-%d"
+_COUNT_AXIS = alt.Axis(tickMinStep=1, format=",d")
 
 
 def _stage_colour(title: str = "当前阶段") -> alt.Color:
@@ -39,8 +40,8 @@ def stage_by_category_chart(projects: pd.DataFrame) -> alt.Chart:
         alt.Chart(counts, title="各类别项目阶段分布")
         .mark_bar()
         .encode(
-            y=alt.Y("category:N", title="项目类别", sort="-x"),
-            x=alt.X("sum(projects):Q", title="项目数", stack="zero"),
+            y=alt.Y("category:N", title="项目类别", sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X("sum(projects):Q", title="项目数", stack="zero", axis=_COUNT_AXIS),
             color=_stage_colour(),
             order=alt.Order("stage_order:Q"),
             tooltip=[
@@ -65,7 +66,7 @@ def progress_histogram(projects: pd.DataFrame) -> alt.Chart:
                 title="完成进度（%）",
                 scale=alt.Scale(domain=[0, 100]),
             ),
-            y=alt.Y("count():Q", title="项目数"),
+            y=alt.Y("count():Q", title="项目数", axis=_COUNT_AXIS),
             color=_stage_colour(),
             tooltip=[
                 alt.Tooltip("progress:Q", bin=alt.Bin(extent=[0, 100], step=10), title="完成进度（%）"),
@@ -101,7 +102,7 @@ def _iso(value: dt.date | str) -> str:
 def timeline_chart(projects: pd.DataFrame, today: dt.date, *, limit: int = TIMELINE_LIMIT) -> alt.LayerChart:
     """Gantt-style bars from 立项日期 to 计划完成日期, coloured by stage.
 
-    A dashed rule marks today; an overdue project gets a red ✕ at its 计划完成日期.
+    A dashed rule marks today; an overdue project gets a red diamond at its 计划完成日期.
     At most ``limit`` projects are drawn (open ones first, by due date).
     """
     data = _timeline_data(projects, today, limit)
@@ -124,7 +125,7 @@ def timeline_chart(projects: pd.DataFrame, today: dt.date, *, limit: int = TIMEL
     )
     overdue_marks = (
         base.transform_filter(alt.datum.overdue == "是")
-        .mark_point(shape="cross", size=80, filled=True, color=OVERDUE_COLOUR)
+        .mark_point(shape="diamond", size=90, filled=True, color=OVERDUE_COLOUR, opacity=1)
         .encode(x=_date_axis("due", "日期"), y=y, tooltip=tooltip)
     )
     today_data = pd.DataFrame({"today": [today.isoformat()], "label": [f"今天 {today.isoformat()}"]})
@@ -151,8 +152,8 @@ def overdue_by_province_chart(projects: pd.DataFrame, today: dt.date) -> alt.Cha
         alt.Chart(summary, title="各省份逾期项目数")
         .mark_bar(color=OVERDUE_COLOUR)
         .encode(
-            x=alt.X("province:N", title="所在省份", sort="-y"),
-            y=alt.Y("overdue:Q", title="逾期项目数", axis=alt.Axis(tickMinStep=1, format=",d")),
+            y=alt.Y("province:N", title="所在省份", sort="-x"),
+            x=alt.X("overdue:Q", title="逾期项目数", axis=_COUNT_AXIS),
             tooltip=[
                 alt.Tooltip("province:N", title="所在省份"),
                 alt.Tooltip("overdue:Q", title="逾期项目数", format=","),

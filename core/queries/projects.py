@@ -34,17 +34,20 @@ DAYS_OVERDUE_HEADER = "逾期天数"
 DAYS_LEFT_HEADER = "剩余天数"
 NO_BATCH = "（未填批次）"
 
-# Columns of the overdue / due-soon lists: the project, where it is, where it stands.
-_LIST_COLUMNS: dict[str, str] = {
+# Columns of the overdue / due-soon lists: the project, who and where, when it is due; the
+# days overdue / left follow 计划完成日期 so that they are visible without scrolling.
+_LIST_LEAD: dict[str, str] = {
     "project_id": HEADERS["project_id"],
     "title": HEADERS["title"],
-    "category": HEADERS["category"],
-    "batch": HEADERS["batch"],
     "institution_name": "承担单位（高校名录）",
     "province": INSTITUTION_HEADERS["province"],
     "due": HEADERS["due"],
+}
+_LIST_TAIL: dict[str, str] = {
     "stage": HEADERS["stage"],
     "progress": HEADERS["progress"],
+    "category": HEADERS["category"],
+    "batch": HEADERS["batch"],
     "lead": HEADERS["lead"],
 }
 
@@ -201,7 +204,7 @@ def headline(projects: pd.DataFrame, today: dt.date) -> dict[str, str]:
 
 
 def _list_table(rows: pd.DataFrame, extra: dict[str, str]) -> pd.DataFrame:
-    columns = _LIST_COLUMNS | extra
+    columns = _LIST_LEAD | extra | _LIST_TAIL
     table = rows[list(columns)].copy()
     table["due"] = _date_text(table["due"])
     table["progress"] = _whole_when_possible(table["progress"])
