@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,30 @@ def test_tables_have_csv_buttons_and_the_masking_option_is_on(app: AppTest) -> N
     assert app.checkbox(key="screening_mask_small").value is True
     assert [frame.value.columns[0] for frame in app.dataframe] == ["所在省份", "学校标识码", "学校标识码"]
     assert len(app.get("download_button")) == 3
+
+
+def _chart_texts(app: AppTest) -> dict[str, str]:
+    """Chart title → its whole Vega-Lite spec as text (labels, legends, tooltips)."""
+    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+    return {spec["title"]: json.dumps(spec, ensure_ascii=False) for spec in specs}
+
+
+def test_charts_and_attention_list_follow_the_coverage_line(app: AppTest) -> None:
+    charts = _chart_texts(app)
+    assert list(charts) == [
+        "各省份筛查覆盖率",
+        "各省份预警人数（按风险等级）",
+        "历次筛查覆盖率",
+        "历次筛查预警率与高风险率",
+        "各校预警人数与约谈评估率",
+    ]
+    assert "低于95%" in charts["各省份筛查覆盖率"]
+    # coverage 98%, 93.75%, 83.3%, 80%: three rows below 95%; the first one has 300 flagged,
+    # 290 followed up
+    assert "共 4 条" in app.caption[-1].value
+
+    app.number_input(key="screening_coverage_line").set_value(80.0).run()
+
+    assert "低于80%" in _chart_texts(app)["各省份筛查覆盖率"]
+    assert "共 1 条" in app.caption[-1].value  # 80% is not below 80%
+    assert app.dataframe[1].value["关注原因"].tolist() == ["约谈评估率低于100%"]

@@ -10,24 +10,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.formatting import on_screen, percent_text
+from core.formatting import on_screen
 from core.metrics import screening as metrics
 
 BELOW_LINE_COLOR = "#d62728"
 ABOVE_LINE_COLOR = "#1f77b4"
 RISK_COLORS = {"high": "#d62728", "medium": "#ff7f0e", "watch": "#fdd835"}
 PERIOD = "period"
-
-
-def _rate_text(frame: pd.DataFrame, rate: metrics.Rate) -> pd.Series:
-    return pd.Series(
-        [
-            on_screen(percent_text(numerator, denominator))
-            for numerator, denominator in zip(frame[rate.numerator], frame[rate.denominator], strict=True)
-        ],
-        index=frame.index,
-        dtype=object,
-    )
 
 
 def _count_tooltip(key: str) -> alt.Tooltip:
@@ -41,7 +30,7 @@ def _rate_tooltip(rate: metrics.Rate) -> alt.Tooltip:
 def _with_rate_texts(frame: pd.DataFrame, *rates: metrics.Rate) -> pd.DataFrame:
     data = frame.copy()
     for rate in rates:
-        data[f"{rate.key}_text"] = _rate_text(frame, rate)
+        data[f"{rate.key}_text"] = metrics.rate_text(frame, rate).map(on_screen)
     return data
 
 

@@ -110,6 +110,7 @@ ATTENTION_COLUMNS = (
     FOLLOW_UP.key,
 )
 ROLLUP_GROUPS = ("province", "level", "ownership")
+KPI_COLUMNS = ("screened", COVERAGE.key, "high", HIGH_RATE.key, FOLLOW_UP.key)
 
 # The order users know (national province order, 秋季 before 春季 …), not the alphabet.
 _NATURAL_ORDER: dict[str, tuple[str, ...]] = {
@@ -151,9 +152,9 @@ def rollup(rows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     if not keys:
         total = {"institutions": rows["code"].nunique(), **counts.sum().to_dict()}
         return with_derived(pd.DataFrame([total]))
-    grouped = counts.groupby([rows[key] for key in keys], sort=False)
-    sums = grouped.sum()
-    sums.insert(0, "institutions", rows["code"].groupby([rows[key] for key in keys], sort=False).nunique())
+    groups = [rows[key] for key in keys]
+    sums = counts.groupby(groups, sort=False).sum()
+    sums.insert(0, "institutions", rows["code"].groupby(groups, sort=False).nunique())
     return with_derived(sort_rows(sums.reset_index(), keys))
 
 
@@ -186,6 +187,18 @@ def attention_list(rows: pd.DataFrame, coverage_line: float = DEFAULT_COVERAGE_L
     return derived.loc[derived[REASONS] != ""].reset_index(drop=True)
 
 
+def rate_text(frame: pd.DataFrame, rate: Rate) -> pd.Series:
+    """``rate`` of each row of ``frame`` (with ``flagged``) as percent text, '' without denominator."""
+    return pd.Series(
+        [
+            percent_text(numerator, denominator)
+            for numerator, denominator in zip(frame[rate.numerator], frame[rate.denominator], strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+
+
 def _is_small(counts: pd.Series) -> pd.Series:
     return counts.between(1, SMALL_COUNT_MAX)
 
@@ -210,14 +223,7 @@ def table(frame: pd.DataFrame, columns: Sequence[str], *, mask: bool = False) ->
     """
     shown = with_derived(frame)
     for rate in RATES:
-        shown[rate.key] = pd.Series(
-            [
-                percent_text(numerator, denominator)
-                for numerator, denominator in zip(shown[rate.numerator], shown[rate.denominator], strict=True)
-            ],
-            index=shown.index,
-            dtype=object,
-        )
+        shown[rate.key] = rate_text(shown, rate)
     if mask:
         shown = _masked(shown)
     return shown[list(columns)].rename(columns=HEADERS)
@@ -230,9 +236,6 @@ def for_screen(table: pd.DataFrame) -> pd.DataFrame:
         if header in shown:
             shown[header] = shown[header].map(on_screen)
     return shown
-
-
-KPI_COLUMNS = ("screened", COVERAGE.key, "high", HIGH_RATE.key, FOLLOW_UP.key)
 
 
 def kpi_texts(totals: Mapping[str, int]) -> dict[str, str]:
