@@ -91,9 +91,9 @@ def row_of(table: pd.DataFrame, **conditions: object) -> pd.Series:
 
 
 @pytest.fixture
-def profile(engine: Engine) -> InstitutionProfile:
-    profile_data(engine)
-    return institution_profile(engine, Scope(), A, TODAY)
+def profile(any_engine: Engine) -> InstitutionProfile:
+    profile_data(any_engine)
+    return institution_profile(any_engine, Scope(), A, TODAY)
 
 
 def test_basic_facts(profile: InstitutionProfile) -> None:
@@ -103,34 +103,34 @@ def test_basic_facts(profile: InstitutionProfile) -> None:
     assert facts["河南省高校数"] == "2"
 
 
-def test_staffing_beside_the_province(engine: Engine, profile: InstitutionProfile) -> None:
+def test_staffing_beside_the_province(any_engine: Engine, profile: InstitutionProfile) -> None:
     row = row_of(profile.staffing, 学年="2024-2025", 指标="专职辅导员")
 
     # A: 20,000 / 100 = 200.0, compliant; 河南: 30,000 / 140 = 214.3, 1 of 2 compliant
     assert (row["学生总数"], row["师生比"], row["缺口"], row["达标情况"]) == (20000, "1:200.0", 0, "达标")
     assert (row["全省总体师生比"], row["全省达标率"]) == ("1:214.3", "50.0%")
-    province = staffing.group_table(engine, Scope(year="2024-2025", provinces=("河南省",)), "province").iloc[
-        0
-    ]
+    province = staffing.group_table(
+        any_engine, Scope(year="2024-2025", provinces=("河南省",)), "province"
+    ).iloc[0]
     assert row["全省总体师生比"] == province["辅导员总体师生比"]
     assert sorted(profile.staffing["学年"].unique()) == ["2023-2024", "2024-2025"]
 
 
-def test_screening_beside_the_province(engine: Engine, profile: InstitutionProfile) -> None:
+def test_screening_beside_the_province(any_engine: Engine, profile: InstitutionProfile) -> None:
     row = row_of(profile.screening, 学年="2024-2025", 学期="秋季学期")
 
     # A: 5,000 of 5,100 screened = 98.0%; 河南: 7,700 of 8,100 = 95.1%
     assert (row["应测人数"], row["实测人数"], row["筛查覆盖率"]) == (5100, 5000, "98.0%")
     assert row["全省筛查覆盖率"] == "95.1%"
-    with engine.connect() as connection:
+    with any_engine.connect() as connection:
         stored = (
             connection.execute(select(ScreeningReport.high).where(ScreeningReport.code == A)).scalars().all()
         )
     assert row["高风险人数"] == sum(stored)
 
 
-def test_projects_and_their_summary(engine: Engine, profile: InstitutionProfile) -> None:
-    with engine.connect() as connection:
+def test_projects_and_their_summary(any_engine: Engine, profile: InstitutionProfile) -> None:
+    with any_engine.connect() as connection:
         own = (
             connection.execute(select(ProjectRecord.project_id).where(ProjectRecord.code == A))
             .scalars()
@@ -155,9 +155,9 @@ def test_reporting_status_beside_the_province_rate(profile: InstitutionProfile) 
 
 
 def test_upload_history_lists_every_upload_that_wrote_its_rows(
-    engine: Engine, profile: InstitutionProfile
+    any_engine: Engine, profile: InstitutionProfile
 ) -> None:
-    with engine.connect() as connection:
+    with any_engine.connect() as connection:
         current = set()
         for model in (StaffingReport, ScreeningReport, ProjectRecord):
             current |= set(connection.execute(select(model.upload_id).where(model.code == A)).scalars())
@@ -171,27 +171,27 @@ def test_upload_history_lists_every_upload_that_wrote_its_rows(
     )
 
 
-def test_profile_outside_the_scope_is_not_shown(engine: Engine) -> None:
-    profile_data(engine)
+def test_profile_outside_the_scope_is_not_shown(any_engine: Engine) -> None:
+    profile_data(any_engine)
 
-    assert institution_profile(engine, Scope(provinces=("江苏省",)), A, TODAY) is None
-    assert list(institution_choices(engine, Scope(provinces=("江苏省",)))["code"]) == [C]
+    assert institution_profile(any_engine, Scope(provinces=("江苏省",)), A, TODAY) is None
+    assert list(institution_choices(any_engine, Scope(provinces=("江苏省",)))["code"]) == [C]
 
 
-def test_institution_without_reports_has_empty_sections(engine: Engine) -> None:
-    profile_data(engine)
+def test_institution_without_reports_has_empty_sections(any_engine: Engine) -> None:
+    profile_data(any_engine)
 
-    profile = institution_profile(engine, Scope(), C, TODAY)
+    profile = institution_profile(any_engine, Scope(), C, TODAY)
 
     assert profile.screening.empty and profile.projects.empty
     assert row_of(profile.reporting, 学年="2024-2025", 报送期次="队伍配备")["本校状态"] == "未报送"
 
 
-def test_workbook_has_a_sheet_per_section_with_small_counts_masked(engine: Engine) -> None:
-    profile_data(engine)
-    shown = institution_profile(engine, Scope(), A, TODAY)
+def test_workbook_has_a_sheet_per_section_with_small_counts_masked(any_engine: Engine) -> None:
+    profile_data(any_engine)
+    shown = institution_profile(any_engine, Scope(), A, TODAY)
 
-    workbook = load_workbook(BytesIO(profile_workbook(engine, A, TODAY)))
+    workbook = load_workbook(BytesIO(profile_workbook(any_engine, A, TODAY)))
 
     assert workbook.sheetnames == list(shown.sections())
     staffing_sheet = list(workbook["队伍配备"].values)
@@ -203,6 +203,6 @@ def test_workbook_has_a_sheet_per_section_with_small_counts_masked(engine: Engin
     assert masked["实测人数"] == 5000
 
 
-def test_workbook_of_an_unknown_code_says_so(engine: Engine) -> None:
+def test_workbook_of_an_unknown_code_says_so(any_engine: Engine) -> None:
     with pytest.raises(InstitutionNotFound, match="9999999999"):
-        profile_workbook(engine, "9999999999", TODAY)
+        profile_workbook(any_engine, "9999999999", TODAY)
