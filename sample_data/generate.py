@@ -1,10 +1,13 @@
 """Synthetic sample data for the four forms, and loading it through the intake pipeline.
 
-Everything here is fictional: every institution name starts with 示例, and the
-10-digit codes are synthetic (41 + the province's GB code + 9 + a serial), so no
-real institution is ever paired with invented figures. One fixed random seed makes
-the output identical on every run: the committed workbooks, the tests and the demos
-all see the same data.
+Everything here is fictional, so no real institution is ever paired with invented
+figures. Every name is 示例 + a province's short name + a 天干 code (甲 … 癸, then 甲一 …
+癸一, 甲二 …) + a discipline and a type word, e.g. 示例河南戊理工大学 or
+示例河南甲一水利职业技术学院: no real institution has a 天干 right after its province,
+so a name is never a real one with 示例 in front. The 10-digit codes are synthetic too
+(41 + the province's GB code + 9 + a serial). One fixed random seed makes the output
+identical on every run: the committed workbooks, the tests and the demos all see the
+same data.
 
 The spread is chosen so that every screen has something to show: about a third of
 the institutions below the 1:200 counselor standard in the newest year (a few far
@@ -133,6 +136,7 @@ _DEPARTMENTS = (
 )  # fmt: skip
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
 _CHINESE_DIGITS = "零一二三四五六七八九"
+_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 
 
 # --- the dataset ---------------------------------------------------------------------
@@ -238,16 +242,15 @@ def _apportion(total: int, provinces: Sequence[str]) -> dict[str, int]:
 
 
 def _make_schools(rng: random.Random, institutions: int) -> list[_School]:
-    taken_names: set[str] = set()
     schools: list[_School] = []
     for province, count in _apportion(institutions, _chosen_provinces(institutions)).items():
         for serial in range(1, count + 1):
-            row = _institution_row(rng, province, serial, taken_names)
+            row = _institution_row(rng, province, serial)
             schools.append(_school_traits(rng, row))
     return schools
 
 
-def _institution_row(rng: random.Random, province: str, serial: int, taken_names: set[str]) -> Row:
+def _institution_row(rng: random.Random, province: str, serial: int) -> Row:
     profile = _PROVINCE_PROFILES[province]
     level = "本科" if rng.random() < 0.45 else "高职（专科）"
     ownership = rng.choices(OWNERSHIPS, weights=(72, 24, 4))[0]
@@ -256,7 +259,7 @@ def _institution_row(rng: random.Random, province: str, serial: int, taken_names
     city = rng.choice(profile.cities)
     return {
         "code": f"41{profile.gb_code}9{serial:05d}",
-        "name": _unique_name(rng, province, level, ownership, taken_names),
+        "name": _fictional_name(rng, province, serial, level, ownership),
         "province": province,
         "level": level,
         "ownership": ownership,
@@ -265,26 +268,31 @@ def _institution_row(rng: random.Random, province: str, serial: int, taken_names
     }
 
 
-def _unique_name(rng: random.Random, province: str, level: str, ownership: str, taken: set[str]) -> str:
-    """示例 + a place + a discipline + a suffix; the first combination not yet used."""
+def _fictional_name(rng: random.Random, province: str, serial: int, level: str, ownership: str) -> str:
+    """示例 + the province's short name + the serial's 天干 code + a discipline and a type word.
+
+    The code follows the serial within the province, so names are unique, and puts a
+    天干 where no real institution has one; discipline and type word only make the name
+    read like a school's.
+    """
     if ownership == "中外合作办学":
         disciplines = _JOINT_DISCIPLINES
     elif level == "本科":
         disciplines = _UNDERGRAD_DISCIPLINES
     else:
         disciplines = _VOCATIONAL_DISCIPLINES
-    short = _short_province(province)
-    places = [short] + [city.removesuffix("市") for city in _PROVINCE_PROFILES[province].cities]
-    places += [f"{short}第{_chinese_number(n)}" for n in range(2, 100)]
     combos = [(d, s) for d in disciplines for s in _SUFFIXES[(level, ownership)] if d not in s]
-    for place in dict.fromkeys(places):
-        rng.shuffle(combos)
-        for discipline, suffix in combos:
-            name = f"示例{place}{discipline}{suffix}"
-            if name not in taken:
-                taken.add(name)
-                return name
-    raise ValueError(f"{province} 的示例校名已用尽")
+    rng.shuffle(combos)  # a shuffle, not a choice: the random stream the sample figures were made with
+    discipline, suffix = combos[0]
+    return f"示例{_short_province(province)}{_stem_code(serial)}{discipline}{suffix}"
+
+
+def _stem_code(serial: int) -> str:
+    """1 → 甲, 10 → 癸, 11 → 甲一, 23 → 丙二: a 天干, then the round once all ten are used."""
+    round_, stem = divmod(serial - 1, len(_HEAVENLY_STEMS))
+    if round_ > 99:
+        raise ValueError("每个省份最多生成 1,000 所示例高校")
+    return _HEAVENLY_STEMS[stem] + (_chinese_number(round_) if round_ else "")
 
 
 def _chinese_number(number: int) -> str:

@@ -7,6 +7,7 @@ that the validation would reject fails here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,14 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
 
-from core.forms import CLOSED_STAGES, PROJECT_CATEGORIES, PROJECT_STAGES, PROVINCES, get_form
+from core.forms import (
+    CLOSED_STAGES,
+    PROJECT_CATEGORIES,
+    PROJECT_STAGES,
+    PROVINCE_SYNONYMS,
+    PROVINCES,
+    get_form,
+)
 from core.ingest.normalize import reader_for
 from core.models import FORM_MODELS, Upload
 from sample_data import generate
@@ -31,6 +39,14 @@ from sample_data.generate import (
 
 NEWEST_YEAR = "2024-2025"
 FORM_NAMES = ("institutions", "staffing", "screening", "projects")
+SHORT_PROVINCES = {short: full for short, full in PROVINCE_SYNONYMS.items() if not short.endswith("自治区")}
+# 示例 + 河南 + a 天干 code (甲, 乙一, 己十七 …) + discipline and type word ending in 大学/学院.
+# No real institution has a 天干 right after its province, so no name is a real one with 示例 in front.
+FICTIONAL_NAME = re.compile(
+    rf"示例(?P<province>{'|'.join(SHORT_PROVINCES)})"
+    r"(?P<code>[甲乙丙丁戊己庚辛壬癸][一二三四五六七八九十]*)"
+    r"(?P<kind>[^甲乙丙丁戊己庚辛壬癸一二三四五六七八九十\W\d]\w*(?:大学|学院))"
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,14 +83,29 @@ def test_another_seed_gives_other_data() -> None:
     assert generate_dataset(seed=1) != generate_dataset(seed=2)
 
 
-def test_institutions_are_plainly_synthetic_with_unique_ten_digit_codes(sample: Dataset) -> None:
+def test_institutions_have_unique_ten_digit_codes(sample: Dataset) -> None:
     codes = [row["code"] for row in sample.institutions]
-    names = [row["name"] for row in sample.institutions]
 
-    assert all(name.startswith("示例") for name in names)
     assert all(len(code) == 10 and code.isdigit() for code in codes)
     assert len(set(codes)) == len(codes) == 120
-    assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize(
+    "institutions",
+    [
+        120,  # case: the committed sample (one round of 天干 per province, then 甲一 …)
+        3000,  # case: national scale (up to 己十七 in the largest province)
+    ],
+)
+def test_every_name_is_plainly_fictional_and_unique(institutions: int) -> None:
+    rows = generate_dataset(institutions, 1).institutions
+
+    matches = [(row, FICTIONAL_NAME.fullmatch(row["name"])) for row in rows]
+
+    assert [row["name"] for row, match in matches if match is None] == []
+    assert all(SHORT_PROVINCES[match["province"]] == row["province"] for row, match in matches)
+    assert len({(match["province"], match["code"]) for _, match in matches}) == institutions
+    assert len({row["name"] for row in rows}) == institutions
 
 
 def test_the_sample_mixes_provinces_levels_and_ownerships(sample: Dataset) -> None:
