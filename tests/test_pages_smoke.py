@@ -31,7 +31,7 @@ def _small_dataset(url: str) -> None:
             make_institution(),
             make_institution(
                 code="4132010002",
-                name="示例江苏职业学院",
+                name="示例江苏乙职业学院",
                 province="江苏省",
                 level="高职（专科）",
                 ownership="民办",

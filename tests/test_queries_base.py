@@ -18,10 +18,10 @@ from tests.factories import make_institution, make_screening_row, make_staffing_
 SCHOOLS = [
     make_institution(code="4141010001", province="河南省", level="本科", ownership="公办"),
     make_institution(
-        code="4141010002", name="示例河南职业学院", province="河南省", level="高职（专科）", ownership="民办"
+        code="4141010002", name="示例河南乙职业学院", province="河南省", level="高职（专科）", ownership="民办"
     ),
     make_institution(
-        code="4132010003", name="示例江苏大学", province="江苏省", level="本科", ownership="公办"
+        code="4132010003", name="示例江苏甲大学", province="江苏省", level="本科", ownership="公办"
     ),
 ]
 
@@ -66,7 +66,7 @@ def test_institutions_export_uses_chinese_headers(filled: Engine) -> None:
         "主管部门",
         "所在城市",
     ]
-    assert frame.iloc[0]["学校名称"] == "示例江苏大学"
+    assert frame.iloc[0]["学校名称"] == "示例江苏甲大学"
 
 
 @pytest.mark.parametrize(
