@@ -37,7 +37,7 @@ def institution_names(engine: Engine) -> dict[str, str]:
     from core.models import Institution
 
     with engine.connect() as connection:
-        return dict(connection.execute(select(Institution.code, Institution.name)).tuples().all())
+        return dict(connection.execute(select(Institution.code, Institution.name)).all())
 
 
 def _no_header(parsed: ParsedFile, sheets: list[RawSheet], form: FormSpec | None) -> ParsedFile:

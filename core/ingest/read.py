@@ -31,7 +31,7 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # all members of a workbook together
 MAX_COMPRESSION_RATIO = 200  # a member that expands more than this (and above 1 MB) is a zip bomb
-MAX_SHEET_CELLS = 10_000_000  # rows × columns of one sheet's used area
+MAX_SHEET_CELLS = 5_000_000  # rows × columns of one sheet's used area
 _MB = 1024 * 1024
 
 
@@ -106,31 +106,32 @@ def _refuse_encrypted() -> None:
     raise UnreadableFile(Reason.ENCRYPTED, "文件已加密（设置了打开密码），无法读取；请取消密码后另存再上传")
 
 
+def _refuse_corrupt() -> None:
+    raise UnreadableFile(Reason.CORRUPT, "文件已损坏，无法打开；请在 Excel/WPS 中打开后另存再上传")
+
+
 def _check_ole(data: bytes) -> None:
     """An OLE compound file must be an unencrypted .xls workbook."""
     import msoffcrypto
     import olefile
 
+    # olefile and msoffcrypto raise assorted exception types on damaged input; all mean "corrupt".
     try:
-        ole = olefile.OleFileIO(io.BytesIO(data))
-    except OSError:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+    except Exception:  # noqa: BLE001
+        _refuse_corrupt()
+    if "EncryptionInfo" in streams:  # an encrypted .xlsx travels inside an OLE file
+        _refuse_encrypted()
+    if not streams & {"Workbook", "Book"}:
         raise UnreadableFile(
-            Reason.CORRUPT, "文件已损坏，无法打开；请在 Excel/WPS 中打开后另存再上传"
-        ) from None
-    with ole:
-        if ole.exists("EncryptionInfo"):
-            _refuse_encrypted()
-        if not (ole.exists("Workbook") or ole.exists("Book")):
-            raise UnreadableFile(
-                Reason.NOT_A_SPREADSHEET,
-                "这不是 Excel 表格（可能是 Word 或其他 Office 文件），请上传 .xlsx、.xls 或 .csv 文件",
-            )
+            Reason.NOT_A_SPREADSHEET,
+            "这不是 Excel 表格（可能是 Word 或其他 Office 文件），请上传 .xlsx、.xls 或 .csv 文件",
+        )
     try:
-        encrypted = msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted()
-    except Exception:  # noqa: BLE001 — msoffcrypto raises assorted errors on damaged streams
-        raise UnreadableFile(
-            Reason.CORRUPT, "文件已损坏，无法打开；请在 Excel/WPS 中打开后另存再上传"
-        ) from None
+        encrypted = msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted()  # .xls with a FILEPASS record
+    except Exception:  # noqa: BLE001
+        _refuse_corrupt()
     if encrypted:
         _refuse_encrypted()
 
@@ -221,10 +222,60 @@ def _xlsx_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
     return percent_rows
 
 
+_FAR_REFERENCE = re.compile(rb"""r=["'](?:([A-Z]{2,3})\d|[A-Z]{0,3}(\d{6,7})["'])""")
+_ANY_REFERENCE = re.compile(rb"""r=["']([A-Z]{1,3})?(\d{1,7})["']""")
+_NEAR_ROWS, _NEAR_COLUMNS = 99_999, 26  # what a sheet without far references can reach
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _grid(references: list[tuple[bytes, bytes]], rows: int, columns: int) -> tuple[int, int]:
+    for letters, digits in references:
+        if letters:
+            columns = max(columns, _column_number(letters))
+        if digits:
+            rows = max(rows, int(digits))
+    return rows, columns
+
+
+def _refuse_huge_grids(data: bytes) -> None:
+    """Refuse a sheet whose cells span a huge grid (a tiny file with a cell at XFD1048576).
+
+    The spreadsheet library allocates the whole rectangle and aborts the process when it
+    cannot, so the cell references are looked at first: quickly for the far ones, fully
+    only when those make the grid too big.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            xml = archive.read(name)
+            rows, columns = _grid(
+                [(letters, digits) for letters, digits in _FAR_REFERENCE.findall(xml)],
+                _NEAR_ROWS,
+                _NEAR_COLUMNS,
+            )
+            if rows * columns > MAX_SHEET_CELLS:
+                rows, columns = _grid(_ANY_REFERENCE.findall(xml), 0, 0)
+            if rows * columns > MAX_SHEET_CELLS:
+                raise UnreadableFile(
+                    Reason.SHEET_TOO_LARGE,
+                    f"工作表的使用区域过大（{rows:,} 行 × {columns:,} 列），请删除多余的空行空列或无关内容后再上传",
+                )
+
+
 def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
-    loader = _xlsx_percent_loader(data) if kind == "xlsx" else None
+    loader = None
+    if kind == "xlsx":
+        _refuse_huge_grids(data)
+        loader = _xlsx_percent_loader(data)
     sheets: list[RawSheet] = []
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
