@@ -26,6 +26,8 @@ from core.db import session_scope
 from core.models import AppSetting, utc_now
 
 STANDARDS_KEY = "standards"
+# Counted counselors are computed in units of 1/denominator of a person (core.metrics.staffing).
+MAX_FACTOR_DENOMINATOR = 1000
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,11 @@ def make_standards(
     else:
         if not 0 <= factor <= 1:
             problems.append(f"兼职辅导员折算系数须在 0 到 1 之间（如 0 或 1/3），当前为 {part_time_factor}")
+        elif factor.denominator > MAX_FACTOR_DENOMINATOR:
+            problems.append(
+                f"兼职辅导员折算系数“{part_time_factor}”过于精细：请写成分母不超过 "
+                f"{MAX_FACTOR_DENOMINATOR} 的分数或最多三位小数，如 1/3 或 0.333"
+            )
     if problems:
         raise InvalidStandards(problems)
     return Standards(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from core.formatting import ratio_text
 from core.metrics.staffing import (
     GAP,
     RATIO,
@@ -252,3 +256,21 @@ def test_year_over_year_compares_with_the_previous_year_of_the_same_institution(
     )
     assert (latest["gap_change"], latest["previous_status"]) == (-5, "未达标")
     assert change[change["code"] == "2"]["previous_year"].isna().all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    students=st.integers(min_value=0, max_value=200_000),
+    full_time=st.integers(min_value=0, max_value=2_000),
+    part_time=st.integers(min_value=0, max_value=2_000),
+    factor=st.fractions(min_value=0, max_value=1, max_denominator=1000),
+)
+def test_ratio_matches_the_shared_formatting_rule(
+    students: int, full_time: int, part_time: int, factor: Fraction
+) -> None:
+    row = make_staffing_row(undergrad=students, postgrad=0, counselors_ft=full_time, counselors_pt=part_time)
+    standards = _standards(factor=str(factor))
+
+    ratio = _derived(row, standards, "counselors")[0]
+
+    assert ratio == ratio_text(students, full_time + factor * part_time)

@@ -65,6 +65,7 @@ def test_factor_accepts_fractions_and_decimals(factor: Any, expected: Fraction) 
         ({"part_time_factor": "-0.1"}, "须在 0 到 1 之间"),  # case: factor below 0
         ({"part_time_factor": "三分之一"}, "不是数字"),  # case: factor in words
         ({"part_time_factor": "1/0"}, "不是数字"),  # case: division by zero
+        ({"part_time_factor": "0.33333"}, "过于精细"),  # case: more than three decimals
     ],
 )
 def test_invalid_values_are_refused_with_a_chinese_message(changes: dict[str, Any], message: str) -> None:

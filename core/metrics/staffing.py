@@ -15,9 +15,9 @@ is exactly one counselor and a ratio is rounded half up from the exact value.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from core.formatting import percent_text, ratio_text
@@ -46,64 +46,78 @@ def students_total(frame: pd.DataFrame) -> pd.Series:
     return frame["undergrad"].astype("int64") + frame["postgrad"].astype("int64")
 
 
-def _counted_staff(frame: pd.DataFrame, standard: Standard, factor: Fraction) -> pd.Series:
-    """Staff counted toward ``standard`` as exact numbers (object dtype; None = not reported)."""
-    staff = frame[standard.staff_field]
-    if standard.key != "counselors" or factor == 0:
-        return staff.astype(object).where(staff.notna(), None)
-    part_time = frame["counselors_pt"].fillna(0)
-    return pd.Series(
-        [
-            None if pd.isna(full) else Fraction(int(full)) + factor * int(part)
-            for full, part in zip(staff, part_time, strict=True)
-        ],
-        index=frame.index,
-        dtype=object,
+def _ceil_div(numerator: np.ndarray, denominator: int | np.ndarray) -> np.ndarray:
+    """Exact integer ceil(numerator / denominator), element-wise (also for negatives)."""
+    return -(-numerator // denominator)
+
+
+def _ratio_texts(students: np.ndarray, units: np.ndarray, units_per_staff: int) -> np.ndarray:
+    """'1:N' for students / (units / units_per_staff), N rounded half up to one decimal.
+
+    The same rule as :func:`core.formatting.ratio_text`, in exact integer arithmetic
+    over whole columns (tenths = floor(10·x + 1/2) with x = students·q / units), because
+    a national table has tens of thousands of rows. Rows without units are not used.
+    """
+    safe_units = np.where(units > 0, units, 1)
+    tenths = (20 * students * units_per_staff + safe_units) // (2 * safe_units)
+    whole = pd.Series(tenths // 10).astype(str)
+    return ("1:" + whole + "." + pd.Series(tenths % 10).astype(str)).to_numpy(dtype=object)
+
+
+def _standard_columns(
+    frame: pd.DataFrame, students: np.ndarray, standard: Standard, factor: Fraction
+) -> dict[str, pd.Series]:
+    """The staff, ratio, per_staff, required, gap and status columns of one standard.
+
+    Staff are counted in units of 1/q of a person (q = the factor's denominator), so
+    专职 + (p/q) × 兼职 is the whole number q·专职 + p·兼职 of units and every
+    comparison stays exact.
+    """
+    full = frame[standard.staff_field]
+    reported = full.notna().to_numpy()
+    is_counselors = standard.staff_field == "counselors_ft"
+    q = factor.denominator if is_counselors else 1
+    p = factor.numerator if is_counselors else 0
+    part_time = frame["counselors_pt"].fillna(0).to_numpy(dtype="int64") if p else 0
+    units = full.fillna(0).to_numpy(dtype="int64") * q + p * part_time
+
+    has_students = students > 0
+    staffed = has_students & (units > 0)
+    required = np.where(
+        has_students, np.maximum(standard.minimum, _ceil_div(students, standard.threshold)), 0
     )
+    gap = np.where(has_students, np.maximum(0, _ceil_div(required * q - units, q)), 0)
+    status = np.where(has_students, np.where(gap == 0, COMPLIANT, NON_COMPLIANT), NOT_APPLICABLE)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_staff = np.where(
+            staffed, students * q / np.where(staffed, units, 1), np.where(has_students, np.inf, np.nan)
+        )
 
-
-def _required(students: int, standard: Standard) -> int:
-    if students == 0:
-        return 0
-    return max(standard.minimum, -(-students // standard.threshold))
-
-
-def _standard_values(students: int, staff: Fraction | int | None, standard: Standard) -> tuple:
-    """(ratio, per_staff, required, gap, status) of one institution for one standard."""
-    if staff is None:
-        return "", math.nan, None, None, None
-    if students == 0:
-        return "", math.nan, 0, 0, NOT_APPLICABLE
-    required = _required(students, standard)
-    gap = max(0, math.ceil(required - staff))
-    per_staff = students / staff if staff else math.inf
-    status = COMPLIANT if gap == 0 else NON_COMPLIANT
-    return ratio_text(students, Fraction(staff)), float(per_staff), required, gap, status
+    index = frame.index
+    missing = ~reported
+    return {
+        STAFF: pd.Series(units / q, index=index, dtype="Float64").mask(missing),
+        RATIO: pd.Series(
+            np.where(staffed & reported, _ratio_texts(students, units, q), ""), index=index, dtype=object
+        ),
+        PER_STAFF: pd.Series(np.where(reported, per_staff, np.nan), index=index, dtype="float64"),
+        REQUIRED: pd.Series(required, index=index, dtype="Int64").mask(missing),
+        GAP: pd.Series(gap, index=index, dtype="Int64").mask(missing),
+        STATUS: pd.Series(status, index=index, dtype=object).where(reported, None),
+    }
 
 
 def staffing_metrics(frame: pd.DataFrame, standards: Standards) -> pd.DataFrame:
     """``frame`` (rows of the staffing form) with ``students`` and, per standard, the
     columns staff, ratio, per_staff, required, gap and status (see :func:`column`)."""
     result = frame.copy()
-    result["students"] = students_total(frame) if len(frame) else pd.Series(dtype="int64")
+    students = students_total(frame).to_numpy(dtype="int64") if len(frame) else np.zeros(0, dtype="int64")
+    result["students"] = pd.Series(students, index=frame.index, dtype="int64")
     for standard in standards:
-        staff = _counted_staff(frame, standard, standards.part_time_factor)
-        values = pd.DataFrame(
-            [
-                _standard_values(int(students), counted, standard)
-                for students, counted in zip(result["students"], staff, strict=True)
-            ],
-            index=frame.index,
-            columns=[RATIO, PER_STAFF, REQUIRED, GAP, STATUS],
-        )
-        result[column(standard, STAFF)] = pd.Series(
-            [None if value is None else float(value) for value in staff], index=frame.index, dtype="Float64"
-        )
-        result[column(standard, RATIO)] = values[RATIO].astype(object)
-        result[column(standard, PER_STAFF)] = values[PER_STAFF].astype("float64")
-        result[column(standard, REQUIRED)] = values[REQUIRED].astype("Int64")
-        result[column(standard, GAP)] = values[GAP].astype("Int64")
-        result[column(standard, STATUS)] = values[STATUS].astype(object).where(values[STATUS].notna(), None)
+        for suffix, values in _standard_columns(
+            frame, students, standard, standards.part_time_factor
+        ).items():
+            result[column(standard, suffix)] = values
     return result
 
 
