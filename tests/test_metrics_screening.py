@@ -6,7 +6,10 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from core.formatting import percent_text
 from core.metrics import screening as metrics
 from tests.factories import make_screening_row
 
@@ -72,6 +75,15 @@ def test_row_rates_as_written_in_csv(row: dict[str, Any], expected: dict[str, An
     table = metrics.table(frame(row), RATE_COLUMNS)
 
     assert one_row(table) == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 10**7)), min_size=1, max_size=50))
+def test_column_rates_are_written_like_percent_text(pairs: list[tuple[int, int]]) -> None:
+    counts = pd.DataFrame(pairs, columns=["screened", "target"])
+
+    texts = metrics.rate_text(counts, metrics.COVERAGE)
+
+    assert texts.tolist() == [percent_text(screened, target) for screened, target in pairs]
 
 
 @pytest.mark.parametrize(

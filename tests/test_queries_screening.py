@@ -247,6 +247,13 @@ def test_export_has_the_contract_columns_and_derived_values(filled: Engine) -> N
     ]
 
 
+def test_export_of_an_empty_scope_has_the_headers_only(filled: Engine) -> None:
+    exported = queries.export_frame(filled, Scope(provinces=("北京市",)), mask_small=True)
+
+    assert list(exported.columns) == EXPORT_HEADERS
+    assert exported.empty
+
+
 def test_export_masks_small_counts_only_when_asked(filled: Engine) -> None:
     scope = Scope(year=YEAR, codes=(HENAN_UNI,))
 
