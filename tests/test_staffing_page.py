@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.db import init_db, make_engine
-from pages import _shared
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -29,7 +27,7 @@ STAFFING = [
 
 
 @pytest.fixture
-def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     engine = make_engine(url)
     init_db(engine)
@@ -37,28 +35,11 @@ def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     store_rows(engine, "staffing", STAFFING)
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
-    _forget_cached_resources()
-    yield url
-    _forget_cached_resources()
+    return url
 
 
-def _forget_cached_resources() -> None:
-    """AppTest runs in this process: drop the engine and reads cached for another database."""
-    _shared.app_settings.clear()
-    _shared.get_engine.clear()
-    _shared.clear_cached_reads()
-
-
-def _open(page: str, provinces: list[str] | None = None) -> AppTest:
-    """Run the app with the sidebar's 省份 set to ``provinces``, then show ``page``.
-
-    With a pages/ folder beside app.py, AppTest runs only the page script after
-    switch_page (app.py and its sidebar are not run again), so the sidebar choice is
-    made through the multiselect's key before the first run.
-    """
+def _open(page: str) -> AppTest:
     app = AppTest.from_file(str(APP), default_timeout=60)
-    if provinces is not None:
-        app.session_state["filter_provinces"] = provinces
     app.run()
     app.switch_page(page).run()
     assert not app.exception, [exception.value for exception in app.exception]
@@ -85,9 +66,11 @@ def _watchlist_codes(app: AppTest) -> list[str]:
 def test_province_filter_changes_the_figures(
     app_database: str, provinces: list[str], share: str, gap: str, watchlist: list[str]
 ) -> None:
-    app = _open("pages/staffing.py", provinces)
+    app = _open("pages/staffing.py")
 
-    assert app.session_state["scope"].provinces == tuple(provinces)
+    app.multiselect(key="filter_provinces").set_value(provinces).run()
+
+    assert not app.exception, [exception.value for exception in app.exception]
     assert app.title[0].value == "辅导员配备"
     assert _metric(app, "辅导员配备达标率") == share
     assert _metric(app, "专职辅导员缺口合计") == gap
