@@ -42,7 +42,8 @@ def read_frame(engine: Engine, statement: Select, params: dict[str, Any] | None 
     """Run ``statement`` and return its rows as a DataFrame with the selected labels."""
     with engine.connect() as connection:
         result = connection.execute(statement, params or {})
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        # Plain tuples: pandas inspects Row objects one by one, ~10× slower at 30k rows.
+        return pd.DataFrame([tuple(row) for row in result.fetchall()], columns=list(result.keys()))
 
 
 def institutions_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
