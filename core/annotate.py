@@ -62,13 +62,14 @@ def _column_position(parsed: ParsedFile, issue: Issue) -> int:
 
 
 def sorted_issues(parsed: ParsedFile, issues: Iterable[Issue]) -> list[Issue]:
-    """Issues in the order the user reads the file: file-level first, then by row and column."""
+    """Errors before warnings (a few errors must not drown in many warnings); each group in
+    the order the user reads the file: file-level first, then by row and column."""
     return sorted(
         issues,
         key=lambda issue: (
+            _severity_rank(issue.severity),
             issue.row or 0,
             _column_position(parsed, issue),
-            _severity_rank(issue.severity),
         ),
     )
 

@@ -117,8 +117,8 @@ def test_issue_sheet_lists_every_problem_including_those_without_a_cell() -> Non
     assert listed == [
         ("类型", "行", "列", "单元格", "说明"),
         ("错误", None, None, None, "文件中缺少必填列「专职辅导员数」"),
-        ("警告", 3, "学校名称", None, "学校名称与高校名录不一致"),
         ("错误", 4, "学校标识码", "4141010001", "学校标识码在文件中重复"),
+        ("警告", 3, "学校名称", None, "学校名称与高校名录不一致"),
     ]
 
 
@@ -188,9 +188,9 @@ def test_unreadable_input_still_gives_the_issue_list() -> None:
     assert copy[ISSUE_SHEET]["E2"].value == "文件不是电子表格"
 
 
-def test_problems_table_puts_errors_and_warnings_together_in_reading_order() -> None:
+def test_problems_table_lists_errors_first_then_warnings_each_in_reading_order() -> None:
     parsed = parsed_with(
-        warning(5, "学校名称", "名称不一致"),
+        warning(2, "学校名称", "名称不一致"),
         error(3, "专职辅导员数", "人数过多"),
         Issue(NORMALIZATION, "province", "河南 → 河南省", row=3, column="学校名称"),
         error(3, "学校标识码", "标识码应为 10 位数字", value="123"),
@@ -201,7 +201,7 @@ def test_problems_table_puts_errors_and_warnings_together_in_reading_order() -> 
     assert frame.to_dict("records") == [
         {"类型": "错误", "行": 3, "列": "学校标识码", "单元格": "123", "说明": "标识码应为 10 位数字"},
         {"类型": "错误", "行": 3, "列": "专职辅导员数", "单元格": "", "说明": "人数过多"},
-        {"类型": "警告", "行": 5, "列": "学校名称", "单元格": "", "说明": "名称不一致"},
+        {"类型": "警告", "行": 2, "列": "学校名称", "单元格": "", "说明": "名称不一致"},
     ]
 
 

@@ -1,0 +1,248 @@
+"""数据上传: choose a form, upload a workbook, read the report and the preview, then confirm.
+
+The file is parsed once (kept in session state under its SHA-256 and the form choice);
+nothing is stored until the user presses 确认导入, which is disabled while the file has
+errors. A rejected file can be downloaded back with its errors marked.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from core.annotate import (
+    annotated_file_name,
+    annotated_workbook,
+    changes_frame,
+    mapping_frame,
+    normalizations_frame,
+    problems_frame,
+)
+from core.formatting import count_text
+from core.forms import FORMS
+from core.ingest import parse_file, plan_changes, store
+from core.ingest.report import ImportReport, ParsedFile, Plan
+from core.templates import template_bytes
+from pages._shared import app_settings, clear_cached_reads, csv_button, current_scope, get_engine
+
+UPLOADER_KEY = "uploader_name"  # not a widget key, so the name survives page changes
+RESULT_KEY = "upload_result"
+AUTO = "auto"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class UploadResult:
+    """One uploaded file as parsed (once), its preview, and the store outcome once confirmed."""
+
+    key: str
+    parsed: ParsedFile
+    plan: Plan | None
+    report: ImportReport | None = None
+
+
+def form_label(choice: str) -> str:
+    return "自动识别" if choice == AUTO else FORMS[choice].title
+
+
+def uploader_name() -> str:
+    name = st.text_input(
+        "上传人",
+        value=st.session_state.get(UPLOADER_KEY, ""),
+        key="upload_uploader_input",
+        placeholder="如：河南省教育厅思政处 张三",
+        help="记录在上传记录中，便于追溯；本次会话内会记住",
+    )
+    st.session_state[UPLOADER_KEY] = name.strip()
+    return name.strip()
+
+
+def template_buttons() -> None:
+    with st.expander("下载空白模板", icon=":material/download:"):
+        st.caption("模板含标准表头和填表说明；按模板填写可避免大部分错误。")
+        for column, form in zip(st.columns(len(FORMS)), FORMS.values(), strict=True):
+            column.download_button(
+                form.title,
+                data=functools.partial(template_bytes, form.name),
+                file_name=f"{form.title}_模板.xlsx",
+                mime=XLSX_MIME,
+                key=f"template_{form.name}",
+                on_click="ignore",
+                icon=":material/table:",
+                width="stretch",
+            )
+
+
+def parse_with_progress(form: str | None, data: bytes, file_name: str, key: str) -> UploadResult:
+    """Read, validate and diff the file once, showing progress while it runs."""
+    bar = st.progress(0.0, text="正在读取文件…")
+
+    def show(fraction: float, text: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+    engine = get_engine()
+    parsed = parse_file(
+        engine, form, data, file_name, max_bytes=app_settings().max_upload_bytes, progress=show
+    )
+    plan = None
+    if parsed.accepted:
+        show(1.0, "正在与已有数据比对…")
+        plan = plan_changes(engine, parsed)
+    bar.empty()
+    return UploadResult(key=key, parsed=parsed, plan=plan)
+
+
+def current_result(form: str | None, data: bytes, file_name: str) -> UploadResult:
+    key = f"{hashlib.sha256(data).hexdigest()}:{form or AUTO}"
+    result = st.session_state.get(RESULT_KEY)
+    if result is None or result.key != key:
+        result = parse_with_progress(form, data, file_name, key)
+        st.session_state[RESULT_KEY] = result
+    return result
+
+
+WIDE_COLUMNS = {"说明": st.column_config.TextColumn(width="large")}
+
+
+def table_with_csv(frame: pd.DataFrame, what: str, key: str) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=WIDE_COLUMNS)
+    csv_button(frame, what, current_scope(), key=key)
+
+
+def show_reading(parsed: ParsedFile) -> None:
+    """Which form, sheet and header row were used, and how the headers were understood."""
+    form = FORMS[parsed.form]
+    if parsed.form_detected:
+        st.info(f"系统根据表头自动识别为「{form.title}」。如不正确，请在上方选择报表后重新读取。")
+    st.markdown(
+        f"报表：**{form.title}**　工作表：**{parsed.sheet or '—'}**　"
+        f"表头：**第 {parsed.header_row} 行**　数据：**{count_text(len(parsed.rows))} 行**"
+    )
+    mapping = mapping_frame(parsed)
+    with st.expander(f"列名对应（{len(mapping)} 列）"):
+        table_with_csv(mapping, f"{stem(parsed.file_name)}_列名对应", "csv_upload_mapping")
+    normalizations = normalizations_frame(parsed)
+    if not normalizations.empty:
+        with st.expander(f"已自动规范化 {count_text(len(normalizations))} 处（不影响导入）"):
+            table_with_csv(normalizations, f"{stem(parsed.file_name)}_规范化", "csv_upload_normalizations")
+
+
+def stem(file_name: str) -> str:
+    return file_name.rsplit(".", 1)[0]
+
+
+def show_problems(parsed: ParsedFile, data: bytes) -> None:
+    """File-level errors as messages; every error and warning in one table; the annotated copy."""
+    for issue in parsed.errors:
+        if issue.row is None and issue.column is None:
+            st.error(issue.message)
+    if parsed.errors:
+        st.error(
+            f"发现 {count_text(len(parsed.errors))} 处错误，整个文件未导入。"
+            "请按下表逐项修改后重新上传，或下载标注了错误位置的副本对照修改。"
+        )
+        st.download_button(
+            "下载标注错误的副本",
+            data=lambda: annotated_workbook(data, parsed.file_name, parsed),
+            file_name=annotated_file_name(parsed.file_name),
+            mime=XLSX_MIME,
+            key="download_annotated",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    problems = problems_frame(parsed)
+    if not problems.empty:
+        st.subheader(
+            f"错误与警告（错误 {count_text(len(parsed.errors))} 处，警告 {count_text(len(parsed.warnings))} 处）"
+        )
+        if not parsed.errors:
+            st.warning("警告不影响导入，会随本次上传一并记录，请确认后再导入。")
+        table_with_csv(problems, f"{stem(parsed.file_name)}_错误与警告", "csv_upload_problems")
+
+
+def show_preview(plan: Plan, parsed: ParsedFile) -> None:
+    st.subheader("与已有数据对比")
+    inserted, updated, unchanged = st.columns(3)
+    inserted.metric("新增", count_text(plan.inserted))
+    updated.metric("更新", count_text(plan.updated))
+    unchanged.metric("未变", count_text(plan.unchanged))
+    changes = changes_frame(plan)
+    if not changes.empty:
+        st.caption("将被修改的单元格（原值 → 新值）；修改前的数据会保留在历史中，可在上传记录中撤销。")
+        table_with_csv(changes, f"{stem(parsed.file_name)}_变更明细", "csv_upload_changes")
+
+
+def confirm_and_store(result: UploadResult, uploader: str) -> None:
+    parsed = result.parsed
+    blocked = not parsed.accepted or not uploader
+    if not uploader and parsed.accepted:
+        st.caption("请先在上方填写上传人，再确认导入。")
+    if st.button("确认导入", type="primary", disabled=blocked, key="confirm_store", icon=":material/done:"):
+        with st.spinner("正在写入数据库…"):
+            report = store(get_engine(), parsed, uploader=uploader)
+        if report.stored:
+            result.report = report
+            clear_cached_reads()
+            st.rerun()  # redraw the sidebar's choices and the page from the new data
+        # Stored data changed between preview and confirm: read the file afresh on the next run.
+        st.session_state.pop(RESULT_KEY, None)
+        st.error("未导入：确认前已有数据发生变化，文件未通过校验。请点击“重新检查”查看最新结果。")
+        for issue in report.errors:
+            st.error(issue.message)
+        st.button("重新检查", key="recheck")
+
+
+def show_stored(report: ImportReport) -> None:
+    st.success(
+        f"已导入「{FORMS[report.form].title}」{count_text(report.rows)} 行："
+        f"新增 {count_text(report.inserted)}，更新 {count_text(report.updated)}，"
+        f"未变 {count_text(report.unchanged)}。",
+        icon=":material/check_circle:",
+    )
+    st.page_link("pages/uploads.py", label="查看上传记录（可撤销本次上传）", icon=":material/history:")
+
+
+st.title("数据上传")
+uploader = uploader_name()
+choice = st.selectbox(
+    "报表",
+    [AUTO, *FORMS],
+    format_func=form_label,
+    key="upload_form_choice",
+    help="选择“自动识别”时，系统根据表头判断是哪张报表，并在下方说明识别结果",
+)
+template_buttons()
+limit_mb = app_settings().max_upload_mb
+uploaded = st.file_uploader(
+    f"选择文件（.xlsx / .xls / .csv，不超过 {limit_mb} MB）",
+    type=["xlsx", "xls", "csv"],
+    key="upload_file",
+    max_upload_size=limit_mb,
+)
+
+if uploaded is None:
+    st.session_state.pop(RESULT_KEY, None)
+    st.info("选择报表并上传文件后，这里会显示读取结果、错误清单和与已有数据的对比；确认后才会导入。")
+    st.stop()
+
+file_bytes = uploaded.getvalue()
+result = current_result(None if choice == AUTO else choice, file_bytes, uploaded.name)
+parsed = result.parsed
+
+if result.report is not None:
+    show_stored(result.report)
+    st.stop()
+if parsed.header_row is None or parsed.form not in FORMS:
+    for issue in parsed.errors:
+        st.error(issue.message)
+    st.stop()
+
+show_reading(parsed)
+show_problems(parsed, file_bytes)
+if result.plan is not None:
+    show_preview(result.plan, parsed)
+confirm_and_store(result, uploader)

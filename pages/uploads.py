@@ -1,0 +1,105 @@
+"""上传记录: every upload with its provenance; one upload's warnings; revert after confirmation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.formatting import count_text
+from core.ingest import RevertRefused, revert_upload
+from core.queries.uploads import UploadDetail, upload_detail, uploads_frame
+from pages._shared import cached, clear_cached_reads, csv_button, current_scope, get_engine
+
+FLASH_KEY = "uploads_flash"  # the outcome of a revert, shown after the rerun that follows it
+# Counts with thousands separators (zh-CN locale), the upload number as it is.
+COLUMN_FORMATS = {
+    "编号": st.column_config.NumberColumn(format="plain"),
+    **{
+        column: st.column_config.NumberColumn(format="localized")
+        for column in ("行数", "新增", "更新", "未变", "警告数")
+    },
+}
+
+
+def upload_choice_labels(frame: pd.DataFrame) -> dict[int, str]:
+    return {
+        int(row["编号"]): f"#{row['编号']}　{row['上传时间（北京时间）']}　{row['文件名']}　"
+        f"{row['报表']}　{row['状态']}"
+        for _, row in frame.iterrows()
+    }
+
+
+def show_detail(detail: UploadDetail) -> None:
+    st.markdown(
+        f"**{detail.file_name}**　{detail.form_title}　上传人：{detail.uploader}　"
+        f"上传时间：{detail.created_at}　状态：**{detail.status_label}**"
+    )
+    st.caption(f"SHA-256：{detail.sha256}")
+    rows, inserted, updated, unchanged = st.columns(4)
+    rows.metric("行数", count_text(detail.rows))
+    inserted.metric("新增", count_text(detail.inserted))
+    updated.metric("更新", count_text(detail.updated))
+    unchanged.metric("未变", count_text(detail.unchanged))
+    if detail.warnings.empty:
+        st.caption("这次上传没有警告。")
+        return
+    st.markdown(f"**警告（{count_text(len(detail.warnings))}）**")
+    st.dataframe(
+        detail.warnings,
+        hide_index=True,
+        width="stretch",
+        column_config={"说明": st.column_config.TextColumn(width="large")},
+    )
+    csv_button(detail.warnings, f"上传{detail.id}_警告", current_scope(), key="csv_upload_warnings")
+
+
+def revert_section(detail: UploadDetail) -> None:
+    if not detail.revertible:
+        st.info(f"这次上传已于 {detail.reverted_at or '此前'} 撤销。")
+        return
+    st.markdown("**撤销这次上传**")
+    st.caption(
+        "撤销后，这次上传新增的记录会被删除，被它修改的记录恢复为修改前的值。"
+        "若之后的上传又修改了同一批记录，需先撤销那次上传。"
+    )
+    confirmed = st.checkbox(
+        f"我已了解后果，确认撤销第 {detail.id} 号上传（{detail.file_name}）",
+        key=f"revert_confirm_{detail.id}",
+    )
+    if st.button(
+        "撤销上传", type="primary", disabled=not confirmed, key="revert_upload", icon=":material/undo:"
+    ):
+        try:
+            revert_upload(get_engine(), detail.id)
+        except RevertRefused as refused:
+            st.error(str(refused))
+            return
+        clear_cached_reads()
+        st.session_state[FLASH_KEY] = (
+            f"已撤销第 {detail.id} 号上传（{detail.file_name}），数据已恢复到上传前。"
+        )
+        st.rerun()
+
+
+st.title("上传记录")
+scope = current_scope()
+if flash := st.session_state.pop(FLASH_KEY, None):
+    st.success(flash, icon=":material/check_circle:")
+
+uploads = cached(uploads_frame, scope)
+if uploads.empty:
+    st.info("还没有上传记录。在“数据上传”页导入报表后，每次导入都会记录在这里。")
+    st.stop()
+
+st.dataframe(uploads, hide_index=True, width="stretch", column_config=COLUMN_FORMATS)
+csv_button(uploads, "上传记录", scope, key="csv_uploads")
+
+st.subheader("查看与撤销")
+labels = upload_choice_labels(uploads)
+selected = st.selectbox("选择一次上传", list(labels), format_func=labels.get, key="uploads_selected")
+detail = cached(upload_detail, scope, selected)
+if detail is None:
+    st.warning("这次上传已不存在，请刷新页面。")
+    st.stop()
+show_detail(detail)
+revert_section(detail)

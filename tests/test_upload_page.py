@@ -1,0 +1,243 @@
+"""数据上传 and 上传记录 pages, driven through AppTest on a real SQLite file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
+
+import core.ingest
+from core.db import init_db, make_engine
+from core.models import StaffingReport, Upload
+from pages._shared import app_settings, get_engine
+from tests.factories import make_institution, make_staffing_row, store_rows
+
+APP = "../app.py"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADERS = ["学校标识码", "学校名称", "学年", "全日制本专科生数", "全日制研究生数", "专职辅导员数"]
+FIRST = ["4141010001", "示例第一大学", "2024-2025", 18000, 2000, 100]
+SECOND = ["4141010002", "示例第二大学", "2024-2025", 9000, 0, 50]
+
+
+def staffing_xlsx(*rows: list[Any]) -> bytes:
+    """A 队伍配备 sheet as offices send it: a title row, the header on row 2, data from row 3."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    sheet.append(["2024-2025学年思政队伍配备情况"])
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+@pytest.fixture
+def app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The app's database: two institutions in 高校名录, nothing else."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    # The app keeps its settings and engine for the process: start each test from this database.
+    app_settings.clear()
+    get_engine.clear()
+    engine = make_engine(url)
+    init_db(engine)
+    store_rows(
+        engine,
+        "institutions",
+        [make_institution(), make_institution(code="4141010002", name="示例第二大学")],
+    )
+    yield engine
+    engine.dispose()
+    app_settings.clear()
+    get_engine.clear()
+
+
+def open_page(path: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page(path).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def upload(app: AppTest, data: bytes, name: str = "队伍配备.xlsx", *, form: str = "staffing") -> AppTest:
+    app.text_input(key="upload_uploader_input").input("河南省教育厅 张三").run()
+    app.selectbox(key="upload_form_choice").select(form).run()
+    app.file_uploader(key="upload_file").set_value((name, data, XLSX_MIME)).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def table_with(app: AppTest, column: str):
+    frames = [element.value for element in app.dataframe if column in element.value.columns]
+    assert frames, f"no table with column {column}"
+    return frames[0]
+
+
+def count(engine: Engine, model: Any) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_preview_counts_new_changed_and_unchanged_rows(app_engine: Engine) -> None:
+    stored = make_staffing_row(counselors_ft=90, counselors_pt=0, ideo_teachers=None, psy_teachers=None)
+    store_rows(app_engine, "staffing", [stored])
+    app = open_page("pages/upload.py")
+
+    upload(app, staffing_xlsx(FIRST, SECOND))
+
+    assert metrics(app) == {"新增": "1", "更新": "1", "未变": "0"}
+    changes = table_with(app, "原值")
+    assert changes.to_dict("records") == [
+        {"记录": "4141010001 / 2024-2025", "列": "专职辅导员数", "原值": "90", "新值": "100"}
+    ]
+    assert any("第 2 行" in markdown.value for markdown in app.markdown)  # the header row used
+    assert count(app_engine, StaffingReport) == 1  # nothing stored before confirming
+
+
+def test_confirm_stores_the_rows_and_says_how_many(app_engine: Engine) -> None:
+    app = open_page("pages/upload.py")
+    upload(app, staffing_xlsx(FIRST, SECOND))
+
+    app.button(key="confirm_store").click().run()
+
+    assert not app.exception
+    assert count(app_engine, StaffingReport) == 2
+    assert "新增 2" in app.success[0].value
+    with app_engine.connect() as connection:
+        stored = connection.execute(
+            select(Upload.uploader, Upload.file_name).where(Upload.form == "staffing")
+        )
+        assert stored.all() == [("河南省教育厅 张三", "队伍配备.xlsx")]
+
+
+def test_bad_file_lists_errors_in_one_table_and_stores_nothing(app_engine: Engine) -> None:
+    bad_count = ["4141010002", "示例第二大学", "2024-2025", "九千", 0, 50]
+    unknown_school = ["4199999999", "不存在的学校", "2024-2025", 100, 0, 1]
+    app = open_page("pages/upload.py")
+
+    upload(app, staffing_xlsx(FIRST, bad_count, unknown_school))
+
+    problems = table_with(app, "说明")
+    assert list(problems.columns) == ["类型", "行", "列", "单元格", "说明"]
+    located = {(row["类型"], row["行"], row["列"]) for row in problems.to_dict("records")}
+    assert ("错误", 4, "全日制本专科生数") in located
+    assert ("错误", 5, "学校标识码") in located
+    assert app.button(key="confirm_store").disabled
+    assert any("未导入" in error.value for error in app.error)
+    assert [button.label for button in app.get("download_button")].count("下载标注错误的副本") == 1
+    assert count(app_engine, StaffingReport) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"", "empty.xlsx"),  # case: zero bytes
+        (b"%PDF-1.7 not a workbook", "report.xlsx"),  # case: not a spreadsheet
+        (b"PK\x03\x04 truncated zip", "broken.xlsx"),  # case: corrupt workbook
+    ],
+)
+def test_unreadable_file_shows_a_chinese_error_and_the_app_keeps_working(
+    app_engine: Engine, data: bytes, name: str
+) -> None:
+    app = open_page("pages/upload.py")
+
+    upload(app, data, name)
+
+    assert app.error, "expected an error message"
+    assert all(any("\u4e00" <= char <= "\u9fff" for char in error.value) for error in app.error)
+    assert count(app_engine, Upload) == 1  # only the institutions seeded by the fixture
+    upload(app, staffing_xlsx(FIRST), "队伍配备.xlsx")
+    assert metrics(app)["新增"] == "1"
+
+
+def test_automatic_recognition_says_which_form_it_chose(app_engine: Engine) -> None:
+    app = open_page("pages/upload.py")
+
+    upload(app, staffing_xlsx(FIRST), form="auto")
+
+    assert any("思政队伍配备情况表" in info.value for info in app.info)
+    assert metrics(app)["新增"] == "1"
+
+
+def test_the_file_is_parsed_once_not_on_every_rerun(
+    app_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real_parse: Callable[..., Any] = core.ingest.parse_file
+
+    def counting_parse(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[3])
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(core.ingest, "parse_file", counting_parse)
+    app = open_page("pages/upload.py")
+    upload(app, staffing_xlsx(FIRST))
+
+    app.text_input(key="upload_uploader_input").input("李四").run()
+    app.run()
+
+    assert calls == ["队伍配备.xlsx"]
+
+
+def test_uploader_name_is_needed_before_confirming(app_engine: Engine) -> None:
+    app = open_page("pages/upload.py")
+    app.selectbox(key="upload_form_choice").select("staffing").run()
+
+    app.file_uploader(key="upload_file").set_value(("队伍配备.xlsx", staffing_xlsx(FIRST), XLSX_MIME)).run()
+
+    assert app.button(key="confirm_store").disabled
+    assert any("上传人" in caption.value for caption in app.caption)
+
+
+def test_uploads_page_lists_the_upload_and_reverts_it_after_confirmation(app_engine: Engine) -> None:
+    app = open_page("pages/upload.py")
+    upload(app, staffing_xlsx(FIRST, SECOND))
+    app.button(key="confirm_store").click().run()
+    assert count(app_engine, StaffingReport) == 2
+
+    app.switch_page("pages/uploads.py").run()
+    listing = table_with(app, "上传人")
+    assert listing["文件名"].tolist()[0] == "队伍配备.xlsx"
+    assert app.button(key="revert_upload").disabled  # not before the confirmation box is ticked
+    upload_id = int(listing["编号"].iloc[0])
+    app.checkbox(key=f"revert_confirm_{upload_id}").check().run()
+    app.button(key="revert_upload").click().run()
+
+    assert not app.exception
+    assert count(app_engine, StaffingReport) == 0
+    assert "已撤销" in app.success[0].value
+    assert table_with(app, "上传人")["状态"].tolist()[0] == "已撤销"
+
+
+def test_a_refused_revert_shows_why(app_engine: Engine) -> None:
+    app = open_page("pages/upload.py")
+    upload(app, staffing_xlsx(FIRST))
+    app.button(key="confirm_store").click().run()
+    changed = list(FIRST)
+    changed[5] = 120
+    upload(app, staffing_xlsx(changed), "队伍配备_修订.xlsx")
+    app.button(key="confirm_store").click().run()
+
+    app.switch_page("pages/uploads.py").run()
+    listing = table_with(app, "上传人")
+    first_upload = int(listing.loc[listing["文件名"] == "队伍配备.xlsx", "编号"].iloc[0])
+    app.selectbox(key="uploads_selected").select(first_upload).run()
+    app.checkbox(key=f"revert_confirm_{first_upload}").check().run()
+    app.button(key="revert_upload").click().run()
+
+    assert not app.exception
+    assert app.error, "the refusal is shown"
+    assert count(app_engine, StaffingReport) == 1
