@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import Engine
 
 from core.annotate import (
     FILLS,
@@ -20,8 +21,11 @@ from core.annotate import (
     problems_frame,
 )
 from core.forms import Severity
+from core.ingest import parse_file
 from core.ingest.report import NORMALIZATION, CellChange, Issue, ParsedFile, Plan
+from tests.factories import make_institution, store_rows
 
+MAX_BYTES = 20 * 1024 * 1024
 HEADERS = ["学校标识码", "学校名称", "学年", "全日制本专科生数", "全日制研究生数", "专职辅导员数"]
 
 
@@ -186,6 +190,21 @@ def test_unreadable_input_still_gives_the_issue_list() -> None:
 
     assert copy.sheetnames == [ISSUE_SHEET]
     assert copy[ISSUE_SHEET]["E2"].value == "文件不是电子表格"
+
+
+def test_a_file_rejected_by_the_real_pipeline_is_marked_where_its_errors_are(engine: Engine) -> None:
+    store_rows(engine, "institutions", [make_institution()])
+    data = staffing_workbook([GOOD_ROW, ["4141010001", "示例第一大学", "2024-2025", "很多", 0, 10]])
+    parsed = parse_file(engine, "staffing", data, "队伍.xlsx", max_bytes=MAX_BYTES)
+    assert not parsed.accepted
+
+    copy = open_copy(annotated_workbook(data, "队伍.xlsx", parsed))
+
+    bad_cell = copy["队伍配备"]["D4"]
+    assert bad_cell.fill.start_color.rgb == FILLS[Severity.ERROR].start_color.rgb
+    assert parsed.errors[0].message in bad_cell.comment.text
+    listed = [row for row in copy[ISSUE_SHEET].iter_rows(min_row=2, values_only=True) if row[0] == "错误"]
+    assert (4, "全日制本专科生数", "很多") in [row[1:4] for row in listed]
 
 
 def test_problems_table_lists_errors_first_then_warnings_each_in_reading_order() -> None:

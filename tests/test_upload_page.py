@@ -141,15 +141,39 @@ def test_bad_file_lists_errors_in_one_table_and_stores_nothing(app_engine: Engin
     assert count(app_engine, StaffingReport) == 0
 
 
+def encrypted(data: bytes) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    output = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt("密码1234", output)
+    return output.getvalue()
+
+
+def sheet_without_header() -> bytes:
+    workbook = Workbook()
+    workbook.active.append(["请各校于 6 月 30 日前报送"])
+    workbook.active.append(["备注", "无"])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def is_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
 @pytest.mark.parametrize(
     ("data", "name"),
     [
         (b"", "empty.xlsx"),  # case: zero bytes
         (b"%PDF-1.7 not a workbook", "report.xlsx"),  # case: not a spreadsheet
         (b"PK\x03\x04 truncated zip", "broken.xlsx"),  # case: corrupt workbook
+        (encrypted(staffing_xlsx(FIRST)), "加密.xlsx"),  # case: password-protected workbook
+        (sheet_without_header(), "说明.xlsx"),  # case: no recognisable header
+        (staffing_xlsx(), "只有表头.xlsx"),  # case: header but no data rows
     ],
 )
-def test_unreadable_file_shows_a_chinese_error_and_the_app_keeps_working(
+def test_bad_input_shows_a_chinese_error_stores_nothing_and_the_app_keeps_working(
     app_engine: Engine, data: bytes, name: str
 ) -> None:
     app = open_page("pages/upload.py")
@@ -157,10 +181,20 @@ def test_unreadable_file_shows_a_chinese_error_and_the_app_keeps_working(
     upload(app, data, name)
 
     assert app.error, "expected an error message"
-    assert all(any("\u4e00" <= char <= "\u9fff" for char in error.value) for error in app.error)
+    assert all(is_chinese(error.value) for error in app.error)
     assert count(app_engine, Upload) == 1  # only the institutions seeded by the fixture
     upload(app, staffing_xlsx(FIRST), "队伍配备.xlsx")
     assert metrics(app)["新增"] == "1"
+
+
+def test_a_file_above_the_size_limit_is_refused(app_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAX_UPLOAD_MB", "1")
+    app = open_page("pages/upload.py")
+
+    upload(app, b"4141010001," * 100_000, "很大的文件.csv")
+
+    assert any("MB" in error.value and is_chinese(error.value) for error in app.error)
+    assert count(app_engine, Upload) == 1
 
 
 def test_automatic_recognition_says_which_form_it_chose(app_engine: Engine) -> None:
