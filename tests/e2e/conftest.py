@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -113,46 +114,52 @@ def seeded_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@contextmanager
+def serve_app(database_url: str, log_path: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port over ``database_url``; yields its URL."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "APP_TODAY": SAMPLE_TODAY}
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, server)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
 @pytest.fixture(scope="session")
 def app_url(seeded_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of `streamlit run app.py` on a free port over the seeded database."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": seeded_database_url, "APP_TODAY": SAMPLE_TODAY}
-    log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server)
+    """URL of one app server over the seeded database, shared by the browser tests."""
+    with serve_app(seeded_database_url, tmp_path_factory.mktemp("e2e-log") / "streamlit.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 IDLE_APP = '[data-testid="stApp"][data-test-script-state="notRunning"]'
