@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.forms import FieldSpec, FormSpec, Kind, Severity
 from core.ingest.codes import Reason
@@ -113,8 +113,7 @@ def check_headers(table: Table, log: IssueLog) -> None:
                 Severity.ERROR,
                 Reason.MISSING_HEADER,
                 f"缺少必填列「{spec.header}」，请按模板添加该列（表头写作“{spec.header}”）",
-                header_row,
-                spec.header,
+                column=spec.header,
             )
     for key, column, written in table.duplicates:
         header = form.field(key).header
@@ -147,13 +146,13 @@ def _skipped_line(row: list[Any]) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Column:
-    spec: FieldSpec
+class _Column(NamedTuple):
+    key: str
     index: int
-    letter: str
     read: Callable[[Any], Normalized]
     percent_rows: frozenset[int]
+    spec: FieldSpec
+    letter: str
 
 
 def _columns(table: Table) -> list[_Column]:
@@ -163,7 +162,7 @@ def _columns(table: Table) -> list[_Column]:
         if index is None:
             continue
         percent = table.sheet.percent_rows(index) if spec.kind is Kind.PERCENT else frozenset()
-        columns.append(_Column(spec, index, column_letter(index), reader_for(spec), percent))
+        columns.append(_Column(spec.key, index, reader_for(spec), percent, spec, column_letter(index)))
     return columns
 
 
@@ -174,16 +173,18 @@ _Found = tuple[str, str, str, FieldSpec, Any]
 def _read_row(
     columns: list[_Column], absent: dict[str, Any], raw_row: list[Any], index: int, typed: bool
 ) -> tuple[dict[str, Any] | None, list[_Found]]:
-    """The row's values by field key (None when every mapped cell is empty) and what was found in it."""
+    """The row's values by field key (None when every mapped cell is empty) and what was found in it.
+
+    This runs once per cell of big files, hence the plain tuples and the inlined blank test.
+    """
     values = dict(absent)
     found: list[_Found] = []
     filled = False
     width = len(raw_row)
-    for column in columns:
-        spec = column.spec
-        raw = raw_row[column.index] if column.index < width else None
-        if raw is None or raw == "" or (raw.__class__ is str and not raw.strip()):
-            values[spec.key] = spec.default
+    for key, position, read, percent_rows, spec, letter in columns:
+        raw = raw_row[position] if position < width else None
+        if raw is None or (raw.__class__ is str and not raw.strip()):
+            values[key] = spec.default
             if spec.required:
                 found.append(
                     (Severity.ERROR, Reason.REQUIRED, f"「{spec.header}」为必填项，请填写", spec, None)
@@ -191,18 +192,18 @@ def _read_row(
             continue
         filled = True
         try:
-            if index in column.percent_rows:
+            if index in percent_rows:
                 normalized = parse_percent(raw, percent_formatted=True)
             else:
-                normalized = column.read(raw)
+                normalized = read(raw)
         except NormalizeError as problem:
-            values[spec.key] = None
+            values[key] = None
             found.append((Severity.ERROR, problem.code, problem.message, spec, raw))
             continue
-        values[spec.key] = normalized.value
-        if normalized.note is not None and (typed or normalized.code != Reason.TEXT_NUMBER):
-            message = f"{column.letter}{index + 1}：{normalized.note}"
-            found.append((NORMALIZATION, normalized.code, message, spec, raw))
+        value, note, code = normalized
+        values[key] = value
+        if note is not None and (typed or code != Reason.TEXT_NUMBER):
+            found.append((NORMALIZATION, code, f"{letter}{index + 1}：{note}", spec, raw))
     return (values if filled else None), found
 
 
