@@ -63,7 +63,7 @@ def _apptest_like_the_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     only until ``st.navigation`` is first called; AppTest resets that flag before every
     run, so from its second run on it would run the page file alone, without app.py's
     sidebar. Here the flag is cleared after AppTest resets it. Cached resources (engine,
-    settings) and data are dropped after each test so the next test's DATABASE_URL counts.
+    settings) and data are dropped around each test so the next test's DATABASE_URL counts.
     """
     import streamlit as st
     from streamlit.runtime.pages_manager import PagesManager
@@ -75,6 +75,8 @@ def _apptest_like_the_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(app_test, "PagesManager", NavigationPagesManager)
+    st.cache_data.clear()
+    st.cache_resource.clear()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()

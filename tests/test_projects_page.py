@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.db import init_db, make_engine
@@ -61,8 +60,6 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("APP_TODAY", TODAY)
-    st.cache_resource.clear()  # settings and engine are cached per process: read this test's env
-    st.cache_data.clear()
     app = AppTest.from_file("../app.py", default_timeout=60)
     app.run()
     app.switch_page("pages/projects.py").run()

@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from core.db import init_db, make_engine
@@ -23,25 +21,7 @@ ROWS = [
 
 
 @pytest.fixture
-def navigation_like_streamlit_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run app.py (sidebar included) on every AppTest run, as `streamlit run` does.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before each run; because the
-    project has a folder called pages/, every run after switch_page would then execute
-    the page file alone (Streamlit's old pages-folder mode) and skip app.py's sidebar.
-    `streamlit run` decides this once per process and st.navigation turns it off.
-    """
-    original_init = PagesManager.__init__
-
-    def init_for_st_navigation(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_for_st_navigation)
-
-
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, navigation_like_streamlit_run: None) -> AppTest:
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     engine = make_engine(url)
     init_db(engine)
@@ -56,8 +36,6 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, navigation_like_streaml
     store_rows(engine, "screening", ROWS)
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_resource.clear()  # the settings and engine of an earlier test's database
-    st.cache_data.clear()
     app = AppTest.from_file("../app.py", default_timeout=60)
     app.run()
     app.switch_page("pages/screening.py").run()
