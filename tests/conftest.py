@@ -56,23 +56,15 @@ def any_engine(request: pytest.FixtureRequest) -> Engine:
 
 @pytest.fixture(autouse=True)
 def _apptest_like_the_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make AppTest run app.py on every run, as the real server does.
+    """AppTest runs app.py on every run, as the server does (see tests/apptest.py).
 
-    The project keeps its screens in ``pages/`` (the layout is fixed) and navigates with
-    ``st.navigation``. The server treats a ``pages/`` folder as the legacy multipage mode
-    only until ``st.navigation`` is first called; AppTest resets that flag before every
-    run, so from its second run on it would run the page file alone, without app.py's
-    sidebar. Here the flag is cleared after AppTest resets it. Cached resources (engine,
-    settings) and data are dropped around each test so the next test's DATABASE_URL counts.
+    Cached resources (engine, settings) and data are dropped around each test so that
+    each test's DATABASE_URL counts.
     """
     import streamlit as st
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import app_test
 
-    class NavigationPagesManager(PagesManager):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
+    from tests.apptest import NavigationPagesManager
 
     monkeypatch.setattr(app_test, "PagesManager", NavigationPagesManager)
     st.cache_data.clear()

@@ -62,7 +62,9 @@ def _measure_pages(reruns: int) -> list[tuple[str, float, float, str]]:
     from streamlit.testing.v1 import AppTest
 
     from pages._shared import PAGES
+    from tests.apptest import use_navigation_pages_manager
 
+    use_navigation_pages_manager()
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     app.run()  # start the app once: imports and the engine are not part of any page's figure
     results = []
