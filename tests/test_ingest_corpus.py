@@ -511,6 +511,34 @@ def test_sheet_without_a_recognisable_header_is_refused(engine: Engine) -> None:
     assert report.exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("chosen", "sent", "row", "title"),
+    [
+        (
+            "staffing",
+            "screening",
+            make_screening_row(),
+            "心理健康测评筛查情况表",
+        ),  # case: some headers shared
+        (
+            "institutions",
+            "staffing",
+            make_staffing_row(),
+            "思政队伍配备情况表",
+        ),  # case: too few shared to match
+    ],
+)
+def test_another_forms_file_is_refused_naming_that_form(
+    engine: Engine, chosen: str, sent: str, row: dict, title: str
+) -> None:
+    with_schools(engine)
+
+    report = import_bytes(engine, chosen, filled_template(sent, [row]), "文件.xlsx")
+
+    assert [issue.code for issue in report.errors] == [Reason.WRONG_FORM]
+    assert title in report.errors[0].message
+
+
 def test_template_without_data_rows_is_refused(engine: Engine) -> None:
     report = import_bytes(engine, "staffing", filled_template("staffing", []), "空表.xlsx")
 

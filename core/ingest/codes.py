@@ -22,6 +22,7 @@ class Reason(StrEnum):
     SHEET_TOO_LARGE = "sheet_too_large"
     # the table (error)
     NO_HEADER = "no_header"
+    WRONG_FORM = "wrong_form"  # the headers are another form's
     NO_DATA = "no_data"
     MISSING_HEADER = "missing_header"
     DUPLICATE_HEADER = "duplicate_header"

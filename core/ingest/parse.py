@@ -52,6 +52,16 @@ def _no_header(parsed: ParsedFile, sheets: list[RawSheet], form: FormSpec | None
     return parsed
 
 
+def _another_form(sheets: list[RawSheet], form: FormSpec, table: Table | None) -> Table | None:
+    """Another form's table, when ``form``'s header is missing or incomplete and that one fits better."""
+    if table is not None and all(spec.key in table.columns for spec in form.fields if spec.required):
+        return None
+    best = detect_form(sheets)
+    if best is None or best.form is form:
+        return None
+    return best if table is None or best.score > table.score else None
+
+
 def _sheet_notes(sheets: list[RawSheet], table: Table, form_detected: bool, log: IssueLog) -> None:
     form = table.form
     if form_detected:
@@ -87,6 +97,17 @@ def parse_file(
         return parsed
     report(0.3, "正在识别表头")
     table = find_table(sheets, spec) if spec else detect_form(sheets)
+    if spec is not None and (other := _another_form(sheets, spec, table)) is not None:
+        parsed.sheet = other.sheet.name
+        parsed.issues.append(
+            Issue(
+                Severity.ERROR,
+                Reason.WRONG_FORM,
+                f"这个文件的表头是「{other.form.title}」的，不是「{spec.title}」；请确认选择的报表类型后重新上传",
+                other.sheet.name,
+            )
+        )
+        return parsed
     if table is None:
         return _no_header(parsed, sheets, spec)
     spec = table.form
@@ -106,7 +127,6 @@ def parse_file(
             Severity.ERROR,
             Reason.NO_DATA,
             f"表头（第 {table.header_row} 行）下面没有数据行，请在表头下方逐行填写后再上传",
-            table.header_row,
         )
     check_rules(spec, data_rows, bad_cells, log)
     check_duplicates(spec, data_rows, log)
