@@ -75,6 +75,44 @@ def _sheet_notes(sheets: list[RawSheet], table: Table, form_detected: bool, log:
         log.note(Reason.SHEET_CHOSEN, f"隐藏的工作表“{'”“'.join(hidden)}”未读取")
 
 
+def _wrong_form(parsed: ParsedFile, chosen: FormSpec, other: Table) -> ParsedFile:
+    parsed.sheet = other.sheet.name
+    message = (
+        f"这个文件的表头是「{other.form.title}」的，不是「{chosen.title}」；请确认选择的报表类型后重新上传"
+    )
+    parsed.issues.append(Issue(Severity.ERROR, Reason.WRONG_FORM, message, other.sheet.name))
+    return parsed
+
+
+def _validate(
+    engine: Engine, parsed: ParsedFile, sheets: list[RawSheet], table: Table, report: Progress
+) -> None:
+    """Fill ``parsed`` from the located table: mapping, rows, and every issue found."""
+    form = table.form
+    parsed.form = form.name
+    parsed.sheet, parsed.header_row = table.sheet.name, table.header_row
+    parsed.header_mapping = {table.written[key]: form.field(key).header for key in table.columns}
+    parsed.column_index = {form.field(key).header: column + 1 for key, column in table.columns.items()}
+    log = IssueLog(sheet=table.sheet.name)
+    _sheet_notes(sheets, table, parsed.form_detected, log)
+    check_headers(table, log)
+    data, bad_cells = read_rows(
+        table, log, lambda done, total: report(0.3 + 0.55 * done / max(total, 1), f"正在校验第 {done:,} 行")
+    )
+    if not data.rows:
+        log.add(
+            Severity.ERROR,
+            Reason.NO_DATA,
+            f"表头（第 {table.header_row} 行）下面没有数据行，请逐行填写后再上传",
+        )
+    check_rules(form, data, bad_cells, log)
+    check_duplicates(form, data, log)
+    if form.institution_field:
+        check_institutions(form, data, institution_names(engine), log)
+    parsed.rows, parsed.row_numbers = data.rows, data.row_numbers
+    parsed.issues.extend(log.finish())
+
+
 def parse_file(
     engine: Engine,
     form: str | None,
@@ -86,7 +124,7 @@ def parse_file(
 ) -> ParsedFile:
     """Read, normalise and validate ``data`` as ``form`` (None: recognise the form from the headers)."""
     report = progress or _quiet
-    spec = get_form(form) if form else None
+    chosen = get_form(form) if form else None
     parsed = ParsedFile(form=form, file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     report(0.02, "正在读取文件")
     try:
@@ -96,43 +134,12 @@ def parse_file(
         parsed.issues.append(Issue(Severity.ERROR, problem.code, problem.message))
         return parsed
     report(0.3, "正在识别表头")
-    table = find_table(sheets, spec) if spec else detect_form(sheets)
-    if spec is not None and (other := _another_form(sheets, spec, table)) is not None:
-        parsed.sheet = other.sheet.name
-        parsed.issues.append(
-            Issue(
-                Severity.ERROR,
-                Reason.WRONG_FORM,
-                f"这个文件的表头是「{other.form.title}」的，不是「{spec.title}」；请确认选择的报表类型后重新上传",
-                other.sheet.name,
-            )
-        )
-        return parsed
+    table = find_table(sheets, chosen) if chosen else detect_form(sheets)
+    if chosen is not None and (other := _another_form(sheets, chosen, table)) is not None:
+        return _wrong_form(parsed, chosen, other)
     if table is None:
-        return _no_header(parsed, sheets, spec)
-    spec = table.form
-    parsed.form, parsed.form_detected = spec.name, form is None
-    parsed.sheet, parsed.header_row = table.sheet.name, table.header_row
-    parsed.header_mapping = {table.written[key]: spec.field(key).header for key in table.columns}
-    parsed.column_index = {spec.field(key).header: column + 1 for key, column in table.columns.items()}
-
-    log = IssueLog(sheet=table.sheet.name)
-    _sheet_notes(sheets, table, parsed.form_detected, log)
-    check_headers(table, log)
-    data_rows, bad_cells = read_rows(
-        table, log, lambda done, total: report(0.3 + 0.55 * done / max(total, 1), f"正在校验第 {done:,} 行")
-    )
-    if not data_rows.rows:
-        log.add(
-            Severity.ERROR,
-            Reason.NO_DATA,
-            f"表头（第 {table.header_row} 行）下面没有数据行，请在表头下方逐行填写后再上传",
-        )
-    check_rules(spec, data_rows, bad_cells, log)
-    check_duplicates(spec, data_rows, log)
-    if spec.institution_field:
-        check_institutions(spec, data_rows, institution_names(engine), log)
-    parsed.rows, parsed.row_numbers = data_rows.rows, data_rows.row_numbers
-    parsed.issues.extend(log.finish())
+        return _no_header(parsed, sheets, chosen)
+    parsed.form_detected = chosen is None
+    _validate(engine, parsed, sheets, table, report)
     report(0.9, "校验完成")
     return parsed

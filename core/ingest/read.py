@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NoReturn
 
 from core.ingest.codes import Reason
 
@@ -80,15 +80,21 @@ def check_size(size: int, max_bytes: int) -> None:
         )
 
 
+def _refuse_encrypted() -> NoReturn:
+    raise UnreadableFile(Reason.ENCRYPTED, "文件已加密（设置了打开密码），无法读取；请取消密码后另存再上传")
+
+
+def _refuse_corrupt() -> NoReturn:
+    raise UnreadableFile(Reason.CORRUPT, "文件已损坏，无法打开；请在 Excel/WPS 中打开后另存为 .xlsx 再上传")
+
+
 def _check_zip(data: bytes) -> list[str]:
     """Member names of a zip workbook, after refusing corrupt archives and zip bombs."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        raise UnreadableFile(
-            Reason.CORRUPT, "文件已损坏，无法打开；请在 Excel/WPS 中打开后另存为 .xlsx 再上传"
-        ) from None
+        _refuse_corrupt()
     total = sum(member.file_size for member in members)
     expands_too_much = any(
         member.file_size > _MB and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
@@ -100,14 +106,6 @@ def _check_zip(data: bytes) -> list[str]:
             f"文件解压后达 {_size_text(total)}，压缩比异常，疑似恶意构造的文件，已拒绝；请上传正常填写的表格",
         )
     return [member.filename for member in members]
-
-
-def _refuse_encrypted() -> None:
-    raise UnreadableFile(Reason.ENCRYPTED, "文件已加密（设置了打开密码），无法读取；请取消密码后另存再上传")
-
-
-def _refuse_corrupt() -> None:
-    raise UnreadableFile(Reason.CORRUPT, "文件已损坏，无法打开；请在 Excel/WPS 中打开后另存再上传")
 
 
 def _check_ole(data: bytes) -> None:
@@ -297,9 +295,7 @@ def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
     except PasswordError:
         _refuse_encrypted()
     except (CalamineError, ValueError, OverflowError, UnicodeDecodeError):
-        raise UnreadableFile(
-            Reason.CORRUPT, "工作簿已损坏，无法读取；请在 Excel/WPS 中打开后另存为 .xlsx 再上传"
-        ) from None
+        _refuse_corrupt()
     return sheets
 
 
