@@ -82,16 +82,17 @@ charts = {
         profile.staffing_chart,
         "师生比：本校与全省（每名专职人员对应的学生数，虚线为配备标准）",
         "学生数 / 人",
+        "学年",
     ),
     "心理筛查": (
         profile.screening_chart,
         "筛查覆盖率与预警率：本校与全省（虚线为 95% 覆盖率关注线）",
         "比率（%）",
+        "学年学期",
     ),
 }
 for title, table in sections.items():
     st.subheader(title)
     if title in charts and not charts[title][0].empty:
-        points, chart_title, value_title = charts[title]
-        st.altair_chart(comparison_chart(points, chart_title, value_title))
+        st.altair_chart(comparison_chart(*charts[title]))
     show_table(table, title, scope, profile.code)

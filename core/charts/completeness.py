@@ -9,7 +9,8 @@ from core.metrics.completeness import LATE, MISSING, ON_TIME, PENDING
 
 STATUS_COLOURS = {ON_TIME: "#2ca02c", LATE: "#ff7f0e", MISSING: "#d62728", PENDING: "#bdbdbd"}
 REFERENCE_COLOUR = "#444444"
-ROW_HEIGHT = 22
+ROW_HEIGHT = 24  # pixels per row of a matrix or bar chart
+PANEL_WIDTH, PANEL_HEIGHT = 230, 220  # one panel of a comparison chart
 
 
 def _ordered(values: pd.Series) -> list[str]:
@@ -40,7 +41,7 @@ def status_heatmap(matrix: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("截止日期:N", title="截止日期"),
             ],
         )
-        .properties(height=max(120, ROW_HEIGHT * matrix["学校"].nunique()))
+        .properties(height=alt.Step(ROW_HEIGHT))
     )
 
 
@@ -69,8 +70,7 @@ def rate_heatmap(matrix: pd.DataFrame) -> alt.LayerChart:
         )
     )
     labels = base.mark_text(fontSize=11).encode(text="报送率:N")
-    height = max(120, ROW_HEIGHT * matrix["所在省份"].nunique())
-    return alt.layer(cells, labels, title="各省报送率").properties(height=height)
+    return alt.layer(cells, labels, title="各省报送率").properties(height=alt.Step(ROW_HEIGHT))
 
 
 def reporting_rate_chart(rates: pd.DataFrame, overall_rate: float | None) -> alt.LayerChart:
@@ -113,19 +113,28 @@ def reporting_rate_chart(rates: pd.DataFrame, overall_rate: float | None) -> alt
         .mark_rule(color=REFERENCE_COLOUR, strokeDash=[6, 4], size=2)
         .encode(x="比率:Q", tooltip=[alt.Tooltip("参考线:N", title="参考线")])
     )
-    height = max(120, 2 * ROW_HEIGHT * len(rates))
-    return alt.layer(bars, rules, title="各省报送率与按时报送率").properties(height=height)
+    # the step is per bar: two bars (报送率, 按时报送率) per province
+    return alt.layer(bars, rules, title="各省报送率与按时报送率").properties(
+        height=alt.Step(ROW_HEIGHT // 2 + 2)
+    )
 
 
-def comparison_chart(points: pd.DataFrame, title: str, value_title: str) -> alt.FacetChart:
+def comparison_chart(
+    points: pd.DataFrame, title: str, value_title: str, period_title: str = "学年学期"
+) -> alt.FacetChart:
     """学校画像: the institution's figure beside its province's over the periods, one panel
     per 指标, with the indicator's reference line (its standard) where it has one.
 
-    ``points`` columns: 期次, 指标, 范围 (本校 / 全省), 数值, 文本 (as shown), 参考值.
+    ``points`` columns: 期次 (in time order), 指标, 范围 (本校 / 全省), 数值, 文本 (as shown), 参考值.
     """
-    periods = sorted(points["期次"].unique())
+    periods = _ordered(points["期次"])
     base = alt.Chart().encode(
-        x=alt.X("期次:N", title="学年学期", sort=periods, axis=alt.Axis(labelAngle=-30))
+        x=alt.X(
+            "期次:N",
+            title=period_title,
+            sort=periods,
+            axis=alt.Axis(labelAngle=-45, labelLimit=220, labelOverlap=False),
+        )
     )
     lines = base.mark_line(point=True).encode(
         y=alt.Y("数值:Q", title=value_title),
@@ -133,7 +142,7 @@ def comparison_chart(points: pd.DataFrame, title: str, value_title: str) -> alt.
             "范围:N", title="范围", sort=["本校", "全省"], scale=alt.Scale(range=["#d62728", "#1f77b4"])
         ),
         tooltip=[
-            alt.Tooltip("期次:N", title="学年学期"),
+            alt.Tooltip("期次:N", title=period_title),
             alt.Tooltip("指标:N", title="指标"),
             alt.Tooltip("范围:N", title="范围"),
             alt.Tooltip("文本:N", title="数值"),
@@ -150,6 +159,7 @@ def comparison_chart(points: pd.DataFrame, title: str, value_title: str) -> alt.
     )
     return (
         alt.layer(lines, rules, data=points)
+        .properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
         .facet(column=alt.Column("指标:N", title=None, sort=list(dict.fromkeys(points["指标"]))))
         .resolve_scale(y="independent")
         .properties(title=title)

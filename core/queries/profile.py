@@ -201,7 +201,7 @@ def _screening(engine: Engine, code: str, province: str, mask: bool) -> tuple[pd
             screening_metrics.table(frame.loc[[index]], (rate.key,)).iloc[0, 0],
             screening_metrics.DEFAULT_COVERAGE_LINE * 100 if rate is screening_metrics.COVERAGE else None,
         )
-        for frame, label in ((school, SCHOOL), (region[region["year"].isin(school["year"])], PROVINCE_PREFIX))
+        for frame, label in ((school, SCHOOL), (region.merge(school[["year", "term"]]), PROVINCE_PREFIX))
         for index, row in frame.iterrows()
         for rate in shown
     ]
