@@ -322,14 +322,15 @@ def test_xls_workbook_with_hidden_sheet_is_read(engine: Engine) -> None:
         ("gb18030", "队伍配备.csv"),  # case: GB18030 proper
         ("utf-8-sig", "队伍配备.csv"),  # case: UTF-8 with BOM (what this system exports)
         ("utf-8", "队伍配备.CSV"),  # case: UTF-8 without BOM, upper-case extension
+        ("utf-16", "队伍配备.txt"),  # case: Excel's "Unicode text" export (UTF-16 with BOM, tabs)
     ],
 )
 def test_csv_in_chinese_encodings_is_read(engine: Engine, encoding: str, file_name: str) -> None:
     with_schools(engine)
-    header = ",".join(get_form("staffing").headers.values())
-    line = ",".join(
-        "" if value is None else str(value) for value in in_form_order("staffing", make_staffing_row())
-    )
+    separator = "\t" if file_name.endswith(".txt") else ","
+    header = separator.join(get_form("staffing").headers.values())
+    cells = in_form_order("staffing", make_staffing_row())
+    line = separator.join("" if value is None else str(value) for value in cells)
     data = f"{header}\r\n{line}\r\n".encode(encoding)
 
     report = import_bytes(engine, "staffing", data, file_name)

@@ -3,8 +3,9 @@
 The kind of file is sniffed from its first bytes, not taken from its name: a zip
 holding ``xl/workbook.xml`` is .xlsx, one holding ``content.xml`` is .ods, an OLE
 compound file with a ``Workbook`` stream is .xls (an OLE file with an
-``EncryptionInfo`` stream is an encrypted workbook), and a ``.csv`` name with text
-inside is CSV (UTF-8 with or without BOM, else GB18030, which covers GBK).
+``EncryptionInfo`` stream is an encrypted workbook), and a ``.csv`` (or ``.txt``) name
+with text inside is CSV (UTF-8 with or without BOM, else GB18030, which covers GBK; UTF-16
+with BOM, as Excel's "Unicode text" export, tab-separated).
 
 Values come from python-calamine (fast; cached values of formula cells, dates as
 date/datetime, formulas never evaluated). Number formats are not part of what
@@ -29,6 +30,7 @@ from core.ingest.codes import Reason
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # all members of a workbook together
 MAX_COMPRESSION_RATIO = 200  # a member that expands more than this (and above 1 MB) is a zip bomb
 MAX_SHEET_CELLS = 5_000_000  # rows × columns of one sheet's used area
@@ -154,7 +156,8 @@ def _kind_of(data: bytes, file_name: str) -> str:
     if data.startswith(OLE_MAGIC):
         _check_ole(data)
         return "xls"
-    if PurePath(file_name).suffix.lower() in (".csv", ".txt") and b"\x00" not in data[:65536]:
+    is_text = data.startswith(UTF16_BOMS) or b"\x00" not in data[:65536]
+    if PurePath(file_name).suffix.lower() in (".csv", ".txt") and is_text:
         return "csv"
     raise UnreadableFile(Reason.NOT_A_SPREADSHEET, "这不是表格文件，请上传 .xlsx、.xls 或 .csv 文件")
 
@@ -163,7 +166,9 @@ def _kind_of(data: bytes, file_name: str) -> str:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+    """UTF-16 with BOM (Excel's 'Unicode text'), else UTF-8 (BOM or not), else GB18030 (covers GBK)."""
+    encodings = ("utf-16",) if data.startswith(UTF16_BOMS) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
