@@ -62,18 +62,3 @@ class Reason(StrEnum):
     SHEET_CHOSEN = "sheet_chosen"
     FORM_DETECTED = "form_detected"
     MORE_OF_THE_SAME = "more_of_the_same"
-
-
-UNREADABLE_REASONS = frozenset(
-    {
-        Reason.UNREADABLE,
-        Reason.FILE_NOT_FOUND,
-        Reason.EMPTY_FILE,
-        Reason.TOO_LARGE,
-        Reason.NOT_A_SPREADSHEET,
-        Reason.ENCRYPTED,
-        Reason.CORRUPT,
-        Reason.ZIP_BOMB,
-        Reason.SHEET_TOO_LARGE,
-    }
-)

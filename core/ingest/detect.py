@@ -35,7 +35,6 @@ class Table:
     written: dict[str, str]  # field key → the header text as written in the file
     duplicates: list[tuple[str, int, str]] = field(default_factory=list)  # (key, column, written) seen twice
     unmatched: list[tuple[int, str]] = field(default_factory=list)  # (column, written) of unknown headers
-    two_rows: bool = False
 
     @property
     def score(self) -> int:
@@ -82,7 +81,6 @@ def _read_header(form: FormSpec, sheet: RawSheet, index: int) -> Table:
             )
         if key is None and is_blank(below) and not is_blank(above):
             written, key = above, match_header(form, above)
-            table.two_rows = table.two_rows or key is not None
         if key is None:
             if not is_blank(below):
                 table.unmatched.append((column, shown(below)))
