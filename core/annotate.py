@@ -238,9 +238,7 @@ def _add_issue_sheet(workbook: Workbook, parsed: ParsedFile) -> None:
     sheet.append(list(frame.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for record in frame.itertuples(index=False):
-        sheet.append([None] * len(frame.columns))
-        row = sheet.max_row
+    for row, record in enumerate(frame.itertuples(index=False), start=2):
         for column_index, value in enumerate(record, start=1):
             if not pd.isna(value) and value != "":
                 _write_cell(sheet.cell(row=row, column=column_index), value)
