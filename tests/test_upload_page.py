@@ -252,7 +252,7 @@ def test_uploads_page_lists_the_upload_and_reverts_it_after_confirmation(app_eng
 
     assert not app.exception
     assert count(app_engine, StaffingReport) == 0
-    assert "已撤销" in app.success[0].value
+    assert "删除 2 行" in app.success[0].value
     assert table_with(app, "上传人")["状态"].tolist()[0] == "已撤销"
 
 
