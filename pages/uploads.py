@@ -70,13 +70,14 @@ def revert_section(detail: UploadDetail) -> None:
         "撤销上传", type="primary", disabled=not confirmed, key="revert_upload", icon=":material/undo:"
     ):
         try:
-            revert_upload(get_engine(), detail.id)
+            reverted = revert_upload(get_engine(), detail.id)
         except RevertRefused as refused:
             st.error(str(refused))
             return
         clear_cached_reads()
         st.session_state[FLASH_KEY] = (
-            f"已撤销第 {detail.id} 号上传（{detail.file_name}），数据已恢复到上传前。"
+            f"已撤销第 {detail.id} 号上传（{detail.file_name}）：恢复 {count_text(reverted.restored)} 行，"
+            f"删除 {count_text(reverted.deleted)} 行，数据已回到这次上传之前。"
         )
         st.rerun()
 
