@@ -57,16 +57,17 @@ def local_time(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, utc=True).dt.tz_convert(LOCAL_TIME)
 
 
-def classify(frame: pd.DataFrame, deadline: dt.date, today: dt.date) -> pd.DataFrame:
-    """``frame`` with ``submitted``, ``status`` and ``deadline`` added (see the module docstring)."""
+def classify(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """``frame`` (with ``first_submitted``, ``last_updated`` and each row's ``deadline``) with
+    ``submitted`` and ``status`` added (see the module docstring)."""
     first = local_time(frame["first_submitted"])
-    end_of_deadline = pd.Timestamp(deadline + dt.timedelta(days=1)).tz_localize(LOCAL_TIME)
+    deadline = pd.to_datetime(frame["deadline"])
+    end_of_deadline = (deadline + pd.Timedelta(days=1)).dt.tz_localize(LOCAL_TIME)
     submitted = frame["last_updated"].notna().to_numpy()
     on_time = submitted & (first < end_of_deadline).to_numpy()
-    status = np.select(
-        [on_time, submitted, np.full(len(frame), today > deadline)], [ON_TIME, LATE, MISSING], PENDING
-    )
-    return frame.assign(submitted=submitted, status=status, deadline=deadline)
+    overdue = (deadline < pd.Timestamp(today)).to_numpy()
+    status = np.select([on_time, submitted, overdue], [ON_TIME, LATE, MISSING], PENDING)
+    return frame.assign(submitted=submitted, status=status)
 
 
 def sort_by_province(frame: pd.DataFrame, column: str = "province") -> pd.DataFrame:

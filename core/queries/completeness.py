@@ -57,69 +57,113 @@ def record_key_expression(form: str, model: type[SQLModel]) -> ColumnElement[str
     return key
 
 
-def _writes(scope: Scope, period: Period) -> Any:
-    """Subquery (code, written_at, current_at): every accepted upload that wrote a current row."""
-    model = _model(period.form)
+def _period_keys(form: str) -> list[str]:
+    """The columns that name a period of ``form``: year, and term for screening."""
+    return [key for key in ("year", "term") if hasattr(FORM_MODELS[form], key)]
+
+
+def _writes(scope: Scope, form: str, years: list[str]) -> Any:
+    """Subquery (code, year[, term], written_at, current_at): every accepted upload that wrote a
+    current row of ``form`` in ``years`` (current_at only for the upload of the current row)."""
+    model = _model(form)
+    period_columns = [getattr(model, key) for key in _period_keys(form)]
     current = select(
         model.code.label("code"),
+        *period_columns,
         Upload.created_at.label("written_at"),
         Upload.created_at.label("current_at"),
     ).join(Upload, Upload.id == model.upload_id)
     earlier = (
-        select(model.code, Upload.created_at, cast(null(), DateTime))
+        select(model.code, *period_columns, Upload.created_at, cast(null(), DateTime))
         .join(
             RecordHistory,
-            and_(
-                RecordHistory.form == period.form,
-                RecordHistory.record_key == record_key_expression(period.form, model),
-            ),
+            and_(RecordHistory.form == form, RecordHistory.record_key == record_key_expression(form, model)),
         )
         .join(Upload, Upload.id == RecordHistory.upload_id)
         .where(Upload.status == "accepted")
     )
     parts = [
-        _in_period(apply_scope(part, scope, model, use_year=False), model, period.year, period.term)
+        apply_scope(part, scope, model, use_year=False).where(model.year.in_(years))
         for part in (current, earlier)
     ]
     return union_all(*parts).subquery("writes")
 
 
-def submissions_frame(engine: Engine, scope: Scope, period: Period) -> pd.DataFrame:
-    """Every institution in scope with when it first submitted / last updated ``period`` (UTC)."""
-    writes = _writes(scope, period)
-    submitted = (
-        select(
-            writes.c.code,
-            func.min(writes.c.written_at).label("first_submitted"),
-            func.max(writes.c.current_at).label("last_updated"),
+def _submissions(engine: Engine, scope: Scope, form: str, years: list[str]) -> pd.DataFrame:
+    """Per institution and period of ``form`` in ``years`` that has rows: first submitted, last updated."""
+    writes = _writes(scope, form, years)
+    keys = [writes.c.code, *(writes.c[key] for key in _period_keys(form))]
+    statement = select(
+        *keys,
+        func.min(writes.c.written_at).label("first_submitted"),
+        func.max(writes.c.current_at).label("last_updated"),
+    ).group_by(*keys)
+    return read_frame(engine, statement)
+
+
+def _by_period(submissions: pd.DataFrame, form: str, whole_year: bool) -> pd.DataFrame:
+    """``_submissions`` keyed by (code, year, period column); with ``whole_year`` also the
+    screening 全学年 periods (the earliest and latest submission over its 学期)."""
+    frame = submissions if "term" in submissions else submissions.assign(term=None)
+    if whole_year:
+        aggregated = frame.groupby(["code", "year"], as_index=False).agg(
+            first_submitted=("first_submitted", "min"), last_updated=("last_updated", "max")
         )
-        .group_by(writes.c.code)
-        .subquery("submitted")
+        frame = pd.concat([frame, aggregated.assign(term=None)], ignore_index=True)
+    columns = {
+        (year, term): Period(form, year, term).column
+        for year, term in frame[["year", "term"]].drop_duplicates().itertuples(index=False)
+    }
+    periods = [columns[key] for key in zip(frame["year"], frame["term"], strict=True)]
+    return frame.assign(period=periods)[["code", "year", "period", "first_submitted", "last_updated"]]
+
+
+def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: dt.date) -> pd.DataFrame:
+    """For every institution in scope (year ignored) and every period: when it first submitted and
+    last updated (UTC, empty when nothing is stored), classified against the period's deadline
+    (core.metrics.completeness); stacked in the order of ``periods``, with ``period`` (its column
+    name) and ``year``. One query per form, whatever the number of periods."""
+    institutions = read_frame(
+        engine,
+        apply_scope(select(*(getattr(Institution, key) for key in MISSING_HEADERS)), scope).order_by(
+            Institution.code
+        ),
     )
-    statement = apply_scope(
-        select(
-            *(getattr(Institution, key) for key in MISSING_HEADERS),
-            submitted.c.first_submitted,
-            submitted.c.last_updated,
-        ).outerjoin(submitted, submitted.c.code == Institution.code),
-        scope,
-    ).order_by(Institution.code)
-    return sort_by_province(read_frame(engine, statement))
+    in_force = deadlines(engine, periods)
+    wanted = pd.DataFrame(
+        {
+            "year": [period.year for period in periods],
+            "period": [period.column for period in periods],
+            "deadline": [in_force[period] for period in periods],
+        }
+    )
+    submitted = [
+        _by_period(
+            _submissions(
+                engine, scope, form, sorted({period.year for period in periods if period.form == form})
+            ),
+            form,
+            whole_year=any(
+                period.form == form and period.deciding_periods() != [period] for period in periods
+            ),
+        )
+        for form in dict.fromkeys(period.form for period in periods)
+    ]
+    grid = wanted.merge(sort_by_province(institutions), how="cross")
+    grid = grid.merge(pd.concat(submitted, ignore_index=True), on=["code", "year", "period"], how="left")
+    return classify(grid, today)
 
 
 def period_status(engine: Engine, scope: Scope, period: Period, today: dt.date) -> pd.DataFrame:
-    """``submissions_frame`` classified against the period's deadline (core.metrics.completeness)."""
-    deadline = deadlines(engine, [period])[period]
-    frame = classify(submissions_frame(engine, scope, period), deadline, today)
-    return frame.assign(period=period.column)
+    """:func:`period_statuses` of one period."""
+    return period_statuses(engine, scope, [period], today)
 
 
 def year_status(engine: Engine, scope: Scope, today: dt.date) -> pd.DataFrame:
     """The statuses of every period of ``scope.year`` (队伍配备, 心理筛查 each 学期), stacked."""
     if scope.year is None:
         raise ValueError("请先在侧栏选择学年")
-    frames = [period_status(engine, scope, period, today) for period in periods_of_year(scope.year)]
-    return pd.concat(frames, ignore_index=True)
+    return period_statuses(engine, scope, periods_of_year(scope.year), today)
 
 
 def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
@@ -167,7 +211,10 @@ def reporting_summary(engine: Engine, scope: Scope, today: dt.date | None = None
     today = today or load_settings().today()
     whole_year = Period("screening", scope.year)
     periods = [Period("staffing", scope.year), whole_year] + whole_year.deciding_periods()
-    summaries = {period: _summary(period_status(engine, scope, period, today), period) for period in periods}
+    statuses = period_statuses(engine, scope, periods, today)
+    summaries = {
+        period: _summary(statuses[statuses["period"] == period.column], period) for period in periods
+    }
     return {
         "year": scope.year,
         "staffing": summaries[periods[0]],

@@ -191,21 +191,23 @@ def _screening(engine: Engine, code: str, province: str, mask: bool) -> tuple[pd
     for header, area_header in area_headers.items():
         order.insert(order.index(header) + 1, area_header)
     table = table[order].replace({header: {"": None} for header in [*area_headers, *area_headers.values()]})
-    shown = (screening_metrics.COVERAGE, screening_metrics.FLAGGED_RATE)
     chart = [
-        _chart_point(
-            f"{row['year']} {row['term']}",
-            rate.header,
-            label,
-            row[rate.key] * 100,
-            screening_metrics.table(frame.loc[[index]], (rate.key,)).iloc[0, 0],
-            screening_metrics.DEFAULT_COVERAGE_LINE * 100 if rate is screening_metrics.COVERAGE else None,
-        )
+        _chart_point(f"{row.year} {row.term}", rate.header, label, value * 100, text, _reference(rate))
         for frame, label in ((school, SCHOOL), (region.merge(school[["year", "term"]]), PROVINCE_PREFIX))
-        for index, row in frame.iterrows()
-        for rate in shown
+        for rate in (screening_metrics.COVERAGE, screening_metrics.FLAGGED_RATE)
+        for row, value, text in zip(
+            frame[["year", "term"]].itertuples(index=False),
+            frame[rate.key],
+            screening_metrics.table(frame, (rate.key,))[rate.header],
+            strict=True,
+        )
     ]
     return table, _drawable(pd.DataFrame(chart))
+
+
+def _reference(rate: screening_metrics.Rate) -> float | None:
+    """The reference line drawn for a screening rate: the 95% coverage line, none for the others."""
+    return screening_metrics.DEFAULT_COVERAGE_LINE * 100 if rate is screening_metrics.COVERAGE else None
 
 
 def _projects(engine: Engine, code: str, province: str, today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -226,25 +228,30 @@ def _projects(engine: Engine, code: str, province: str, today: dt.date) -> tuple
 
 def _reporting(engine: Engine, code: str, province: str, today: dt.date) -> pd.DataFrame:
     """Per reporting period of every 学年 with data: the institution's status, the province's rates."""
-    rows = []
-    for year in available_years(engine):
-        for period in periods_of_year(year):
-            statuses = completeness.period_status(engine, Scope(provinces=(province,)), period, today)
-            own = completeness_metrics.status_table(statuses[statuses["code"] == code]).iloc[0]
-            area = completeness_metrics.reporting_rates(statuses, []).iloc[0]
-            rows.append(
-                {
-                    "学年": year,
-                    "报送期次": period.column,
-                    "截止日期": own["截止日期"],
-                    "本校状态": own["状态"],
-                    "首次报送时间": own["首次报送时间"] or None,
-                    "最近更新时间": own["最近更新时间"] or None,
-                    f"{PROVINCE_PREFIX}报送率": area["reporting_rate_text"],
-                    f"{PROVINCE_PREFIX}按时报送率": area["on_time_rate_text"],
-                }
-            )
-    return pd.DataFrame(rows)
+    periods = [period for year in available_years(engine) for period in periods_of_year(year)]
+    statuses = completeness.period_statuses(engine, Scope(provinces=(province,)), periods, today)
+    own = statuses[statuses["code"] == code].reset_index(drop=True)
+    shown = completeness_metrics.status_table(own)
+    rates = completeness_metrics.reporting_rates(statuses, ["year", "period"])
+    table = pd.DataFrame(
+        {
+            "学年": own["year"],
+            "报送期次": own["period"],
+            "截止日期": shown["截止日期"],
+            "本校状态": shown["状态"],
+            "首次报送时间": shown["首次报送时间"].replace("", None),
+            "最近更新时间": shown["最近更新时间"].replace("", None),
+        }
+    )
+    area = rates[["year", "period", "reporting_rate_text", "on_time_rate_text"]].rename(
+        columns={
+            "year": "学年",
+            "period": "报送期次",
+            "reporting_rate_text": f"{PROVINCE_PREFIX}报送率",
+            "on_time_rate_text": f"{PROVINCE_PREFIX}按时报送率",
+        }
+    )
+    return table.merge(area, on=["学年", "报送期次"], how="left")
 
 
 def _writes_of(code: str) -> Subquery:
