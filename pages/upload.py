@@ -156,9 +156,12 @@ def show_problems(parsed: ParsedFile, data: bytes) -> None:
         )
     problems = problems_frame(parsed)
     if not problems.empty:
-        st.subheader(
-            f"错误与警告（错误 {count_text(len(parsed.errors))} 处，警告 {count_text(len(parsed.warnings))} 处）"
-        )
+        counts = [
+            f"{label} {count_text(len(issues))} 处"
+            for label, issues in (("错误", parsed.errors), ("警告", parsed.warnings))
+            if issues
+        ]
+        st.subheader(f"错误与警告（{'，'.join(counts)}）")
         if not parsed.errors:
             st.warning("警告不影响导入，会随本次上传一并记录，请确认后再导入。")
         table_with_csv(problems, f"{stem(parsed.file_name)}_错误与警告", "csv_upload_problems")
