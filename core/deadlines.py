@@ -75,9 +75,14 @@ class Period:
     def setting_key(self) -> str:
         return ":".join(filter(None, (SETTING_PREFIX, self.form, self.year, self.term)))
 
+    @property
+    def whole_year(self) -> bool:
+        """A screening period of a whole 学年 (any 学期 counts; its deadline is the latest term's)."""
+        return self.form == "screening" and self.term is None
+
     def deciding_periods(self) -> list[Period]:
         """The periods whose deadlines make this one's: itself, or each 学期 for a whole 学年."""
-        if self.form == "screening" and self.term is None:
+        if self.whole_year:
             return [Period("screening", self.year, term) for term in TERMS]
         return [self]
 
@@ -127,7 +132,7 @@ def deadline_for(engine: Engine, period: Period) -> dt.date:
 
 def set_deadline(engine: Engine, period: Period, day: dt.date | None) -> None:
     """Store ``day`` as the deadline of ``period``; None (or the default date) removes the override."""
-    if period.deciding_periods() != [period]:
+    if period.whole_year:
         raise ValueError("全学年的截止日期取各学期中最晚的一个，请分别设置秋季学期和春季学期")
     with session_scope(engine) as session:
         session.execute(delete(AppSetting).where(AppSetting.key == period.setting_key()))

@@ -206,3 +206,12 @@ def test_workbook_has_a_sheet_per_section_with_small_counts_masked(any_engine: E
 def test_workbook_of_an_unknown_code_says_so(any_engine: Engine) -> None:
     with pytest.raises(InstitutionNotFound, match="9999999999"):
         profile_workbook(any_engine, "9999999999", TODAY)
+
+
+def test_profile_before_anything_was_reported(engine: Engine) -> None:
+    store_rows(engine, "institutions", [make_institution(code=A)])
+
+    profile = institution_profile(engine, Scope(), A, TODAY)
+
+    assert profile.staffing.empty and profile.screening.empty and profile.reporting.empty
+    assert len(profile.uploads) == 1  # the 高校名录 upload

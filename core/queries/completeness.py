@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import DateTime, Engine, Select, and_, cast, exists, func, null, select, union_all
+from sqlalchemy import DateTime, Engine, Select, Subquery, and_, cast, exists, func, null, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
@@ -33,6 +33,8 @@ MISSING_HEADERS = {
     "level": "办学层次",
     "ownership": "办学性质",
 }
+
+SUBMITTED = ["code", "year", "period", "first_submitted", "last_updated"]
 
 
 def _model(form: str) -> type[SQLModel]:
@@ -62,7 +64,7 @@ def _period_keys(form: str) -> list[str]:
     return [key for key in ("year", "term") if hasattr(FORM_MODELS[form], key)]
 
 
-def _writes(scope: Scope, form: str, years: list[str]) -> Any:
+def _writes(scope: Scope, form: str, years: list[str]) -> Subquery:
     """Subquery (code, year[, term], written_at, current_at): every accepted upload that wrote a
     current row of ``form`` in ``years`` (current_at only for the upload of the current row)."""
     model = _model(form)
@@ -115,7 +117,7 @@ def _by_period(submissions: pd.DataFrame, form: str, whole_year: bool) -> pd.Dat
         for year, term in frame[["year", "term"]].drop_duplicates().itertuples(index=False)
     }
     periods = [columns[key] for key in zip(frame["year"], frame["term"], strict=True)]
-    return frame.assign(period=periods)[["code", "year", "period", "first_submitted", "last_updated"]]
+    return frame.assign(period=periods)[SUBMITTED]
 
 
 def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: dt.date) -> pd.DataFrame:
@@ -143,14 +145,15 @@ def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: 
                 engine, scope, form, sorted({period.year for period in periods if period.form == form})
             ),
             form,
-            whole_year=any(
-                period.form == form and period.deciding_periods() != [period] for period in periods
-            ),
+            whole_year=any(period.form == form and period.whole_year for period in periods),
         )
         for form in dict.fromkeys(period.form for period in periods)
     ]
+    submitted_frame = (
+        pd.concat(submitted, ignore_index=True) if submitted else pd.DataFrame(columns=SUBMITTED)
+    )
     grid = wanted.merge(sort_by_province(institutions), how="cross")
-    grid = grid.merge(pd.concat(submitted, ignore_index=True), on=["code", "year", "period"], how="left")
+    grid = grid.merge(submitted_frame, on=["code", "year", "period"], how="left")
     return classify(grid, today)
 
 

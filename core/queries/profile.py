@@ -229,6 +229,8 @@ def _projects(engine: Engine, code: str, province: str, today: dt.date) -> tuple
 def _reporting(engine: Engine, code: str, province: str, today: dt.date) -> pd.DataFrame:
     """Per reporting period of every 学年 with data: the institution's status, the province's rates."""
     periods = [period for year in available_years(engine) for period in periods_of_year(year)]
+    if not periods:
+        return pd.DataFrame()
     statuses = completeness.period_statuses(engine, Scope(provinces=(province,)), periods, today)
     own = statuses[statuses["code"] == code].reset_index(drop=True)
     shown = completeness_metrics.status_table(own)
