@@ -149,11 +149,8 @@ def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: 
         )
         for form in dict.fromkeys(period.form for period in periods)
     ]
-    submitted_frame = (
-        pd.concat(submitted, ignore_index=True) if submitted else pd.DataFrame(columns=SUBMITTED)
-    )
     grid = wanted.merge(sort_by_province(institutions), how="cross")
-    grid = grid.merge(submitted_frame, on=["code", "year", "period"], how="left")
+    grid = grid.merge(pd.concat(submitted, ignore_index=True), on=["code", "year", "period"], how="left")
     return classify(grid, today)
 
 
