@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import make_engine, write_transaction
-from core.models import Institution, StaffingReport
+from core.models import AppSetting, Institution, StaffingReport
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 
@@ -43,36 +43,38 @@ def test_duplicate_key_is_refused(any_engine: Engine) -> None:
         store_rows(any_engine, "staffing", [make_staffing_row(), make_staffing_row()])
 
 
+def _counter(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(AppSetting.value).where(AppSetting.key == "counter")).scalar_one()
+
+
 def test_write_transaction_rolls_back_everything_on_error(any_engine: Engine) -> None:
     with pytest.raises(RuntimeError), write_transaction(any_engine) as connection:
-        connection.execute(text("CREATE TABLE IF NOT EXISTS scratch_marker (x INTEGER)"))
-        connection.execute(text("INSERT INTO scratch_marker VALUES (1)"))
+        connection.execute(insert(AppSetting).values(key="counter", value=1))
+        stored_inside = connection.execute(select(func.count()).select_from(AppSetting)).scalar_one()
+        assert stored_inside == 1
         raise RuntimeError("boom")
     with any_engine.connect() as connection:
-        try:
-            count = connection.execute(text("SELECT count(*) FROM scratch_marker")).scalar()
-        except Exception:  # the table itself was rolled back (PostgreSQL DDL is transactional)
-            count = 0
-    assert count == 0
+        assert connection.execute(select(func.count()).select_from(AppSetting)).scalar_one() == 0
 
 
 def test_write_transactions_run_one_after_the_other(any_engine: Engine) -> None:
     """Two writers that read-then-write never interleave: both increments survive."""
     with any_engine.begin() as connection:
-        connection.execute(text("CREATE TABLE counter (n INTEGER)"))
-        connection.execute(text("INSERT INTO counter VALUES (0)"))
+        connection.execute(insert(AppSetting).values(key="counter", value=0))
     inside = threading.Barrier(2, timeout=30)
 
     def increment() -> None:
         inside.wait()
         with write_transaction(any_engine) as connection:
-            value = connection.execute(text("SELECT n FROM counter")).scalar_one()
-            connection.execute(text("UPDATE counter SET n = :n"), {"n": value + 1})
+            value = connection.execute(
+                select(AppSetting.value).where(AppSetting.key == "counter")
+            ).scalar_one()
+            connection.execute(update(AppSetting).where(AppSetting.key == "counter").values(value=value + 1))
 
     threads = [threading.Thread(target=increment) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    with any_engine.connect() as connection:
-        assert connection.execute(text("SELECT n FROM counter")).scalar_one() == 2
+    assert _counter(any_engine) == 2
