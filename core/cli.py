@@ -123,6 +123,8 @@ def cmd_missing(args: argparse.Namespace) -> int:
     if args.form not in ("staffing", "screening"):
         raise UsageError("missing 只适用于 staffing 或 screening")
     term = None
+    if args.term and args.form != "screening":
+        raise UsageError("--term 只适用于 screening（心理筛查按学期报送）")
     if args.term:
         from core.ingest.normalize import NormalizeError, parse_enum
 
