@@ -16,7 +16,7 @@ from sqlalchemy import Engine, Subquery, func, literal, select, union
 
 from core.deadlines import periods_of_year
 from core.formatting import on_screen
-from core.forms import INSTITUTIONS
+from core.forms import INSTITUTIONS, PROJECTS
 from core.metrics import completeness as completeness_metrics
 from core.metrics import screening as screening_metrics
 from core.metrics import staffing as staffing_metrics
@@ -44,16 +44,21 @@ SCREENING_COLUMNS = (
     screening_metrics.FOLLOW_UP.key,
 )
 PROJECT_COLUMNS = (
-    "项目编号",
-    "项目名称",
-    "项目类别",
-    "批次",
-    "立项日期",
-    "计划完成日期",
-    "当前阶段",
-    "完成进度",
-    "最近更新日期",
-    "负责人",
+    *(
+        PROJECTS.field(key).header
+        for key in (
+            "project_id",
+            "title",
+            "category",
+            "batch",
+            "start",
+            "due",
+            "stage",
+            "progress",
+            "updated",
+            "lead",
+        )
+    ),
     projects.OVERDUE_HEADER,
     projects.DAYS_OVERDUE_HEADER,
 )
