@@ -93,7 +93,10 @@ def test_cli_lists_the_missing_institutions(engine: Engine, db_url: str, tmp_pat
     [
         (["staffing", "--year", YEAR, "--province", "火星"], "无法识别的省份"),  # case: unknown province
         (["screening", "--year", YEAR, "--term", "夏季"], "--term"),  # case: unknown term
-        (["staffing", "--year", YEAR, "--term", "秋季学期"], "只适用于 screening"),  # case: staffing has no term
+        (
+            ["staffing", "--year", YEAR, "--term", "秋季学期"],
+            "只适用于 screening",
+        ),  # case: staffing has no term
     ],
 )
 def test_cli_refuses_bad_arguments(

@@ -18,7 +18,11 @@ from tests.factories import make_institution, make_screening_row, make_staffing_
 SCHOOLS = [
     make_institution(code="4141010001", province="河南省", level="本科", ownership="公办"),
     make_institution(
-        code="4141010002", name="示例河南乙职业学院", province="河南省", level="高职（专科）", ownership="民办"
+        code="4141010002",
+        name="示例河南乙职业学院",
+        province="河南省",
+        level="高职（专科）",
+        ownership="民办",
     ),
     make_institution(
         code="4132010003", name="示例江苏甲大学", province="江苏省", level="本科", ownership="公办"
