@@ -17,6 +17,16 @@ psychology teacher or with teacher counts not reported, screening coverage mostl
 submit (so the 未报送名单 is not empty), and projects in every category and stage,
 some overdue and some due within 60 days of :data:`SAMPLE_TODAY`.
 
+The rows are filed the way offices file them: staffing per 学年 and screening per
+学年 and 学期, each period in a main batch and a small 补报 (5–10 % of the
+institutions that reported it, in a file named …_补报). Seeding imports each file
+through intake (core.ingest.import_path), then dates its upload to a SIMULATED
+submission time: the main batch a few days before the period's default deadline
+(core.deadlines), the 补报 10–20 days after it, at office hours Beijing time (stored
+in UTC), so the 报送情况 page shows a realistic mix of 按时报送 and 逾期报送. The
+高校名录 is dated to the start of the first 学年 and the 项目进度 to SAMPLE_TODAY. The
+times are not in the workbooks; they come from :func:`submissions`.
+
     python -m sample_data.generate      # rewrite the workbooks in sample_data/
 """
 
@@ -32,13 +42,15 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
+from core.db import session_scope
+from core.deadlines import PERIOD_FORMS, Period, default_deadline, first_year, periods_of_year
 from core.forms import (
     OWNERSHIPS,
     PROJECT_CATEGORIES,
@@ -46,6 +58,8 @@ from core.forms import (
     PROVINCES,
     get_form,
 )
+from core.models import Upload
+from core.queries.uploads import LOCAL_TIME
 
 SEED = 20251130
 SAMPLE_TODAY = dt.date(2025, 11, 30)  # the sample data's "today" (demos run with APP_TODAY=2025-11-30)
@@ -55,13 +69,17 @@ NEWEST_YEAR_START = 2024  # the newest 学年 is 2024-2025
 MIN_PROVINCES = 10
 UPLOADER = "示例数据"
 SAMPLE_DIR = Path(__file__).resolve().parent
-FORM_ORDER = ("institutions", "staffing", "screening", "projects")  # the order intake needs
-WORKBOOKS: dict[str, str] = {
-    "institutions": "高校名录.xlsx",
-    "staffing": "队伍配备.xlsx",
-    "screening": "心理筛查.xlsx",
-    "projects": "项目进度.xlsx",
+# Each form's file name; a file of one period adds the 学年 (and 学期) and, for the 补报, LATE_SUFFIX.
+FILE_LABELS = {
+    "institutions": "高校名录",
+    "staffing": "队伍配备",
+    "screening": "心理筛查",
+    "projects": "项目进度",
 }
+LATE_SUFFIX = "补报"
+LATE_SHARE = (0.05, 0.10)  # share of a period's reporters that file after the deadline
+ON_TIME_DAYS = (-6, -2)  # main batch: days from the period's deadline
+LATE_DAYS = (10, 20)  # 补报: days from the period's deadline
 ZIP_TIMESTAMP = (2025, 11, 30, 0, 0, 0)  # fixed, so regenerated workbooks are byte-identical
 _MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
@@ -153,6 +171,10 @@ class Dataset:
 
     def rows(self, form_name: str) -> list[Row]:
         return getattr(self, form_name)
+
+    def years(self) -> list[str]:
+        """The 学年 reported in, oldest first."""
+        return sorted({row["year"] for form_name in PERIOD_FORMS for row in self.rows(form_name)})
 
 
 @dataclass
@@ -641,6 +663,93 @@ def _last_update(rng: random.Random, start: dt.date, due: dt.date) -> dt.date:
     return max(earliest, latest - dt.timedelta(days=rng.randint(0, 150)))
 
 
+# --- submissions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One simulated submission: the file of one form, and when it was filed (UTC).
+
+    A period's rows come in two files: the main batch, filed a few days before the
+    period's deadline, and the 补报 (``late``) of the few institutions that filed after it.
+    """
+
+    form: str
+    filed_at: dt.datetime
+    period: Period | None = None  # None: 高校名录 and 项目进度 are not reported per period
+    late: bool = False
+
+    @property
+    def stem(self) -> str:
+        """The file name without its suffix: 高校名录, 队伍配备_2024-2025, 心理筛查_2024-2025_秋季学期_补报 …"""
+        period = (self.period.year, self.period.term) if self.period else ()
+        return "_".join(filter(None, (FILE_LABELS[self.form], *period, LATE_SUFFIX if self.late else None)))
+
+
+def submissions(years: Sequence[str]) -> list[Submission]:
+    """Every submission of a sample covering ``years`` (oldest first), in the order they were filed.
+
+    The 高校名录 at the start of the first 学年; each period's main batch and 补报 around its
+    default deadline (core.deadlines); the 项目进度 on :data:`SAMPLE_TODAY`.
+    """
+    periodic = [
+        _period_submission(period, late)
+        for year in years
+        for period in periods_of_year(year)
+        for late in (False, True)
+    ]
+    return [
+        Submission("institutions", _office_hours(dt.date(first_year(years[0]), 9, 15))),
+        *sorted(periodic, key=lambda submission: submission.filed_at),
+        Submission("projects", _office_hours(SAMPLE_TODAY)),
+    ]
+
+
+def _period_submission(period: Period, late: bool) -> Submission:
+    """The main batch a few days before the deadline, the 补报 a couple of weeks after it."""
+    rng = random.Random(f"{SEED}:{period.label()}:{late}")
+    day = default_deadline(period) + dt.timedelta(days=rng.randint(*(LATE_DAYS if late else ON_TIME_DAYS)))
+    return Submission(period.form, _office_hours(day, rng), period, late)
+
+
+def _office_hours(day: dt.date, rng: random.Random | None = None) -> dt.datetime:
+    """A time between 08:30 and 17:30 Beijing time on ``day`` (10:00 without ``rng``), in UTC.
+
+    UTC because upload times are stored in UTC; the 报送情况 page judges by the Beijing date.
+    """
+    minutes = rng.randint(0, 9 * 60) if rng else 90
+    local = dt.datetime.combine(day, dt.time(8, 30), tzinfo=LOCAL_TIME) + dt.timedelta(minutes=minutes)
+    return local.astimezone(dt.UTC)
+
+
+def _late_reporters(period: Period, codes: Sequence[str]) -> set[str]:
+    """The institutions among ``codes`` (a period's reporters) that filed in its 补报: 5–10 % of them."""
+    rng = random.Random(f"{SEED}:{period.label()}:{LATE_SUFFIX}")
+    return set(rng.sample(list(codes), round(len(codes) * rng.uniform(*LATE_SHARE))))
+
+
+def sample_files(dataset: Dataset) -> list[tuple[Submission, list[Row]]]:
+    """Each submission of ``dataset`` with its rows, in filing order (one without rows is left out).
+
+    Together the files hold every row of ``dataset`` exactly once.
+    """
+    by_period: dict[Period, list[Row]] = {}
+    for form_name in PERIOD_FORMS:
+        for row in dataset.rows(form_name):
+            by_period.setdefault(Period(form_name, row["year"], row.get("term")), []).append(row)
+    files = []
+    for submission in submissions(dataset.years()):
+        if submission.period is None:
+            rows = dataset.rows(submission.form)
+        else:
+            in_period = by_period.get(submission.period, [])
+            late = _late_reporters(submission.period, [row["code"] for row in in_period])
+            rows = [row for row in in_period if (row["code"] in late) == submission.late]
+        if rows:
+            files.append((submission, rows))
+    return files
+
+
 # --- files ---------------------------------------------------------------------------
 
 
@@ -649,17 +758,17 @@ def _cells(form_name: str, row: Row) -> list[Any]:
 
 
 def write_workbooks(dataset: Dataset, folder: Path = SAMPLE_DIR) -> list[Path]:
-    """The four workbooks in the template layout (core.templates), one per form."""
+    """One workbook per submission, in the template layout (core.templates)."""
     from core.templates import template_workbook
 
     paths = []
-    for form_name in FORM_ORDER:
-        workbook = template_workbook(form_name)
-        sheet = workbook[get_form(form_name).sheet]
-        for row in dataset.rows(form_name):
-            sheet.append(_cells(form_name, row))
+    for submission, rows in sample_files(dataset):
+        workbook = template_workbook(submission.form)
+        sheet = workbook[get_form(submission.form).sheet]
+        for row in rows:
+            sheet.append(_cells(submission.form, row))
         workbook.properties.created = dt.datetime(*ZIP_TIMESTAMP)
-        path = folder / WORKBOOKS[form_name]
+        path = folder / f"{submission.stem}.xlsx"
         workbook.save(path)
         _make_reproducible(path)
         paths.append(path)
@@ -691,44 +800,42 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def _batches(form_name: str, rows: list[Row]) -> Iterator[tuple[str, list[Row]]]:
-    """Staffing and screening one file per 学年 (as offices file them), the others whole."""
-    if "year" not in get_form(form_name).keys:
-        yield form_name, rows
-        return
-    for year in dict.fromkeys(row["year"] for row in rows):
-        yield f"{form_name}_{year}", [row for row in rows if row["year"] == year]
-
-
-def write_csv_files(dataset: Dataset, folder: Path) -> list[tuple[str, Path]]:
-    """(form, path) of UTF-8 CSV files holding ``dataset``, in import order."""
+def write_csv_files(dataset: Dataset, folder: Path) -> list[tuple[Submission, Path]]:
+    """(submission, path) of UTF-8 CSV files holding ``dataset``, one per submission, in filing order."""
     files = []
-    for form_name in FORM_ORDER:
-        headers = list(get_form(form_name).headers.values())
-        for stem, rows in _batches(form_name, dataset.rows(form_name)):
-            path = folder / f"{stem}.csv"
-            with path.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(headers)
-                writer.writerows([_csv_value(value) for value in _cells(form_name, row)] for row in rows)
-            files.append((form_name, path))
+    for submission, rows in sample_files(dataset):
+        path = folder / f"{submission.stem}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(get_form(submission.form).headers.values())
+            writer.writerows([_csv_value(value) for value in _cells(submission.form, row)] for row in rows)
+        files.append((submission, path))
     return files
 
 
 # --- loading -------------------------------------------------------------------------
 
 
-def _import_all(engine: Engine, files: Sequence[tuple[str, Path]]) -> dict[str, int]:
-    """Import every file through intake; rows stored per form. Raises on any rejection."""
+def _import_all(engine: Engine, files: Sequence[tuple[Submission, Path]]) -> dict[str, int]:
+    """Import every file through intake and date its upload to the simulated filing time.
+
+    Returns the rows stored per form. Raises on any rejection.
+    """
     from core.ingest import import_path
 
-    stored = dict.fromkeys(FORM_ORDER, 0)
-    for form_name, path in files:
-        report = import_path(engine, form_name, path, uploader=UPLOADER)
+    stored = dict.fromkeys(FILE_LABELS, 0)
+    for submission, path in files:
+        report = import_path(engine, submission.form, path, uploader=UPLOADER)
         if not report.accepted:
             raise SampleDataError(f"示例数据 {path.name} 未通过校验：\n{report.to_text()}")
-        stored[form_name] += report.rows
+        _set_filed_at(engine, report.upload_id, submission.filed_at)
+        stored[submission.form] += report.rows
     return stored
+
+
+def _set_filed_at(engine: Engine, upload_id: int | None, filed_at: dt.datetime) -> None:
+    with session_scope(engine) as session:
+        session.execute(update(Upload).where(Upload.id == upload_id).values(created_at=filed_at))
 
 
 def _summary(stored: dict[str, int], seconds: float) -> str:
@@ -743,17 +850,25 @@ def seed_database(engine: Engine, institutions: int | None = None, years: int | 
 
     Without options: the committed workbooks in sample_data/. With either option: a
     generated dataset of that size (defaults 120 institutions, 3 years), written to
-    CSV files in a temporary folder and imported the same way.
+    CSV files in a temporary folder and imported the same way. Either way each upload
+    is then dated to its simulated filing time (see :func:`submissions`).
     """
     started = time.perf_counter()
     if institutions is None and years is None:
-        files = [(form_name, SAMPLE_DIR / WORKBOOKS[form_name]) for form_name in FORM_ORDER]
+        files = [
+            (submission, SAMPLE_DIR / f"{submission.stem}.xlsx") for submission in committed_submissions()
+        ]
         stored = _import_all(engine, files)
     else:
         dataset = generate_dataset(institutions or DEFAULT_INSTITUTIONS, years or DEFAULT_YEARS)
         with tempfile.TemporaryDirectory(prefix="sample_data_") as folder:
             stored = _import_all(engine, write_csv_files(dataset, Path(folder)))
     return _summary(stored, time.perf_counter() - started)
+
+
+def committed_submissions() -> list[Submission]:
+    """The submissions of the committed workbooks (the default dataset)."""
+    return submissions(academic_years(DEFAULT_YEARS))
 
 
 def main() -> int:

@@ -6,12 +6,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
 from core.db import make_engine
 from core.models import FORM_MODELS, Upload
-from sample_data.generate import generate_dataset
+from core.queries.completeness import reporting_summary
+from core.scope import Scope
+from sample_data.generate import SAMPLE_TODAY, generate_dataset, sample_files
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,9 +45,18 @@ def _counts(db_url: str) -> dict[str, int]:
         engine.dispose()
 
 
+def _newest_staffing(db_url: str) -> dict[str, Any]:
+    """The 报送情况 summary of 队伍配备 2024-2025 as the app shows it on 2025-11-30."""
+    engine = make_engine(db_url)
+    try:
+        return reporting_summary(engine, Scope(year="2024-2025"), SAMPLE_TODAY)["staffing"]
+    finally:
+        engine.dispose()
+
+
 def test_seed_loads_the_sample_and_a_second_seed_if_empty_does_nothing(db_url: str) -> None:
     sample = generate_dataset()
-    expected = {name: len(sample.rows(name)) for name in FORM_MODELS} | {"uploads": 4}
+    expected = {name: len(sample.rows(name)) for name in FORM_MODELS} | {"uploads": len(sample_files(sample))}
 
     first = _seed(db_url)
     after_first = _counts(db_url)
@@ -53,6 +65,9 @@ def test_seed_loads_the_sample_and_a_second_seed_if_empty_does_nothing(db_url: s
     assert first.returncode == 0, first.stderr
     assert "已载入：高校 120 所" in first.stdout
     assert after_first == expected
+    staffing = _newest_staffing(db_url)
+    assert 85 <= staffing["on_time_rate"] < 100
+    assert staffing["late"] >= 1
     assert second.returncode == 0, second.stderr
     assert "跳过" in second.stdout
     assert _counts(db_url) == after_first
@@ -68,3 +83,4 @@ def test_seed_with_a_size_generates_and_loads_that_many(db_url: str) -> None:
     assert {name: counts[name] for name in FORM_MODELS} == {
         name: len(expected.rows(name)) for name in FORM_MODELS
     }
+    assert _newest_staffing(db_url)["late"] >= 1

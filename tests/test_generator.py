@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
 
+from core.deadlines import Period, periods_of_year
 from core.forms import (
     CLOSED_STAGES,
     PROJECT_CATEGORIES,
@@ -25,15 +26,19 @@ from core.forms import (
     get_form,
 )
 from core.ingest.normalize import reader_for
+from core.metrics.completeness import LATE, ON_TIME
 from core.models import FORM_MODELS, Upload
+from core.queries.completeness import period_statuses, reporting_summary
+from core.scope import Scope
 from sample_data import generate
 from sample_data.generate import (
     SAMPLE_TODAY,
-    WORKBOOKS,
     Dataset,
     SampleDataError,
     academic_years,
+    committed_submissions,
     generate_dataset,
+    sample_files,
     seed_database,
 )
 
@@ -343,13 +348,50 @@ def _as_dates(row: dict[str, Any]) -> dict[str, Any]:
     return {key: value.date() if isinstance(value, dt.datetime) else value for key, value in row.items()}
 
 
+def _key(row: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(row.get(key)) for key in ("code", "project_id", "year", "term", "kind"))
+
+
 @pytest.mark.parametrize("form_name", FORM_NAMES)
-def test_committed_workbooks_hold_exactly_what_the_generator_makes(sample: Dataset, form_name: str) -> None:
-    path = generate.SAMPLE_DIR / WORKBOOKS[form_name]
+def test_the_files_hold_every_row_exactly_once(sample: Dataset, form_name: str) -> None:
+    filed = [row for submission, rows in sample_files(sample) if submission.form == form_name for row in rows]
 
-    rows = [_as_dates(row) for row in _workbook_rows(form_name, path)]
+    assert sorted(filed, key=_key) == sorted(sample.rows(form_name), key=_key)
 
-    assert rows == sample.rows(form_name)
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        Period("staffing", "2022-2023"),  # case: 队伍配备 of the oldest year
+        Period("staffing", NEWEST_YEAR),  # case: 队伍配备 of the newest year
+        Period("screening", NEWEST_YEAR, "秋季学期"),  # case: 心理筛查, autumn term
+        Period("screening", NEWEST_YEAR, "春季学期"),  # case: 心理筛查, spring term
+    ],
+)
+def test_a_few_of_each_periods_reporters_file_in_the_supplementary_batch(
+    sample: Dataset, period: Period
+) -> None:
+    batches = {
+        submission.late: rows for submission, rows in sample_files(sample) if submission.period == period
+    }
+
+    late_share = len(batches[True]) / (len(batches[False]) + len(batches[True]))
+
+    assert 0.04 <= late_share <= 0.11
+
+
+def test_the_committed_workbooks_are_exactly_the_sample_files(sample: Dataset) -> None:
+    expected = [f"{submission.stem}.xlsx" for submission, _ in sample_files(sample)]
+
+    assert sorted(path.name for path in generate.SAMPLE_DIR.glob("*.xlsx")) == sorted(expected)
+    assert [f"{submission.stem}.xlsx" for submission in committed_submissions()] == expected
+
+
+def test_committed_workbooks_hold_exactly_what_the_generator_makes(sample: Dataset) -> None:
+    for submission, rows in sample_files(sample):
+        path = generate.SAMPLE_DIR / f"{submission.stem}.xlsx"
+
+        assert [_as_dates(row) for row in _workbook_rows(submission.form, path)] == rows, path.name
 
 
 def _stored(engine: Engine, form_name: str) -> int:
@@ -357,17 +399,59 @@ def _stored(engine: Engine, form_name: str) -> int:
         return connection.execute(select(func.count()).select_from(FORM_MODELS[form_name])).scalar_one()
 
 
+def _upload_names(engine: Engine) -> list[str]:
+    """File names of the uploads in the order of their upload times."""
+    with engine.connect() as connection:
+        return list(connection.execute(select(Upload.file_name).order_by(Upload.created_at)).scalars())
+
+
 def test_seeding_imports_the_committed_workbooks_through_intake(engine: Engine, sample: Dataset) -> None:
     summary = seed_database(engine)
 
     with engine.connect() as connection:
-        uploads = connection.execute(select(Upload.uploader, Upload.form, Upload.warnings)).all()
+        uploads = connection.execute(select(Upload.uploader, Upload.warnings).order_by(Upload.id)).all()
     assert {form_name: _stored(engine, form_name) for form_name in FORM_NAMES} == {
         form_name: len(sample.rows(form_name)) for form_name in FORM_NAMES
     }
-    assert sorted(form for _, form, _ in uploads) == sorted(FORM_NAMES)
-    assert all(uploader == "示例数据" and warnings == [] for uploader, _, warnings in uploads)
+    assert len(uploads) == len(sample_files(sample))
+    assert all(uploader == "示例数据" and warnings == [] for uploader, warnings in uploads)
     assert "高校 120 所" in summary
+
+
+def test_uploads_are_dated_in_the_order_they_were_imported(engine: Engine) -> None:
+    seed_database(engine)
+
+    with engine.connect() as connection:
+        by_time = list(connection.execute(select(Upload.id).order_by(Upload.created_at)).scalars())
+
+    assert by_time == sorted(by_time)
+    assert _upload_names(engine)[0] == "高校名录.xlsx"
+
+
+def test_the_newest_staffing_is_mostly_on_time_with_some_late(engine: Engine, sample: Dataset) -> None:
+    seed_database(engine)
+
+    staffing = reporting_summary(engine, Scope(year=NEWEST_YEAR), SAMPLE_TODAY)["staffing"]
+
+    assert 85 <= staffing["on_time_rate"] < 100
+    assert staffing["late"] >= 1
+    assert staffing["on_time"] + staffing["late"] == len(_of_year(sample.staffing, NEWEST_YEAR))
+
+
+def test_exactly_the_supplementary_batches_are_late(engine: Engine, sample: Dataset) -> None:
+    seed_database(engine)
+    periods = [period for year in academic_years(3) for period in periods_of_year(year)]
+
+    statuses = period_statuses(engine, Scope(), periods, SAMPLE_TODAY)
+
+    for submission, rows in sample_files(sample):
+        if submission.period is None:
+            continue
+        of_period = statuses[
+            (statuses["year"] == submission.period.year) & (statuses["period"] == submission.period.column)
+        ]
+        filed = of_period[of_period["code"].isin({row["code"] for row in rows})]
+        assert set(filed["status"]) == {LATE if submission.late else ON_TIME}, submission.stem
 
 
 def test_seeding_a_given_size_loads_that_generated_dataset(engine: Engine) -> None:
@@ -379,17 +463,22 @@ def test_seeding_a_given_size_loads_that_generated_dataset(engine: Engine) -> No
         form_name: len(expected.rows(form_name)) for form_name in FORM_NAMES
     }
     assert f"队伍配备 {len(expected.staffing)} 行" in summary
+    staffing = reporting_summary(engine, Scope(year=NEWEST_YEAR), SAMPLE_TODAY)["staffing"]
+    assert staffing["late"] >= 1
+    assert 80 <= staffing["on_time_rate"] < 100
 
 
 def test_a_broken_sample_workbook_fails_loudly(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = generate_dataset()
-    broken.staffing[0]["counselors_ft"] = _students(broken.staffing[0]) + 1
+    broken.staffing[-1]["counselors_ft"] = _students(broken.staffing[-1]) + 1
+    files = sample_files(broken)
+    position = next(index for index, (_, rows) in enumerate(files) if broken.staffing[-1] in rows)
     generate.write_workbooks(broken, tmp_path)
     monkeypatch.setattr(generate, "SAMPLE_DIR", tmp_path)
 
-    with pytest.raises(SampleDataError, match=WORKBOOKS["staffing"]):
+    with pytest.raises(SampleDataError, match=f"{files[position][0].stem}.xlsx"):
         seed_database(engine)
 
-    assert _stored(engine, "staffing") == 0
+    assert _upload_names(engine) == [f"{submission.stem}.xlsx" for submission, _ in files[:position]]
