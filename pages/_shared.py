@@ -1,4 +1,5 @@
-"""What every page shares: the engine, the sidebar scope, cached reads, CSV buttons.
+"""What every page shares: the engine, the sidebar scope, cached reads, tables with their
+CSV button, cached charts.
 
 Not a page itself (app.py lists the pages). Kept thin: formatting and logic live in core.
 """
@@ -6,13 +7,16 @@ Not a page itself (app.py lists the pages). Kept thin: formatting and logic live
 from __future__ import annotations
 
 import importlib
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from core.config import Settings, load_settings
 from core.db import engine_for, init_db
@@ -93,11 +97,24 @@ def clear_cached_reads() -> None:
     _cached_call.clear()
 
 
-def csv_button(frame: pd.DataFrame, what: str, scope: Scope, *, key: str, label: str = "下载 CSV") -> None:
-    """A download button for ``frame`` named ``<what>_<scope>.csv``; built only when clicked."""
+def csv_button(
+    frame: pd.DataFrame,
+    what: str,
+    scope: Scope,
+    *,
+    key: str,
+    label: str = "下载 CSV",
+    build: Callable[[], pd.DataFrame] | None = None,
+) -> None:
+    """A download button for ``frame`` named ``<what>_<scope>.csv``; built only when clicked.
+
+    ``build``, when given, makes the file's table at that moment instead (a file that
+    differs from the screen, e.g. with small counts masked); ``frame`` then only says
+    whether there is anything to download.
+    """
     st.download_button(
         label,
-        data=lambda: csv_bytes(frame),
+        data=lambda: csv_bytes(build() if build else frame),
         file_name=f"{what}_{scope.label()}.csv",
         mime="text/csv",
         key=key,
@@ -105,6 +122,54 @@ def csv_button(frame: pd.DataFrame, what: str, scope: Scope, *, key: str, label:
         disabled=frame.empty,
         icon=":material/download:",
     )
+
+
+def table(
+    frame: pd.DataFrame,
+    what: str,
+    scope: Scope,
+    *,
+    key: str,
+    label: str = "下载 CSV",
+    build: Callable[[], pd.DataFrame] | None = None,
+) -> None:
+    """``frame`` on screen — whole numbers with thousands separators, fractions with one
+    decimal, "—" for an empty cell — and its CSV button under it (see :func:`csv_button`)."""
+    formats = {
+        name: st.column_config.NumberColumn(
+            format="%.1f" if pd.api.types.is_float_dtype(frame[name]) else "localized"
+        )
+        for name in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[name])
+    }
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=formats, placeholder="—")
+    csv_button(frame, what, scope, key=key, label=label, build=build)
+
+
+def chart(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
+    """Draw the Altair chart ``build(*args)`` (a core.charts builder and its frames).
+
+    Building an Altair chart and turning it into Vega-Lite (validated against the
+    schema) takes tens of milliseconds per chart, on every rerun; the finished spec is
+    cached on the builder and its arguments instead. Those are fingerprinted on every
+    rerun, so they should be the small frames the chart shows, not whole tables.
+    """
+    st.vega_lite_chart(_chart_spec(f"{build.__module__}:{build.__qualname__}", args), width="stretch")
+
+
+def _fingerprint(frame: pd.DataFrame) -> bytes:
+    """A frame's bytes for the chart cache key: pickling is ~5× faster than Streamlit's
+    default hashing of every value (equal bytes mean equal frames)."""
+    return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _fingerprint})
+def _chart_spec(builder_path: str, args: tuple) -> dict[str, Any]:
+    """The spec ``st.altair_chart`` would draw (Streamlit's own conversion: theme and
+    Arrow datasets alike), for ``st.vega_lite_chart``."""
+    module_name, function_name = builder_path.split(":")
+    built = getattr(importlib.import_module(module_name), function_name)(*args)
+    return _convert_altair_to_vega_lite_spec(built)
 
 
 def link_to(path: str) -> None:

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from core.charts import staffing as charts
+from core.charts.points import caption
 from core.formatting import count_text, on_screen
 from core.queries import staffing as queries
-from core.standards import PART_TIME_FACTOR_SOURCE, Standards, load_standards
-from pages._shared import cached, csv_button, current_scope, get_engine
+from core.standards import PART_TIME_FACTOR_SOURCE, Standards
+from pages._shared import cached, chart, current_scope, table
 
 WHAT = "辅导员配备"
-
-
-def show_table(frame: pd.DataFrame, *, key: str) -> None:
-    """The frame as it will be downloaded; whole numbers with thousands separators, "—" for empty."""
-    config = {
-        name: st.column_config.NumberColumn(
-            format="%.1f" if pd.api.types.is_float_dtype(frame[name]) else "localized"
-        )
-        for name in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[name])
-    }
-    st.dataframe(frame, hide_index=True, column_config=config, placeholder="—", key=key)
 
 
 def standards_note(standards: Standards) -> None:
@@ -58,20 +46,17 @@ def kpi_tiles(kpis: dict, standards: Standards) -> None:
 
 st.title("辅导员配备")
 scope = current_scope()
-standards = load_standards(get_engine())
+page = cached(queries.staffing_page, scope)
+standards = page.standards
 st.caption(f"范围：{scope.label()}")
 standards_note(standards)
 
-kpis = cached(queries.overview_kpis, scope)
-if kpis["institutions"] == 0:
+if page.kpis["institutions"] == 0:
     st.info(
         "当前筛选范围内没有思政队伍配备数据：请调整左侧筛选条件，或在“数据上传”页上传思政队伍配备情况表。"
     )
     st.stop()
-kpi_tiles(kpis, standards)
-
-table = cached(queries.institution_table, scope)
-groups = cached(queries.group_table, scope, "province")
+kpi_tiles(page.kpis, standards)
 
 st.subheader("图表")
 chosen_key = st.segmented_control(
@@ -84,28 +69,27 @@ chosen_key = st.segmented_control(
 chosen = standards.by_key(chosen_key or standards.counselors.key)
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.compliance_by_group_chart(groups, chosen), width="stretch")
+    chart(charts.compliance_by_group_chart, page.groups["province"], chosen)
 with right:
-    st.altair_chart(charts.students_vs_staff_chart(table, chosen), width="stretch")
+    chart(charts.students_vs_staff_chart, page.points[chosen.key], chosen)
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.compliance_trend_chart(cached(queries.compliance_trend, scope)), width="stretch")
+    chart(charts.compliance_trend_chart, page.trend)
 with right:
-    st.altair_chart(charts.ratio_distribution_chart(table, chosen), width="stretch")
+    chart(charts.ratio_distribution_chart, page.ratios[chosen.key], page.ticks[chosen.key], chosen)
+if note := caption(len(page.institutions), "未达标的学校"):
+    st.caption(note)
 
 st.subheader("明细")
 details, supervision, summary = st.tabs(["学校明细", "督办名单", "分组汇总"])
 with details:
     search = st.text_input("搜索学校", key="staffing_search", placeholder="输入学校名称或标识码的一部分")
-    shown = cached(queries.institution_table, scope, search) if search.strip() else table
+    shown = queries.search_institutions(page.institutions, search)
     st.caption(f"共 {len(shown):,} 所；按每名专职辅导员对应学生数从多到少排名，学生数为 0 的学校排在最后。")
-    show_table(shown, key="staffing_details")
-    csv_button(shown, WHAT, scope, key="staffing_details_csv")
+    table(shown, WHAT, scope, key="staffing_details_csv")
 with supervision:
-    watchlist = cached(queries.supervision_list, scope)
-    st.caption(f"未达到任一配备标准的学校 {len(watchlist):,} 所，按专职辅导员缺口从大到小排列。")
-    show_table(watchlist, key="staffing_watchlist")
-    csv_button(watchlist, f"{WHAT}督办名单", scope, key="staffing_watchlist_csv", label="下载督办名单 CSV")
+    st.caption(f"未达到任一配备标准的学校 {len(page.supervision):,} 所，按专职辅导员缺口从大到小排列。")
+    table(page.supervision, f"{WHAT}督办名单", scope, key="staffing_watchlist_csv", label="下载督办名单 CSV")
 with summary:
     by = st.radio(
         "汇总方式",
@@ -114,6 +98,4 @@ with summary:
         horizontal=True,
         key="staffing_group_by",
     )
-    grouped = groups if by == "province" else cached(queries.group_table, scope, by)
-    show_table(grouped, key="staffing_groups")
-    csv_button(grouped, f"{WHAT}_按{queries.GROUPINGS[by]}汇总", scope, key="staffing_groups_csv")
+    table(page.groups[by], f"{WHAT}_按{queries.GROUPINGS[by]}汇总", scope, key="staffing_groups_csv")

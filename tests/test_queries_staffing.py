@@ -289,3 +289,56 @@ def test_compliance_trend_covers_every_year_of_the_scope(filled: Engine) -> None
     assert counselors["达标学校数"].tolist() == [0, 1]
     assert counselors["适用学校数"].tolist() == [1, 2]
     assert counselors["达标率"].tolist() == ["0.0%", "50.0%"]
+
+
+@pytest.mark.parametrize(
+    ("factor", "psy_minimum", "counselors", "psy"),
+    [
+        (
+            "0",
+            2,
+            "2/3",
+            "1/2",
+        ),  # case: at 1:400 丙 needs 11 and has 10 full-time; 甲 has 6 of 5 psychologists
+        ("1/3", 2, "3/3", "1/2"),  # case: 丙's 3 part-time counselors count as 1: 11 of 11
+        ("0", 7, "2/3", "0/2"),  # case: at least 7 psychologists each: 甲's 6 are short
+    ],
+)
+def test_compliance_trend_counts_with_the_stored_standards(
+    filled: Engine, factor: str, psy_minimum: int, counselors: str, psy: str
+) -> None:
+    save_standards(
+        filled,
+        make_standards(
+            counselor_threshold=400,
+            ideo_threshold=350,
+            psy_threshold=4000,
+            psy_minimum=psy_minimum,
+            part_time_factor=factor,
+        ),
+    )
+
+    trend = staffing.compliance_trend(filled, Scope(year=YEAR))
+
+    this_year = trend[trend["学年"] == YEAR].set_index("指标")
+    counts = {label: f"{row['达标学校数']}/{row['适用学校数']}" for label, row in this_year.iterrows()}
+    assert (counts["辅导员"], counts["心理健康教育教师"]) == (counselors, psy)
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(year=YEAR),  # case: one year, with a previous one for 甲
+        Scope(year=YEAR, provinces=("北京市",)),  # case: a province
+        Scope(),  # case: every year (no gap change)
+    ],
+)
+def test_staffing_page_shows_what_the_single_queries_return(filled: Engine, scope: Scope) -> None:
+    page = staffing.staffing_page(filled, scope)
+
+    pd.testing.assert_frame_equal(page.institutions, staffing.institution_table(filled, scope))
+    pd.testing.assert_frame_equal(page.supervision, staffing.supervision_list(filled, scope))
+    for by in staffing.GROUPINGS:
+        pd.testing.assert_frame_equal(page.groups[by], staffing.group_table(filled, scope, by))
+    pd.testing.assert_frame_equal(page.trend, staffing.compliance_trend(filled, scope))
+    assert page.kpis == staffing.overview_kpis(filled, scope)

@@ -52,14 +52,17 @@ def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: st
         .encode(x="share:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
     )
     return (bars + reference).properties(
-        title=f"各{group}{standard.post}配备达标率（师生比不高于 1:{standard.threshold:,}）",
+        title=f"各{group.removeprefix('所在')}{standard.post}配备达标率（师生比不高于 1:{standard.threshold:,}）",
         height=alt.Step(22),
     )
 
 
 def students_vs_staff_chart(table: pd.DataFrame, standard: Standard) -> alt.LayerChart:
     """Points: students against staff per institution, non-compliant ones highlighted,
-    with the line staff = students / threshold (the standard)."""
+    with the line staff = students / threshold (the standard).
+
+    ``table`` has the columns of 学校明细 the chart shows (core.queries.staffing gives at
+    most core.charts.points.MAX_POINTS institutions)."""
     staff = STAFF_HEADERS[standard.key]
     status = f"{standard.label}达标情况"
     data = table.dropna(subset=[staff, status])
@@ -115,15 +118,14 @@ def compliance_trend_chart(trend: pd.DataFrame) -> alt.Chart:
     )
 
 
-def ratio_distribution_chart(table: pd.DataFrame, standard: Standard) -> alt.LayerChart:
-    """Boxes (one tick per institution): students per staff member by 办学层次·办学性质,
-    with the standard as a reference rule."""
-    staff = STAFF_HEADERS[standard.key]
-    data = table[(table[STUDENTS] > 0) & (table[staff] > 0)].dropna(subset=[staff])
-    data = data.assign(
-        per_staff=data[STUDENTS] / data[staff].astype("float64"),
-        group=data["办学层次"] + "·" + data["办学性质"],
-    )
+def ratio_distribution_chart(ratios: pd.DataFrame, ticks: pd.DataFrame, standard: Standard) -> alt.LayerChart:
+    """Boxes (and a tick per institution drawn): students per staff member by
+    办学层次·办学性质, with the standard as a reference rule.
+
+    ``ratios`` has every institution's ``per_staff`` with its ``group`` and 办学层次 (the
+    boxes' quartiles need them all); ``ticks`` the institutions drawn one by one, with
+    学校名称, 所在省份 and the ratio text for the tooltip.
+    """
     y = alt.Y("group:N", title="办学层次·办学性质")
     x = alt.X(
         "per_staff:Q",
@@ -132,12 +134,12 @@ def ratio_distribution_chart(table: pd.DataFrame, standard: Standard) -> alt.Lay
         scale=alt.Scale(zero=False),
     )
     boxes = (
-        alt.Chart(data)
+        alt.Chart(ratios)
         .mark_boxplot(extent=1.5, size=22, outliers=False, opacity=0.6)
         .encode(x=x, y=y, color=alt.Color("办学层次:N", title="办学层次"), tooltip=alt.value(None))
     )
-    ticks = (
-        alt.Chart(data)
+    marks = (
+        alt.Chart(ticks)
         .mark_tick(color="#333333", opacity=0.3, thickness=1, size=12)
         .encode(
             x=x,
@@ -156,6 +158,6 @@ def ratio_distribution_chart(table: pd.DataFrame, standard: Standard) -> alt.Lay
         .mark_rule(color=REFERENCE_COLOR, strokeDash=[6, 4])
         .encode(x="threshold:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
     )
-    return (boxes + ticks + rule).properties(
+    return (boxes + marks + rule).properties(
         title=f"{standard.post}师生比分布（虚线为 1:{standard.threshold:,} 标准）", height=300
     )

@@ -8,11 +8,14 @@ the frames a page shows and the CSV buttons write, with Chinese headers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, select
 
+from core.charts.points import capped
 from core.formatting import percent_text
 from core.forms import LEVELS, OWNERSHIPS, PROVINCES, STAFFING, Kind
 from core.metrics import staffing as metrics
@@ -112,26 +115,26 @@ def _previous_year(year: str) -> str:
     return f"{first - 1}-{second - 1}"
 
 
-def _gap_change(engine: Engine, scope: Scope, standards: Standards) -> pd.Series:
-    """Counselor gap change since the previous 学年, by code (empty without a previous year)."""
+def _with_gap_change(engine: Engine, scope: Scope, standards: Standards) -> pd.DataFrame:
+    """The metrics frame of ``scope`` plus ``gap_change``: the counselor gap change since
+    the previous 学年 (empty without a previous year). Both years come in one read."""
     if not scope.year:
-        return pd.Series(dtype="Int64")
+        frame = metrics_frame(engine, scope, standards)
+        return frame.assign(gap_change=pd.Series(pd.NA, index=frame.index, dtype="Int64"))
     statement = _staffing_statement(scope.all_years()).where(
         StaffingReport.year.in_([scope.year, _previous_year(scope.year)])
     )
-    two_years = metrics.staffing_metrics(_read_rows(engine, statement), standards)
-    change = metrics.year_over_year(two_years, standards.counselors)
-    current = change[change["year"] == scope.year]
-    return current.set_index("code")["gap_change"].astype("Int64")
+    both = metrics.staffing_metrics(_read_rows(engine, statement), standards)
+    this_year = both["year"] == scope.year
+    gap = column(standards.counselors, GAP)
+    previous_gap = both.loc[~this_year].set_index("code")[gap]
+    frame = both.loc[this_year].reset_index(drop=True)
+    return frame.assign(gap_change=(frame[gap] - frame["code"].map(previous_gap)).astype("Int64"))
 
 
-def institution_table(engine: Engine, scope: Scope, search: str = "") -> pd.DataFrame:
-    """学校明细: every institution in scope ranked by students per counselor (worst first),
-    with ratio, required, gap and status for each standard; ``search`` keeps the rows whose
-    name or code contains it (the rank stays the rank among all)."""
-    standards = load_standards(engine)
-    frame = _ranked(metrics_frame(engine, scope, standards), standards.counselors)
-    frame["gap_change"] = frame["code"].map(_gap_change(engine, scope, standards)).astype("Int64")
+def _institution_table(frame: pd.DataFrame, standards: Standards) -> pd.DataFrame:
+    """学校明细 from a metrics frame with ``gap_change`` (see :func:`institution_table`)."""
+    frame = _ranked(frame, standards.counselors)
     headers = {
         "rank": "排名",
         "code": "学校标识码",
@@ -149,20 +152,33 @@ def institution_table(engine: Engine, scope: Scope, search: str = "") -> pd.Data
         "psy_teachers": STAFF_HEADERS["psy"],
         **_derived_headers(standards.psy),
     }
-    table = frame[list(headers)].rename(columns=headers)
+    return _blank_as_missing(frame[list(headers)].rename(columns=headers).reset_index(drop=True))
+
+
+def search_institutions(table: pd.DataFrame, search: str) -> pd.DataFrame:
+    """The rows of 学校明细 whose name or code contains ``search`` (all rows when it is blank);
+    the rank stays the rank among all."""
     needle = search.strip()
-    if needle:
-        found = table["学校名称"].str.contains(needle, regex=False) | table["学校标识码"].str.contains(
-            needle, regex=False
-        )
-        table = table[found]
-    return _blank_as_missing(table.reset_index(drop=True))
+    if not needle:
+        return table
+    found = table["学校名称"].str.contains(needle, regex=False) | table["学校标识码"].str.contains(
+        needle, regex=False
+    )
+    return table[found].reset_index(drop=True)
 
 
-def supervision_list(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """督办名单: institutions not meeting at least one standard, largest counselor gap first."""
+def institution_table(engine: Engine, scope: Scope, search: str = "") -> pd.DataFrame:
+    """学校明细: every institution in scope ranked by students per counselor (worst first),
+    with ratio, required, gap and status for each standard; ``search`` keeps the rows whose
+    name or code contains it (the rank stays the rank among all)."""
     standards = load_standards(engine)
-    frame = metrics_frame(engine, scope, standards)
+    return search_institutions(
+        _institution_table(_with_gap_change(engine, scope, standards), standards), search
+    )
+
+
+def _supervision_list(frame: pd.DataFrame, standards: Standards) -> pd.DataFrame:
+    """督办名单 from a metrics frame (see :func:`supervision_list`)."""
     statuses = frame[[column(standard, STATUS) for standard in standards]]
     failing = statuses.eq(NON_COMPLIANT)
     frame = frame[failing.any(axis=1)].assign(
@@ -191,6 +207,12 @@ def supervision_list(engine: Engine, scope: Scope) -> pd.DataFrame:
     return _blank_as_missing(table)
 
 
+def supervision_list(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """督办名单: institutions not meeting at least one standard, largest counselor gap first."""
+    standards = load_standards(engine)
+    return _supervision_list(metrics_frame(engine, scope, standards), standards)
+
+
 def _group_order(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     rank = frame[by].map({name: index for index, name in enumerate(GROUP_ORDER.get(by, ()))})
     return frame.assign(_rank=rank).sort_values(["_rank", by]).drop(columns="_rank")
@@ -200,11 +222,11 @@ def group_table(engine: Engine, scope: Scope, by: str = "province") -> pd.DataFr
     """分组汇总 by 所在省份 / 办学层次 / 办学性质: per standard, compliant / applicable
     institutions, the compliance share, the group's overall ratio and the total gap."""
     standards = load_standards(engine)
-    frame = metrics_frame(engine, scope, standards)
-    return _group_summary(frame, by, standards)
+    return group_summary(metrics_frame(engine, scope, standards), by, standards)
 
 
-def _group_summary(frame: pd.DataFrame, by: str, standards: Standards) -> pd.DataFrame:
+def group_summary(frame: pd.DataFrame, by: str, standards: Standards) -> pd.DataFrame:
+    """:func:`group_table` of a metrics frame (see :func:`metrics_frame`)."""
     header = GROUPINGS.get(by, "学年" if by == "year" else by)
     counts = frame.groupby(by).size().rename("填报学校数")
     table = pd.DataFrame({header: counts.index, "填报学校数": counts.to_numpy()})
@@ -230,54 +252,66 @@ def compliance_by_province(engine: Engine, scope: Scope) -> pd.DataFrame:
     return group_table(engine, scope, "province")
 
 
-def compliance_trend(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """Per 学年 of the scope (its year ignored) and standard: compliant / applicable institutions."""
-    standards = load_standards(engine)
-    frame = metrics_frame(engine, scope.all_years(), standards)
+def _applicable_and_compliant(
+    standard: Standard, factor: Fraction
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """SQL conditions for one staffing row: ``standard`` applies (students and a reported
+    staff count) and is met. The rules of :mod:`core.metrics.staffing` in exact integers:
+    met ⇔ q·专职 + p·兼职 ≥ q·max(minimum, ⌈students / threshold⌉) for a factor p/q."""
+    students = StaffingReport.undergrad + StaffingReport.postgrad
+    staff = getattr(StaffingReport, standard.staff_field)
+    q, p = (factor.denominator, factor.numerator) if standard.staff_field == "counselors_ft" else (1, 0)
+    units = staff * q + p * func.coalesce(StaffingReport.counselors_pt, 0) if p else staff * q
+    needed = (students + (standard.threshold - 1)) // standard.threshold
+    required = case((needed < standard.minimum, standard.minimum), else_=needed)
+    applicable = and_(students > 0, staff.is_not(None))
+    return applicable, and_(applicable, units >= required * q)
+
+
+def compliance_trend(engine: Engine, scope: Scope, standards: Standards | None = None) -> pd.DataFrame:
+    """Per 学年 of the scope (its year ignored) and standard: compliant / applicable
+    institutions, counted by the database (ten years are ten rows, not 30,000)."""
+    standards = standards or load_standards(engine)
+    counts = []
+    for standard in standards:
+        applicable, compliant = _applicable_and_compliant(standard, standards.part_time_factor)
+        counts += [
+            func.sum(case((applicable, 1), else_=0)).label(f"{standard.key}_applicable"),
+            func.sum(case((compliant, 1), else_=0)).label(f"{standard.key}_compliant"),
+        ]
+    statement = apply_scope(
+        select(StaffingReport.year, *counts).select_from(StaffingReport), scope.all_years(), StaffingReport
+    )
+    years = read_frame(engine, statement.group_by(StaffingReport.year).order_by(StaffingReport.year))
     parts = []
     for standard in standards:
-        summary = metrics.rollup(frame, "year", standard)
+        applicable = years[f"{standard.key}_applicable"].astype("int64")
+        compliant = years[f"{standard.key}_compliant"].astype("int64")
         parts.append(
             pd.DataFrame(
                 {
-                    "学年": summary["year"],
+                    "学年": years["year"],
                     "指标": standard.label,
-                    "适用学校数": summary["applicable"],
-                    "达标学校数": summary["compliant"],
-                    "达标率": summary["share_text"],
+                    "适用学校数": applicable,
+                    "达标学校数": compliant,
+                    "达标率": [
+                        percent_text(met, applies) for met, applies in zip(compliant, applicable, strict=True)
+                    ],
                 }
             )
         )
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return pd.concat(parts, ignore_index=True)
 
 
-def count_reporting(engine: Engine, scope: Scope) -> int:
-    """Institutions in scope with a staffing row for the scope's year."""
-    statement = apply_scope(
-        select(func.count(func.distinct(StaffingReport.code))).select_from(StaffingReport),
-        scope,
-        StaffingReport,
-    )
-    with engine.connect() as connection:
-        return int(connection.execute(statement).scalar_one())
-
-
-def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
-    """Headline figures for 总览 and the staffing page.
-
-    Keys: ``institutions`` (with staffing data), ``students``; and for each standard key
-    k in counselors / ideo / psy: ``k_applicable``, ``k_compliant``, ``k_share`` (0–1,
-    None when none applies), ``k_share_text`` ('85.0%' or ''), ``k_ratio`` (the overall
-    '1:N') and ``k_gap`` (total staff missing).
-    """
-    standards = load_standards(engine)
-    frame = metrics_frame(engine, scope, standards).assign(scope="all")
+def summary_kpis(frame: pd.DataFrame, standards: Standards) -> dict[str, Any]:
+    """:func:`overview_kpis` of a metrics frame (see :func:`metrics_frame`)."""
     kpis: dict[str, Any] = {
-        "institutions": count_reporting(engine, scope),
+        "institutions": int(frame["code"].nunique()),
         "students": int(frame["students"].sum()),
     }
+    whole = frame.assign(scope="all")
     for standard in standards:
-        summary = metrics.rollup(frame, "scope", standard)
+        summary = metrics.rollup(whole, "scope", standard)
         row = summary.iloc[0] if len(summary) else None
         applicable = int(row["applicable"]) if row is not None else 0
         compliant = int(row["compliant"]) if row is not None else 0
@@ -290,3 +324,85 @@ def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
             f"{standard.key}_gap": int(row["gap"]) if row is not None else 0,
         }
     return kpis
+
+
+def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
+    """Headline figures for 总览 and the staffing page.
+
+    Keys: ``institutions`` (with staffing data), ``students``; and for each standard key
+    k in counselors / ideo / psy: ``k_applicable``, ``k_compliant``, ``k_share`` (0–1,
+    None when none applies), ``k_share_text`` ('85.0%' or ''), ``k_ratio`` (the overall
+    '1:N') and ``k_gap`` (total staff missing).
+    """
+    standards = load_standards(engine)
+    return summary_kpis(metrics_frame(engine, scope, standards), standards)
+
+
+def _chart_points(table: pd.DataFrame, standard: Standard) -> pd.DataFrame:
+    """The institutions the students-against-staff chart draws (non-compliant ones first,
+    see core.charts.points), with only the columns it shows."""
+    staff, status = STAFF_HEADERS[standard.key], f"{standard.label}达标情况"
+    columns = [
+        "学校名称",
+        "所在省份",
+        STUDENTS,
+        staff,
+        f"{standard.label}师生比",
+        f"{standard.label}缺口",
+        status,
+    ]
+    points = table.dropna(subset=[staff, status])[columns]
+    return capped(points, points[status].eq(NON_COMPLIANT))
+
+
+def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every institution's students per staff member by 办学层次·办学性质, for the boxes;
+    the institutions drawn one by one, non-compliant first, for the ticks)."""
+    staff = STAFF_HEADERS[standard.key]
+    data = table[(table[STUDENTS] > 0) & (table[staff] > 0)].dropna(subset=[staff])
+    data = data.assign(
+        per_staff=data[STUDENTS] / data[staff].astype("float64"),
+        group=data["办学层次"] + "·" + data["办学性质"],
+    )
+    ticks = data[["group", "per_staff", "学校名称", "所在省份", f"{standard.label}师生比"]]
+    first = data[f"{standard.label}达标情况"].eq(NON_COMPLIANT)
+    return data[["group", "办学层次", "per_staff"]], capped(ticks, first)
+
+
+@dataclass(frozen=True)
+class StaffingPage:
+    """Everything 辅导员配备 shows for one scope, built in one pass over the scope's rows.
+
+    ``groups`` holds 分组汇总 by each key of GROUPINGS; ``points``, ``ratios`` and
+    ``ticks`` hold, per standard key, the (small) frames its charts draw.
+    """
+
+    standards: Standards
+    kpis: dict[str, Any]
+    institutions: pd.DataFrame
+    supervision: pd.DataFrame
+    groups: dict[str, pd.DataFrame]
+    trend: pd.DataFrame
+    points: dict[str, pd.DataFrame]
+    ratios: dict[str, pd.DataFrame]
+    ticks: dict[str, pd.DataFrame]
+
+
+def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
+    """The 辅导员配备 page of ``scope``: one read of the scope's year and the previous one,
+    the metrics computed once, every table and chart frame derived from them."""
+    standards = load_standards(engine)
+    frame = _with_gap_change(engine, scope, standards)
+    table = _institution_table(frame, standards)
+    ratios = {standard.key: _staff_ratios(table, standard) for standard in standards}
+    return StaffingPage(
+        standards=standards,
+        kpis=summary_kpis(frame, standards),
+        institutions=table,
+        supervision=_supervision_list(frame, standards),
+        groups={by: group_summary(frame, by, standards) for by in GROUPINGS},
+        trend=compliance_trend(engine, scope, standards),
+        points={standard.key: _chart_points(table, standard) for standard in standards},
+        ratios={key: boxes for key, (boxes, _) in ratios.items()},
+        ticks={key: ticks for key, (_, ticks) in ratios.items()},
+    )
