@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from core.charts import screening as charts
+from core.charts.points import caption
 from core.forms import SCREENING_KINDS, TERMS
 from core.metrics import screening as metrics
 from core.queries import screening as queries
-from core.scope import Scope
-from pages._shared import cached, csv_button, current_scope
-
-
-def show_table(
-    frame: pd.DataFrame, columns: tuple[str, ...], what: str, scope: Scope, *, key: str, mask: bool
-) -> None:
-    """The table on screen (exact counts, '—' for a rate without denominator) and its CSV
-    button (the same table, small counts masked when ``mask``)."""
-    shown = metrics.for_screen(metrics.table(frame, columns))
-    counts = shown.select_dtypes("number").columns
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={name: st.column_config.NumberColumn(format="localized") for name in counts},
-    )
-    csv_button(metrics.table(frame, columns, mask=mask), what, scope, key=key)
-
+from pages._shared import cached, chart, current_scope, table
 
 scope = current_scope()
 st.title("心理筛查")
@@ -57,15 +39,14 @@ def file_what(*parts: str) -> str:
     return "_".join(part for part in (*parts, term, kind) if part)
 
 
-rows = cached(queries.screening_rows, scope, term=term, kind=kind)
-if rows.empty:
+page = cached(queries.screening_page, scope, term=term, kind=kind, coverage_line=coverage_line)
+if page.empty:
     st.info(
         "当前筛选范围内没有心理筛查数据。请在左侧调整学年、省份等筛选条件，或先在“数据上传”页上传心理健康测评筛查情况表。"
     )
     st.stop()
 
-totals = cached(queries.screening_totals, scope, term=term, kind=kind)
-for tile, (label, value) in zip(st.columns(5), metrics.kpi_texts(totals).items(), strict=True):
+for tile, (label, value) in zip(st.columns(5), page.kpis.items(), strict=True):
     tile.metric(label, value)
 
 mask = st.checkbox("导出时隐去小数字", value=True, key="screening_mask_small")
@@ -74,19 +55,25 @@ st.caption(
     "页面上的数字保持精确，供内部核对。"
 )
 
-by_province = metrics.rollup(rows, ["province"])
-left, right = st.columns(2)
-left.altair_chart(charts.coverage_by_province(by_province, coverage_line), width="stretch")
-risk_group = "province" if len(by_province) > 1 else "kind"
-right.altair_chart(charts.risk_levels(metrics.rollup(rows, [risk_group]), risk_group), width="stretch")
 
-trend = cached(queries.term_totals, scope, kind=kind)
+def show_table(name: str, what: str, *, key: str) -> None:
+    """Table ``name`` of the page as shown, and its CSV file (masked when asked) when clicked."""
+    table(page.tables[name], what, scope, key=key, build=lambda: page.file(name, mask=mask))
+
+
 left, right = st.columns(2)
-left.altair_chart(charts.coverage_trend(trend, coverage_line), width="stretch")
-right.altair_chart(charts.risk_rate_trend(trend), width="stretch")
-st.altair_chart(
-    charts.follow_up_scatter(metrics.rollup(rows, ["code", "registered_name", "province"])), width="stretch"
-)
+with left:
+    chart(charts.coverage_by_province, page.by_province, coverage_line)
+with right:
+    chart(charts.risk_levels, page.risks, page.risk_group)
+left, right = st.columns(2)
+with left:
+    chart(charts.coverage_trend, page.trend, coverage_line)
+with right:
+    chart(charts.risk_rate_trend, page.trend)
+chart(charts.follow_up_scatter, page.follow_up)
+if note := caption(page.follow_up_total, "未全部约谈评估的学校"):
+    st.caption(note)
 
 st.subheader("汇总")
 group = st.segmented_control(
@@ -97,33 +84,17 @@ group = st.segmented_control(
     required=True,
     key="screening_rollup_group",
 )
-show_table(
-    metrics.rollup(rows, [group]),
-    (group, *metrics.ROLLUP_COLUMNS),
-    file_what("心理筛查汇总", f"按{metrics.HEADERS[group]}"),
-    scope,
-    key="screening_csv_rollup",
-    mask=mask,
-)
+show_table(group, file_what("心理筛查汇总", f"按{metrics.HEADERS[group]}"), key="screening_csv_rollup")
 
 st.subheader("需关注名单")
-attention = metrics.attention_list(rows, coverage_line)
+attention = page.tables["attention"]
 st.caption(
     f"共 {len(attention):,} 条：筛查覆盖率低于{metrics.coverage_line_text(coverage_line)}、"
     "约谈评估率低于 100% 或有预警学生但均未约谈评估的筛查记录。"
 )
 if attention.empty:
     st.success("当前范围内没有需关注的筛查记录。")
-show_table(
-    attention,
-    metrics.ATTENTION_COLUMNS,
-    file_what("心理筛查需关注名单"),
-    scope,
-    key="screening_csv_attention",
-    mask=mask,
-)
+show_table("attention", file_what("心理筛查需关注名单"), key="screening_csv_attention")
 
 st.subheader("明细")
-show_table(
-    rows, metrics.EXPORT_COLUMNS, file_what("心理筛查明细"), scope, key="screening_csv_rows", mask=mask
-)
+show_table("rows", file_what("心理筛查明细"), key="screening_csv_rows")

@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
@@ -290,3 +291,27 @@ def test_attention_list_on_stored_data(filled: Engine) -> None:
         (HENAN_UNI, "约谈评估率低于100%"),
         (HENAN_COLLEGE, "筛查覆盖率低于95%"),
     ]
+
+
+@pytest.mark.parametrize("mask", [True, False])  # case: small counts masked / exact in the files
+def test_screening_page_files_are_the_exports(filled: Engine, mask: bool) -> None:
+    scope = Scope(year=YEAR)
+
+    page = queries.screening_page(filled, scope, coverage_line=0.95)
+
+    pd.testing.assert_frame_equal(page.file("rows", mask=mask), queries.export_frame(filled, scope, mask))
+    assert page.file("attention", mask=mask)["学校标识码"].tolist() == [JIANGSU_UNI, HENAN_UNI, HENAN_COLLEGE]
+
+
+def test_screening_page_tables_show_exact_counts_and_dashes(filled: Engine) -> None:
+    page = queries.screening_page(filled, Scope(provinces=("江苏省",)), coverage_line=0.99)
+
+    rows = page.tables["rows"]
+    assert rows[["应测人数", "筛查覆盖率", "预警率"]].values.tolist() == [
+        [0, "—", "—"],
+        [10000, "98.0%", "4.4%"],
+    ]
+    assert page.tables["attention"]["关注原因"].tolist() == ["筛查覆盖率低于99%；有预警学生但均未约谈评估"]
+    assert page.tables["province"]["所在省份"].tolist() == ["江苏省"]
+    assert (page.risk_group, page.follow_up["registered_name"].tolist()) == ("kind", ["示例江苏大学"])
+    assert page.kpis["实测人数"] == "9,800"

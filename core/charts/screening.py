@@ -201,8 +201,9 @@ def risk_rate_trend(term_totals: pd.DataFrame) -> alt.Chart:
 
 
 def follow_up_scatter(by_institution: pd.DataFrame) -> alt.LayerChart:
-    """One point per institution (a roll-up by code, registered_name, province): 预警人数合计
-    against 约谈评估率, points below 100% in red; institutions with nobody flagged are left out."""
+    """One point per institution (a roll-up by code, registered_name, province, or the
+    institutions of it to draw): 预警人数合计 against 约谈评估率, points below 100% in red;
+    institutions with nobody flagged are left out."""
     columns = ["registered_name", "province", metrics.FLAGGED, "interviewed", metrics.FOLLOW_UP.key]
     flagged_somewhere = by_institution.dropna(subset=[metrics.FOLLOW_UP.key])[
         columns

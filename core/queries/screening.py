@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
+from core.charts.points import capped
 from core.forms import SCREENING
 from core.metrics import screening as metrics
 from core.models import Institution, ScreeningReport
@@ -88,3 +90,74 @@ def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
         "coverage": metrics.kpi_texts(totals)[metrics.COVERAGE.header],
         "high": totals["high"],
     }
+
+
+def _follow_up_points(by_institution: pd.DataFrame) -> pd.DataFrame:
+    """The institutions the follow-up chart draws: those with someone flagged, the ones
+    that did not follow up everyone first (see core.charts.points), with only the columns
+    the chart shows."""
+    columns = ["registered_name", "province", metrics.FLAGGED, "interviewed", metrics.FOLLOW_UP.key]
+    flagged = by_institution.dropna(subset=[metrics.FOLLOW_UP.key])[columns].reset_index(drop=True)
+    return capped(flagged, flagged["interviewed"] < flagged[metrics.FLAGGED])
+
+
+@dataclass(frozen=True)
+class ScreeningPage:
+    """Everything 心理筛查 shows for one scope, term, type and coverage line.
+
+    ``tables`` are the tables on screen (exact counts, '—' for a rate without
+    denominator): the roll-ups by each of ``metrics.ROLLUP_GROUPS``, "attention" (需关注名单)
+    and "rows" (明细); ``sources`` the frames and columns their CSV files are made of.
+    """
+
+    kpis: dict[str, str]
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, tuple[pd.DataFrame, tuple[str, ...]]]
+    by_province: pd.DataFrame
+    risk_group: str
+    risks: pd.DataFrame
+    trend: pd.DataFrame
+    follow_up: pd.DataFrame
+    follow_up_total: int
+
+    @property
+    def empty(self) -> bool:
+        """No stored row in scope."""
+        return self.sources["rows"][0].empty
+
+    def file(self, name: str, *, mask: bool) -> pd.DataFrame:
+        """The CSV file of table ``name``, small counts masked when ``mask``."""
+        frame, columns = self.sources[name]
+        return metrics.table(frame, columns, mask=mask)
+
+
+def screening_page(
+    engine: Engine,
+    scope: Scope,
+    *,
+    term: str | None = None,
+    kind: str | None = None,
+    coverage_line: float = metrics.DEFAULT_COVERAGE_LINE,
+) -> ScreeningPage:
+    """The 心理筛查 page: one read of the scope's rows, every table and chart frame from it."""
+    rows = screening_rows(engine, scope, term=term, kind=kind)
+    rollups = {group: metrics.rollup(rows, [group]) for group in metrics.ROLLUP_GROUPS}
+    sources = {group: (frame, (group, *metrics.ROLLUP_COLUMNS)) for group, frame in rollups.items()}
+    sources["attention"] = (metrics.attention_list(rows, coverage_line), metrics.ATTENTION_COLUMNS)
+    sources["rows"] = (rows, metrics.EXPORT_COLUMNS)
+    risk_group = "province" if len(rollups["province"]) > 1 else "kind"
+    by_institution = metrics.rollup(rows, ["code", "registered_name", "province"])
+    return ScreeningPage(
+        kpis=metrics.kpi_texts(screening_totals(engine, scope, term=term, kind=kind)),
+        tables={
+            name: metrics.for_screen(metrics.table(frame, columns))
+            for name, (frame, columns) in sources.items()
+        },
+        sources=sources,
+        by_province=rollups["province"],
+        risk_group=risk_group,
+        risks=rollups["province"] if risk_group == "province" else metrics.rollup(rows, [risk_group]),
+        trend=term_totals(engine, scope, kind=kind),
+        follow_up=_follow_up_points(by_institution),
+        follow_up_total=int(by_institution[metrics.FOLLOW_UP.key].notna().sum()),
+    )
