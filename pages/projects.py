@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from core.charts import projects as charts
 from core.forms import PROJECT_CATEGORIES, PROJECT_STAGES
 from core.metrics.projects import DUE_SOON_DAYS
 from core.queries import projects as queries
-from core.scope import Scope
-from pages._shared import app_settings, cached, csv_button, current_scope
-
-SUMMARY_DIMENSIONS = {
-    "category": "按项目类别",
-    "batch": "按批次",
-    "province": "按省份",
-    "institution": "按承担单位",
-}
-
-
-def show_table(frame: pd.DataFrame, what: str, scope: Scope, *, key: str) -> None:
-    """The table as shown (numbers with thousands separators) and its CSV button (the same table)."""
-    numbers = frame.select_dtypes("number").columns
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={name: st.column_config.NumberColumn(format="localized") for name in numbers},
-    )
-    csv_button(frame, what, scope, key=key)
-
+from pages._shared import app_settings, cached, chart, current_scope, table
 
 # Projects have no 学年: read, cache and name files without the sidebar's year.
 scope = current_scope().all_years()
@@ -52,66 +30,63 @@ batches = batch_column.multiselect(
 stages = stage_column.multiselect("当前阶段", PROJECT_STAGES, key="projects_stages", placeholder="全部阶段")
 filters = {"categories": tuple(categories), "batches": tuple(batches), "stages": tuple(stages)}
 
-projects = cached(queries.projects_frame, scope, **filters)
-if projects.empty:
+page = cached(queries.projects_page, scope, today, **filters)
+if page.count == 0:
     st.info("当前范围内没有符合条件的项目。请在“数据上传”页上传重点项目进度表，或放宽左侧和上方的筛选条件。")
     st.stop()
 
-for column, (label, value) in zip(st.columns(6), queries.headline(projects, today).items(), strict=True):
+for column, (label, value) in zip(st.columns(6), page.headline.items(), strict=True):
     column.metric(label, value, border=True)
 
 stage_tab, progress_tab, timeline_tab, province_tab = st.tabs(
     ["阶段分布", "进度分布", "时间轴", "逾期项目（按省份）"]
 )
 with stage_tab:
-    st.altair_chart(charts.stage_by_category_chart(projects), width="stretch")
+    chart(charts.stage_by_category_chart, page.stage_counts)
 with progress_tab:
-    st.altair_chart(charts.progress_histogram(projects), width="stretch")
+    chart(charts.progress_histogram, page.progress)
 with timeline_tab:
     st.caption("红色虚线为今天；红色菱形标出逾期项目的计划完成日期。在研项目按计划完成日期排在前面。")
-    st.altair_chart(charts.timeline_chart(projects, today), width="stretch")
+    chart(charts.timeline_chart, page.timeline, today, page.count)
 with province_tab:
-    st.altair_chart(charts.overdue_by_province_chart(projects, today), width="stretch")
+    chart(charts.overdue_by_province_chart, page.by_province)
 
-overdue = queries.overdue_table(projects, today)
-st.subheader(f"逾期项目（{len(overdue):,} 个）")
+st.subheader(f"逾期项目（{len(page.overdue):,} 个）")
 st.caption("按逾期天数从多到少排列。")
-show_table(overdue, "逾期项目", scope, key="projects_overdue_csv")
+table(page.overdue, "逾期项目", scope, key="projects_overdue_csv")
 
-due_soon = queries.due_soon_table(projects, today)
-st.subheader(f"{DUE_SOON_DAYS} 天内到期（{len(due_soon):,} 个）")
+st.subheader(f"{DUE_SOON_DAYS} 天内到期（{len(page.due_soon):,} 个）")
 st.caption(f"在研、计划完成日期在今天至 {DUE_SOON_DAYS} 天后之间的项目，按剩余天数从少到多排列。")
-show_table(due_soon, f"{DUE_SOON_DAYS}天内到期项目", scope, key="projects_due_soon_csv")
+table(page.due_soon, f"{DUE_SOON_DAYS}天内到期项目", scope, key="projects_due_soon_csv")
 
 st.subheader("分类汇总")
 dimension = st.radio(
     "汇总方式",
-    list(SUMMARY_DIMENSIONS),
-    format_func=SUMMARY_DIMENSIONS.get,
+    list(queries.SUMMARY_CHOICES),
+    format_func=queries.SUMMARY_CHOICES.get,
     horizontal=True,
     key="projects_summary_dimension",
 )
-show_table(
-    queries.summary_table(projects, today, dimension),
-    f"项目汇总_{SUMMARY_DIMENSIONS[dimension]}",
+table(
+    page.summaries[dimension],
+    f"项目汇总_{queries.SUMMARY_CHOICES[dimension]}",
     scope,
     key="projects_summary_csv",
 )
 
-st.subheader(f"全部项目（{len(projects):,} 个）")
-show_table(queries.export_table(projects, today), "重点项目进度", scope, key="projects_table_csv")
+st.subheader(f"全部项目（{page.count:,} 个）")
+table(page.table, "重点项目进度", scope, key="projects_table_csv")
 
 st.subheader("项目详情")
-titles = dict(zip(projects["project_id"], projects["title"], strict=True))
 project_id = st.selectbox(
     "项目",
-    list(titles),
+    list(page.titles),
     index=None,
-    format_func=lambda key: f"{key} {titles[key]}",
+    format_func=page.titles.get,
     placeholder="选择一个项目，查看它在历次上传中的阶段与进度",
     key="projects_detail",
 )
 if project_id is not None:
     history = cached(queries.project_history, scope, project_id)
-    st.caption(f"{project_id} {titles[project_id]}：共 {len(history):,} 次上传，最后一行为当前值。")
-    show_table(history, f"项目历史_{project_id}", scope, key="projects_history_csv")
+    st.caption(f"{page.titles[project_id]}：共 {len(history):,} 次上传，最后一行为当前值。")
+    table(history, f"项目历史_{project_id}", scope, key="projects_history_csv")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from core.charts import projects as charts
 from core.forms import PROJECT_STAGES
+from core.metrics import projects as metrics
 from tests.factories import make_project_row
 
 TODAY = dt.date(2025, 11, 30)
@@ -91,6 +92,18 @@ def test_timeline_draws_at_most_the_limit_and_says_so() -> None:
     assert spec["title"]["subtitle"] == "显示 3 / 5 个项目"
 
 
+def test_timeline_of_chosen_rows_counts_every_project() -> None:
+    projects = frame(*({"due": dt.date(2026, 1, 1) + dt.timedelta(days=day)} for day in range(5)))
+
+    spec = charts.timeline_chart(metrics.timeline_rows(projects, 2), TODAY, len(projects)).to_dict()
+
+    assert [row["project_id"] for row in layer_data(spec, layer_with_mark(spec, "bar"))] == [
+        "XM-000",
+        "XM-001",
+    ]
+    assert spec["title"]["subtitle"] == "显示 2 / 5 个项目"
+
+
 def test_stage_chart_stacks_stages_per_category() -> None:
     projects = frame(
         {"category": "网络思政", "stage": "立项"},
@@ -98,7 +111,7 @@ def test_stage_chart_stacks_stages_per_category() -> None:
         {"category": "心理健康教育", "stage": "已验收通过"},
     )
 
-    spec = charts.stage_by_category_chart(projects).to_dict()
+    spec = charts.stage_by_category_chart(metrics.stage_counts_by(projects, "category")).to_dict()
 
     assert spec["encoding"]["y"]["title"] == "项目类别"
     assert spec["encoding"]["color"]["field"] == "stage"
@@ -124,7 +137,7 @@ def test_overdue_by_province_counts_only_provinces_with_overdue_projects() -> No
         {"province": "江苏省", "due": dt.date(2026, 1, 1)},
     )
 
-    spec = charts.overdue_by_province_chart(projects, TODAY).to_dict()
+    spec = charts.overdue_by_province_chart(metrics.summary_by(projects, TODAY, "province")).to_dict()
 
     rows = {row["province"]: row["overdue"] for row in layer_data(spec, spec)}
     assert rows == {"河南省": 2}

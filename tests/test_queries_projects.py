@@ -256,6 +256,32 @@ def test_summary_table_by_batch(any_engine: Engine) -> None:
     assert table.loc[queries.NO_BATCH, "项目数"] == 1
 
 
+@pytest.mark.parametrize(
+    ("filters", "count", "overdue"),
+    [
+        ({}, 4, ["XM-001", "XM-004"]),  # case: every project
+        ({"categories": ("心理健康教育",)}, 2, ["XM-004"]),  # case: one category
+        ({"stages": ("已验收通过",)}, 1, []),  # case: accepted projects are never overdue
+    ],
+)
+def test_projects_page_is_built_from_the_filtered_projects(
+    any_engine: Engine, filters: dict[str, Any], count: int, overdue: list[str]
+) -> None:
+    seed(any_engine)
+    projects = queries.projects_frame(any_engine, Scope(), **filters)
+
+    page = queries.projects_page(any_engine, Scope(), TODAY, **filters)
+
+    assert (page.count, page.headline) == (count, queries.headline(projects, TODAY))
+    assert page.overdue["项目编号"].tolist() == overdue
+    assert page.table.equals(queries.export_table(projects, TODAY))
+    for dimension in queries.SUMMARY_CHOICES:
+        assert page.summaries[dimension].equals(queries.summary_table(projects, TODAY, dimension))
+    assert list(page.titles.values()) == [
+        f"{key} {title}" for key, title in zip(projects["project_id"], projects["title"], strict=True)
+    ]
+
+
 # --- a project's history across uploads ------------------------------------------------
 
 

@@ -32,9 +32,12 @@ def _date_axis(field: str, title: str) -> alt.X:
     return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(format=_DATE_FORMAT))
 
 
-def stage_by_category_chart(projects: pd.DataFrame) -> alt.Chart:
-    """Stacked horizontal bars: projects per 项目类别, split by 当前阶段 in workflow order."""
-    counts = metrics.stage_counts_by(projects, "category")
+def stage_by_category_chart(counts: pd.DataFrame) -> alt.Chart:
+    """Stacked horizontal bars: projects per 项目类别, split by 当前阶段 in workflow order.
+
+    ``counts``: projects per category and stage (core.metrics.projects.stage_counts_by).
+    """
+    counts = counts.copy()
     counts["stage_order"] = counts["stage"].map({stage: index for index, stage in enumerate(PROJECT_STAGES)})
     return (
         alt.Chart(counts, title="各类别项目阶段分布")
@@ -54,7 +57,8 @@ def stage_by_category_chart(projects: pd.DataFrame) -> alt.Chart:
 
 
 def progress_histogram(projects: pd.DataFrame) -> alt.Chart:
-    """Projects per 10-point band of 完成进度 (0–100%), stacked by stage."""
+    """Projects per 10-point band of 完成进度 (0–100%), stacked by stage (``projects``
+    needs only its progress and stage columns)."""
     data = projects[["progress", "stage"]].assign(progress=pd.to_numeric(projects["progress"]))
     return (
         alt.Chart(data, title="完成进度分布")
@@ -99,14 +103,19 @@ def _iso(value: dt.date | str) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def timeline_chart(projects: pd.DataFrame, today: dt.date, *, limit: int = TIMELINE_LIMIT) -> alt.LayerChart:
+def timeline_chart(
+    projects: pd.DataFrame, today: dt.date, total: int | None = None, *, limit: int = TIMELINE_LIMIT
+) -> alt.LayerChart:
     """Gantt-style bars from 立项日期 to 计划完成日期, coloured by stage.
 
     A dashed rule marks today; an overdue project gets a red diamond at its 计划完成日期.
-    At most ``limit`` projects are drawn (open ones first, by due date).
+    At most ``limit`` projects are drawn (open ones first, by due date); ``total`` is the
+    number of projects they were chosen from (default: all of ``projects``), so a page
+    can pass only metrics.timeline_rows of them.
     """
     data = _timeline_data(projects, today, limit)
-    shown = f"显示 {len(data):,} / {len(projects):,} 个项目" if len(projects) > len(data) else ""
+    total = len(projects) if total is None else total
+    shown = f"显示 {len(data):,} / {total:,} 个项目" if total > len(data) else ""
     y = alt.Y("label:N", title="项目", sort=list(data["label"]), axis=alt.Axis(labelLimit=260))
     tooltip = [
         alt.Tooltip("project_id:N", title="项目编号"),
@@ -144,10 +153,12 @@ def timeline_chart(projects: pd.DataFrame, today: dt.date, *, limit: int = TIMEL
     return alt.layer(bars, overdue_marks, today_rule, today_text, title=title).properties(height=height)
 
 
-def overdue_by_province_chart(projects: pd.DataFrame, today: dt.date) -> alt.Chart:
-    """Overdue projects per 所在省份 (provinces with none are left out), most first."""
-    summary = metrics.summary_by(projects, today, "province")
-    summary = summary[summary["overdue"] > 0]
+def overdue_by_province_chart(by_province: pd.DataFrame) -> alt.Chart:
+    """Overdue projects per 所在省份 (provinces with none are left out), most first.
+
+    ``by_province``: core.metrics.projects.summary_by(projects, today, "province").
+    """
+    summary = by_province[by_province["overdue"] > 0]
     return (
         alt.Chart(summary, title="各省份逾期项目数")
         .mark_bar(color=OVERDUE_COLOUR)

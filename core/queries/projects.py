@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
+from core.charts.projects import TIMELINE_LIMIT
 from core.config import load_settings
 from core.formatting import count_text, on_screen, one_decimal, percent_text
 from core.forms import INSTITUTIONS, PROJECTS, Kind
@@ -251,6 +253,64 @@ def summary_table(projects: pd.DataFrame, today: dt.date, dimension: str) -> pd.
 
 def _one_decimal_or_empty(value: Any) -> str:
     return one_decimal(value) if pd.notna(value) else ""
+
+
+SUMMARY_CHOICES: dict[str, str] = {
+    "category": "按项目类别",
+    "batch": "按批次",
+    "province": "按省份",
+    "institution": "按承担单位",
+}
+
+
+@dataclass(frozen=True)
+class ProjectsPage:
+    """Everything 项目进度 shows for one scope, today and filters.
+
+    ``summaries`` holds 分类汇总 by each key of SUMMARY_CHOICES; ``titles`` maps each
+    项目编号 to '编号 名称' for the detail selector; the chart frames are what the
+    charts draw (the timeline at most TIMELINE_LIMIT projects of ``count``).
+    """
+
+    count: int
+    headline: dict[str, str]
+    stage_counts: pd.DataFrame
+    progress: pd.DataFrame
+    timeline: pd.DataFrame
+    by_province: pd.DataFrame
+    overdue: pd.DataFrame
+    due_soon: pd.DataFrame
+    summaries: dict[str, pd.DataFrame]
+    table: pd.DataFrame
+    titles: dict[str, str]
+
+
+def projects_page(
+    engine: Engine,
+    scope: Scope,
+    today: dt.date,
+    *,
+    categories: Sequence[str] = (),
+    batches: Sequence[str] = (),
+    stages: Sequence[str] = (),
+) -> ProjectsPage:
+    """The 项目进度 page: one read of the projects in scope, every table and chart frame from it."""
+    projects = projects_frame(engine, scope, categories=categories, batches=batches, stages=stages)
+    return ProjectsPage(
+        count=len(projects),
+        headline=headline(projects, today),
+        stage_counts=metrics.stage_counts_by(projects, "category"),
+        progress=projects[["progress", "stage"]],
+        timeline=metrics.timeline_rows(projects, TIMELINE_LIMIT),
+        by_province=metrics.summary_by(projects, today, "province"),
+        overdue=overdue_table(projects, today),
+        due_soon=due_soon_table(projects, today),
+        summaries={dimension: summary_table(projects, today, dimension) for dimension in SUMMARY_CHOICES},
+        table=export_table(projects, today),
+        titles=dict(
+            zip(projects["project_id"], projects["project_id"] + " " + projects["title"], strict=True)
+        ),
+    )
 
 
 _HISTORY_FIELDS = ("stage", "progress", "due", "updated")
