@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
 
 
 class NavigationPagesManager(PagesManager):
@@ -26,3 +31,22 @@ def use_navigation_pages_manager() -> None:
     from streamlit.testing.v1 import app_test
 
     app_test.PagesManager = NavigationPagesManager
+
+
+def open_app_page(page_path: str, *, provinces: list[str] | None = None) -> AppTest:
+    """Run app.py as a fresh visitor would, then open ``page_path`` (e.g. "pages/staffing.py").
+
+    The app caches its settings and engine per process, so they are dropped first and the
+    run reads the DATABASE_URL / APP_TODAY the test has set. ``provinces`` pre-selects the
+    sidebar's 省份 filter.
+    """
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(APP_PATH), default_timeout=60)
+    if provinces:
+        app.session_state["filter_provinces"] = provinces
+    app.run()
+    app.switch_page(page_path).run()
+    return app

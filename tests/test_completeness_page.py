@@ -6,24 +6,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from core.db import init_db, make_engine
 from core.queries.completeness import missing_frame
 from core.scope import Scope
+from tests.apptest import open_app_page
 from tests.test_completeness import YEAR, hand_built
 
 MISSING_HEADERS = ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质"]
 
 
 def use_database(url: str, monkeypatch: pytest.MonkeyPatch, today: str = "2025-03-01") -> None:
-    """Point the app at ``url``; the app caches its settings and engine per process, so clear them."""
+    """Point the app at ``url`` with ``today`` as the date."""
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("APP_TODAY", today)
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 @pytest.fixture
@@ -38,11 +36,7 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def open_page(provinces: list[str] | None = None) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    if provinces:
-        app.session_state["filter_provinces"] = provinces
-    app.run()
-    app.switch_page("pages/completeness.py").run()
+    app = open_app_page("pages/completeness.py", provinces=provinces)
     assert not app.exception, [exception.value for exception in app.exception]
     return app
 

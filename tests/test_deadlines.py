@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
@@ -19,6 +18,7 @@ from core.deadlines import (
     set_deadline,
 )
 from core.models import AppSetting
+from tests.apptest import open_app_page
 
 
 @pytest.mark.parametrize(
@@ -149,11 +149,7 @@ def test_periods_of_year_are_the_settable_ones() -> None:
 def open_deadlines_page(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("APP_TODAY", "2025-03-01")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    app.run()
-    app.switch_page("pages/deadlines.py").run()
+    app = open_app_page("pages/deadlines.py")
     assert not app.exception, [exception.value for exception in app.exception]
     return app
 

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.db import init_db, make_engine
+from tests.apptest import open_app_page
 from tests.test_completeness_page import use_database
 from tests.test_profile import A, C, profile_data
 
@@ -26,11 +27,7 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def open_page(provinces: list[str] | None = None) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    if provinces:
-        app.session_state["filter_provinces"] = provinces
-    app.run()
-    app.switch_page("pages/profile.py").run()
+    app = open_app_page("pages/profile.py", provinces=provinces)
     assert not app.exception, [exception.value for exception in app.exception]
     return app
 

@@ -15,10 +15,9 @@ from streamlit.testing.v1 import AppTest
 import core.ingest
 from core.db import init_db, make_engine
 from core.models import StaffingReport, Upload
-from pages._shared import app_settings, get_engine
+from tests.apptest import open_app_page
 from tests.factories import make_institution, make_staffing_row, store_rows
 
-APP = "../app.py"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ["学校标识码", "学校名称", "学年", "全日制本专科生数", "全日制研究生数", "专职辅导员数"]
 FIRST = ["4141010001", "示例第一大学", "2024-2025", 18000, 2000, 100]
@@ -44,9 +43,6 @@ def app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engi
     """The app's database: two institutions in 高校名录, nothing else."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    # The app keeps its settings and engine for the process: start each test from this database.
-    app_settings.clear()
-    get_engine.clear()
     engine = make_engine(url)
     init_db(engine)
     store_rows(
@@ -56,14 +52,10 @@ def app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engi
     )
     yield engine
     engine.dispose()
-    app_settings.clear()
-    get_engine.clear()
 
 
 def open_page(path: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    app.switch_page(path).run()
+    app = open_app_page(path)
     assert not app.exception, [exception.value for exception in app.exception]
     return app
 
