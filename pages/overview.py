@@ -6,15 +6,16 @@ import streamlit as st
 
 from core.charts.staffing import compliance_by_group_chart
 from core.formatting import count_text, on_screen
-from core.queries.overview import counselor_standard, overview_kpis, province_table
-from pages._shared import app_settings, cached, csv_button, current_scope, link_to
+from core.queries.overview import overview_page
+from pages._shared import app_settings, cached, chart, current_scope, link_to, table
 
 scope = current_scope()
 today = app_settings().today()
 st.title("总览")
 st.caption(f"范围：{scope.label()}　·　统计日期：{today:%Y-%m-%d}")
 
-kpis = cached(overview_kpis, scope, today)
+page = cached(overview_page, scope, today)
+kpis = page.kpis
 staffing, screening, projects, reporting = (
     kpis["staffing"],
     kpis["screening"],
@@ -64,14 +65,10 @@ with tiles[4]:
     )
     link_to("pages/completeness.py")
 
-table = cached(province_table, scope)
+provinces = page.provinces
 st.subheader("各省专职辅导员配备达标情况")
-if table["辅导员适用学校数"].notna().any():
-    counselors = cached(counselor_standard, scope)
-    st.altair_chart(
-        compliance_by_group_chart(table.dropna(subset=["辅导员适用学校数"]), counselors), width="stretch"
-    )
+if provinces["辅导员适用学校数"].notna().any():
+    chart(compliance_by_group_chart, provinces.dropna(subset=["辅导员适用学校数"]), page.counselors)
 else:
     st.info("所选范围暂无队伍配备数据。可在“数据上传”页上传思政队伍配备情况表。")
-st.dataframe(table, hide_index=True, width="stretch")
-csv_button(table, "各省辅导员配备", scope, key="overview_csv")
+table(provinces, "各省辅导员配备", scope, key="overview_csv")

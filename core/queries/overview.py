@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -25,23 +26,21 @@ COUNSELOR_COLUMNS = (
 )
 
 
-def overview_kpis(engine: Engine, scope: Scope, today: dt.date) -> dict[str, Any]:
-    """Every 总览 tile: institutions, staffing, screening, projects, reporting rates."""
+def _kpis(engine: Engine, scope: Scope, today: dt.date, staffing_kpis: dict[str, Any]) -> dict[str, Any]:
+    """Every 总览 tile: institutions, staffing (given), screening, projects, reporting rates."""
     return {
         "institutions": count_institutions(engine, scope),
-        "staffing": staffing.overview_kpis(engine, scope),
+        "staffing": staffing_kpis,
         "screening": screening.overview_kpis(engine, scope),
         "projects": projects.overview_kpis(engine, scope, today),
         "reporting": completeness.reporting_summary(engine, scope, today),
     }
 
 
-def province_table(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """Per province in scope: institutions, and counselor (1:200) compliance for the year.
-
-    Every province with an institution in scope has a row, also one that has not reported
-    staffing (its compliance columns are empty).
-    """
+def _province_table(engine: Engine, scope: Scope, compliance: pd.DataFrame) -> pd.DataFrame:
+    """Per province in scope: institutions, and the counselor columns of ``compliance``
+    (staffing.group_summary by province). Every province with an institution in scope has
+    a row, also one that has not reported staffing (its compliance columns are empty)."""
     statement = apply_scope(
         select(Institution.province.label(PROVINCE), func.count().label(INSTITUTIONS)).group_by(
             Institution.province
@@ -49,7 +48,6 @@ def province_table(engine: Engine, scope: Scope) -> pd.DataFrame:
         scope,
     )
     counts = read_frame(engine, statement)
-    compliance = staffing.compliance_by_province(engine, scope)
     columns = [PROVINCE, *COUNSELOR_COLUMNS]
     if compliance.empty:
         compliance = pd.DataFrame(columns=columns)
@@ -60,6 +58,24 @@ def province_table(engine: Engine, scope: Scope) -> pd.DataFrame:
     return table.sort_values(PROVINCE, key=lambda names: names.map(order)).reset_index(drop=True)
 
 
-def counselor_standard(engine: Engine, scope: Scope) -> Standard:
-    """The 专职辅导员 standard in force (thresholds can be changed on 配备标准)."""
-    return load_standards(engine).by_key("counselors")
+@dataclass(frozen=True)
+class OverviewPage:
+    """Everything 总览 shows for one scope and day: the tiles (keys institutions, staffing,
+    screening, projects, reporting: each area's overview figures), the province table
+    and the counselor standard its chart is about."""
+
+    kpis: dict[str, Any]
+    provinces: pd.DataFrame
+    counselors: Standard
+
+
+def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
+    """The 总览 page; the staffing figures of the tiles and the table come from one metrics pass."""
+    standards = load_standards(engine)
+    frame = staffing.metrics_frame(engine, scope, standards)
+    compliance = staffing.group_summary(frame, "province", standards)
+    return OverviewPage(
+        kpis=_kpis(engine, scope, today, staffing.summary_kpis(frame, standards)),
+        provinces=_province_table(engine, scope, compliance),
+        counselors=standards.counselors,
+    )

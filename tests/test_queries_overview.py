@@ -1,0 +1,82 @@
+"""总览 read side on SQLite and PostgreSQL: the province table and the tiles of one scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from core.queries import staffing
+from core.queries.overview import overview_page
+from core.scope import Scope
+from core.standards import make_standards, save_standards
+from tests.factories import make_institution, make_staffing_row, store_rows
+
+YEAR = "2024-2025"
+TODAY = dt.date(2025, 11, 30)
+
+
+@pytest.fixture
+def filled(any_engine: Engine) -> Engine:
+    store_rows(
+        any_engine,
+        "institutions",
+        [
+            make_institution(code="4141010001", name="甲大学"),
+            make_institution(code="4141010002", name="乙学院"),
+            make_institution(code="4111010003", name="丙大学", province="北京市"),
+            make_institution(code="4132010004", name="丁学院", province="江苏省"),
+        ],
+    )
+    store_rows(
+        any_engine,
+        "staffing",
+        [
+            make_staffing_row(code="4141010001", undergrad=20000, postgrad=0, counselors_ft=100),  # 1:200
+            make_staffing_row(code="4141010002", undergrad=5000, postgrad=0, counselors_ft=20),  # needs 25
+            make_staffing_row(code="4111010003", undergrad=4000, postgrad=0, counselors_ft=20),  # 1:200
+        ],
+    )
+    return any_engine
+
+
+def test_province_table_lists_every_province_in_national_order(filled: Engine) -> None:
+    page = overview_page(filled, Scope(year=YEAR), TODAY)
+
+    table = page.provinces
+    # 北京 before 江苏 before 河南; 江苏 has an institution but no staffing row
+    assert table["所在省份"].tolist() == ["北京市", "江苏省", "河南省"]
+    assert table["高校数"].tolist() == [1, 1, 2]
+    assert table["辅导员适用学校数"].tolist() == [1, pd.NA, 2]
+    assert table["辅导员达标率"].tolist()[::2] == ["100.0%", "50.0%"]
+    assert table["辅导员缺口合计"].tolist()[::2] == [0, 5]
+
+
+def test_tiles_agree_with_each_area(filled: Engine) -> None:
+    scope = Scope(year=YEAR, provinces=("河南省",))
+
+    page = overview_page(filled, scope, TODAY)
+
+    assert page.kpis["institutions"] == 2
+    assert page.kpis["staffing"] == staffing.overview_kpis(filled, scope)
+    assert page.kpis["staffing"]["counselors_share_text"] == "50.0%"
+
+
+def test_chart_standard_is_the_one_in_force(filled: Engine) -> None:
+    save_standards(
+        filled,
+        make_standards(
+            counselor_threshold=250,
+            ideo_threshold=350,
+            psy_threshold=4000,
+            psy_minimum=2,
+            part_time_factor="0",
+        ),
+    )
+
+    page = overview_page(filled, Scope(year=YEAR), TODAY)
+
+    assert page.counselors.threshold == 250
+    assert page.provinces.set_index("所在省份").loc["河南省", "辅导员达标率"] == "100.0%"  # 5000/20 = 250
