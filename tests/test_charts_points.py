@@ -1,4 +1,4 @@
-"""Point charts at national scale: at most MAX_POINTS marks, the ones that matter kept first."""
+"""Point charts at national scale: at most MAX_POINTS marks, the ones that matter always visible."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ def schools(count: int, failing_every: int) -> pd.DataFrame:
     ("count", "failing_every", "limit", "kept_failing", "kept"),
     [
         (50, 5, 100, 10, 50),  # case: fewer schools than the limit: all of them
-        (1000, 4, 100, 100, 100),  # case: more failing schools than the limit: failing ones only
-        (1000, 10, 400, 100, 400),  # case: every failing school, then others up to the limit
-        (1000, 1, 400, 400, 400),  # case: every school fails
+        (1000, 10, 400, 100, 400),  # case: failing schools fill less than half: all of them, then others
+        (1000, 4, 100, 50, 100),  # case: 250 failing schools for 100 marks: half and half
+        (1000, 1, 400, 400, 400),  # case: every school fails: all marks for them
     ],
 )
-def test_capped_keeps_the_failing_schools_first(
+def test_capped_keeps_the_failing_schools_visible(
     count: int, failing_every: int, limit: int, kept_failing: int, kept: int
 ) -> None:
     frame = schools(count, failing_every)
@@ -50,7 +50,7 @@ def test_capped_spreads_the_others_over_the_whole_range() -> None:
         (MAX_POINTS, ""),  # case: every school drawn: nothing to say
         (
             2910,
-            f"共 2,910 所学校，逐校绘点的图只显示其中 {MAX_POINTS:,} 所（未达标的学校优先",
+            f"共 2,910 所学校，逐校绘点的图只显示其中 {MAX_POINTS:,} 所：未达标的学校不超过一半时",
         ),  # case: capped
     ],
 )

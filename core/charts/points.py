@@ -2,8 +2,10 @@
 
 A scatter of 3,000 institutions is slow to send and to draw and is no easier to read
 than 1,000; the tables under the charts list every institution. The rows that matter
-(e.g. the non-compliant ones) are kept first, the rest are taken at even steps through
-the frame's order, so the picture keeps its shape. Pages say so in a caption.
+(e.g. the non-compliant ones) are all kept when they fill at most half of the marks;
+otherwise each part gets half. Within a part rows are taken at even steps through the
+frame's order (the worst first in a ranked table), so the picture keeps its shape.
+Pages say so in a caption.
 """
 
 from __future__ import annotations
@@ -24,14 +26,16 @@ def _evenly(frame: pd.DataFrame, count: int) -> pd.DataFrame:
 
 
 def capped(frame: pd.DataFrame, first: pd.Series, limit: int = MAX_POINTS) -> pd.DataFrame:
-    """At most ``limit`` rows of ``frame`` in their original order, the rows where
-    ``first`` holds before any other (each part thinned evenly when it does not fit)."""
+    """At most ``limit`` rows of ``frame`` in their original order: the rows where
+    ``first`` holds get up to half of them (more when the others need less), the
+    others the rest; each part thinned evenly when it does not fit."""
     if len(frame) <= limit:
         return frame
     first = first.fillna(False).astype(bool)
-    priority = _evenly(frame[first], limit)
-    rest = _evenly(frame[~first], limit - len(priority))
-    return frame.loc[frame.index.isin(priority.index) | frame.index.isin(rest.index)]
+    rest = frame[~first]
+    priority = _evenly(frame[first], max(limit // 2, limit - len(rest)))
+    others = _evenly(rest, limit - len(priority))
+    return frame.loc[frame.index.isin(priority.index) | frame.index.isin(others.index)]
 
 
 def caption(total: int, first: str, limit: int = MAX_POINTS) -> str:
@@ -40,6 +44,6 @@ def caption(total: int, first: str, limit: int = MAX_POINTS) -> str:
     if total <= limit:
         return ""
     return (
-        f"共 {total:,} 所学校，逐校绘点的图只显示其中 {limit:,} 所（{first}优先，其余等距抽取）；"
-        "每所学校的数值见下方表格。"
+        f"共 {total:,} 所学校，逐校绘点的图只显示其中 {limit:,} 所：{first}不超过一半时全部显示，"
+        "否则与其他学校各占一半，均等距抽取；每所学校的数值见下方表格。"
     )

@@ -93,9 +93,9 @@ def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
 
 
 def _follow_up_points(by_institution: pd.DataFrame) -> pd.DataFrame:
-    """The institutions the follow-up chart draws: those with someone flagged, the ones
-    that did not follow up everyone first (see core.charts.points), with only the columns
-    the chart shows."""
+    """The institutions the follow-up chart draws: those with someone flagged (at most
+    MAX_POINTS, the ones that did not follow up everyone always among them, see
+    core.charts.points), with only the columns the chart shows."""
     columns = ["registered_name", "province", metrics.FLAGGED, "interviewed", metrics.FOLLOW_UP.key]
     flagged = by_institution.dropna(subset=[metrics.FOLLOW_UP.key])[columns].reset_index(drop=True)
     return capped(flagged, flagged["interviewed"] < flagged[metrics.FLAGGED])

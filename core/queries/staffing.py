@@ -339,8 +339,9 @@ def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
 
 
 def _chart_points(table: pd.DataFrame, standard: Standard) -> pd.DataFrame:
-    """The institutions the students-against-staff chart draws (non-compliant ones first,
-    see core.charts.points), with only the columns it shows."""
+    """The institutions the students-against-staff chart draws (at most MAX_POINTS, the
+    non-compliant ones always among them, see core.charts.points), with only the columns
+    it shows."""
     staff, status = STAFF_HEADERS[standard.key], f"{standard.label}达标情况"
     columns = [
         "学校名称",
@@ -357,7 +358,7 @@ def _chart_points(table: pd.DataFrame, standard: Standard) -> pd.DataFrame:
 
 def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(every institution's students per staff member by 办学层次·办学性质, for the boxes;
-    the institutions drawn one by one, non-compliant first, for the ticks)."""
+    the institutions drawn one by one, as in :func:`_chart_points`, for the ticks)."""
     staff = STAFF_HEADERS[standard.key]
     data = table[(table[STUDENTS] > 0) & (table[staff] > 0)].dropna(subset=[staff])
     data = data.assign(
