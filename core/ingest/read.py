@@ -9,8 +9,9 @@ with BOM, as Excel's "Unicode text" export, tab-separated).
 
 Values come from python-calamine (fast; cached values of formula cells, dates as
 date/datetime, formulas never evaluated). Number formats are not part of what
-calamine returns, so for .xlsx the percent format of a column is looked up with
-openpyxl (read-only, defusedxml underneath) only when a form needs it.
+calamine returns, so the percent format of a column is looked up only when a form
+needs it: for .xlsx with openpyxl (read-only, defusedxml underneath), for .xls in the
+workbook's BIFF records (:mod:`core.ingest.biff`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, NoReturn
 
+from core.ingest.biff import is_percent_format, percent_cells
 from core.ingest.codes import Reason
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -195,12 +197,6 @@ def _read_csv(data: bytes, file_name: str) -> list[RawSheet]:
 
 # --- workbooks ---------------------------------------------------------------------------
 
-_QUOTED = re.compile(r'"[^"]*"|\\.')
-
-
-def _is_percent_format(number_format: str | None) -> bool:
-    return bool(number_format) and "%" in _QUOTED.sub("", number_format)
-
 
 def _xlsx_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
     """Looks up percent-formatted cells of one column of one sheet, on demand (openpyxl, read-only)."""
@@ -216,11 +212,24 @@ def _xlsx_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
             sheet = workbook[sheet_name]
             found = set()
             for (cell,) in sheet.iter_rows(min_col=column + 1, max_col=column + 1):
-                if getattr(cell, "row", None) and _is_percent_format(getattr(cell, "number_format", None)):
+                if getattr(cell, "row", None) and is_percent_format(getattr(cell, "number_format", None)):
                     found.add(cell.row - 1)
             return frozenset(found)
         finally:
             workbook.close()
+
+    return percent_rows
+
+
+def _xls_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
+    """Looks up percent-formatted number cells of an .xls workbook (its BIFF records, read once)."""
+
+    @functools.cache
+    def cells() -> dict[str, dict[int, frozenset[int]]]:
+        return percent_cells(data)
+
+    def percent_rows(sheet_name: str, column: int) -> frozenset[int]:
+        return cells().get(sheet_name, {}).get(column, frozenset())
 
     return percent_rows
 
@@ -279,6 +288,8 @@ def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
     if kind == "xlsx":
         _refuse_huge_grids(data)
         loader = _xlsx_percent_loader(data)
+    elif kind == "xls":
+        loader = _xls_percent_loader(data)
     sheets: list[RawSheet] = []
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
