@@ -37,12 +37,23 @@ def neutralise_formula(value: Any) -> Any:
     return value
 
 
+def _whole_without_decimals(value: Any) -> Any:
+    """62.5 stays 62.5; 85.0 → 85 (a column holding both would otherwise write '85.0')."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     ready = frame.copy()
     for column in ready.columns:
         series = ready[column]
-        if pd.api.types.is_float_dtype(series) and series.dropna().mod(1).eq(0).all():
-            ready[column] = series.astype("Int64")
+        if pd.api.types.is_float_dtype(series):
+            if series.dropna().mod(1).eq(0).all():
+                ready[column] = series.astype("Int64")
+            else:
+                texts = [_whole_without_decimals(value) for value in series.astype(object)]
+                ready[column] = pd.Series(texts, index=series.index, dtype=object)
         elif not pd.api.types.is_numeric_dtype(series):
             ready[column] = series.map(neutralise_formula)
     return ready
