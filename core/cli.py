@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from core.config import ConfigError, load_settings
 from core.db import engine_for, init_db
@@ -44,6 +45,16 @@ def _province_scope(province: str | None, year: str | None = None) -> Scope:
     if canonical is None:
         raise UsageError(f"无法识别的省份：{province}（请写省级行政区名称，如 河南 或 河南省）")
     return Scope(year=year, provinces=(canonical,))
+
+
+def _output(path: str) -> str:
+    """``path`` when a file can be written there; UsageError (exit 2) before any work otherwise."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{path} 是一个文件夹，请给出要写入的文件名（如 {target / '导出.csv'}）")
+    if not target.parent.is_dir():
+        raise UsageError(f"文件夹 {target.parent} 不存在，请先创建它或换一个保存位置")
+    return path
 
 
 def _normalised_year(raw: str | None) -> str | None:
@@ -80,7 +91,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from core.templates import write_template
 
-    write_template(args.form, args.out)
+    write_template(args.form, _output(args.out))
     print(f"已生成模板：{args.out}")
     return EXIT_OK
 
@@ -111,7 +122,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     options = {"mask_small": True} if args.mask_small else {}
     if args.mask_small and args.form != "screening":
         raise UsageError("--mask-small 只适用于 screening（心理筛查）")
-    rows = export_csv(_engine(), args.form, scope, args.out, **options)
+    rows = export_csv(_engine(), args.form, scope, _output(args.out), **options)
     print(f"已导出 {rows} 行：{args.out}")
     return EXIT_OK
 
@@ -133,8 +144,9 @@ def cmd_missing(args: argparse.Namespace) -> int:
         except NormalizeError as problem:
             raise UsageError(f"--term：{problem.message}") from None
     scope = _province_scope(args.province, _normalised_year(args.year))
+    out = _output(args.out)
     frame = missing_frame(_engine(), scope, args.form, term=term)
-    write_csv(frame, args.out)
+    write_csv(frame, out)
     print(f"未报送 {len(frame)} 所：{args.out}")
     return EXIT_OK
 
@@ -188,6 +200,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except (UsageError, ConfigError) as problem:
         print(f"错误：{problem}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as problem:  # the output file (no permission, a read-only place …)
+        if problem.filename is None:
+            raise
+        print(f"错误：无法写入 {problem.filename}（{problem.strerror}），请换一个保存位置", file=sys.stderr)
         return EXIT_USAGE
 
 
