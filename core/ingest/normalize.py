@@ -116,32 +116,37 @@ def parse_count(raw: Any) -> Normalized:
     raise NormalizeError(Reason.NOT_A_NUMBER, f"“{shown(raw)}”不是数字，请填写非负整数")
 
 
+def _percent_from_text(raw: str) -> tuple[float, str]:
+    """'85', '85%', '８５％' → (85.0, the Reason of the note: text number or percent writing)."""
+    text = to_half_width(raw).strip()
+    try:
+        number, _ = _number_from_text(text.removesuffix("%"))
+    except NormalizeError:
+        raise NormalizeError(
+            Reason.NOT_A_NUMBER, f"“{raw.strip()}”不是百分比，请填写 0–100 的数（如 85 或 85%）"
+        ) from None
+    plain = text == raw.strip() and not text.endswith("%")
+    return float(number), (Reason.TEXT_NUMBER if plain else Reason.PERCENT_FORMAT)
+
+
 def parse_percent(raw: Any, *, percent_formatted: bool = False) -> Normalized:
     """A percentage 0–100: 85, '85', '85%', and 0.85 in a percent-formatted cell → 85."""
-    note = None
+    note = code = None
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise NormalizeError(Reason.NOT_A_NUMBER, f"“{shown(raw)}”不是百分比，请填写 0–100 的数（如 85）")
     if isinstance(raw, str):
-        text = to_half_width(raw).strip()
-        has_sign = text.endswith("%")
-        try:
-            number, _ = _number_from_text(text.removesuffix("%"))
-        except NormalizeError:
-            raise NormalizeError(
-                Reason.NOT_A_NUMBER, f"“{raw.strip()}”不是百分比，请填写 0–100 的数（如 85 或 85%）"
-            ) from None
-        value = float(number)
-        if has_sign or text != raw.strip():
-            note = f"文本“{raw.strip()}”按 {shown(value)}% 读取"
+        value, code = _percent_from_text(raw)
+        note = f"文本“{raw.strip()}”按 {shown(value)}% 读取"
     elif percent_formatted:
         value = float(Decimal(repr(float(raw))) * 100)
     else:
         value = float(raw)
         if 0 < value < 1:
             note = f"{shown(raw)} 按 {shown(value)}% 读取；如指 {shown(value * 100)}%，请填写 {shown(value * 100)}"
+            code = Reason.PERCENT_FORMAT
     if not 0 <= value <= 100:
         raise NormalizeError(Reason.PERCENT_RANGE, f"“{shown(raw)}”超出 0–100，请填写 0 到 100 之间的百分数")
-    return Normalized(value, note, Reason.PERCENT_FORMAT if note else None)
+    return Normalized(value, note, code)
 
 
 # --- codes, text, choices ---------------------------------------------------------------
