@@ -246,12 +246,6 @@ def group_summary(frame: pd.DataFrame, by: str, standards: Standards) -> pd.Data
     )
 
 
-def compliance_by_province(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """Per province: compliant / applicable institutions, share, overall ratio and total gap
-    for each of the three standards (the 总览 page's province table)."""
-    return group_table(engine, scope, "province")
-
-
 def _applicable_and_compliant(
     standard: Standard, factor: Fraction
 ) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
