@@ -68,7 +68,7 @@ dimension = st.radio(
     key="projects_summary_dimension",
 )
 table(
-    page.summaries[dimension],
+    cached(queries.project_summary, scope, today, dimension, **filters),
     f"项目汇总_{queries.SUMMARY_CHOICES[dimension]}",
     scope,
     key="projects_summary_csv",

@@ -267,9 +267,10 @@ SUMMARY_CHOICES: dict[str, str] = {
 class ProjectsPage:
     """Everything 项目进度 shows for one scope, today and filters.
 
-    ``summaries`` holds 分类汇总 by each key of SUMMARY_CHOICES; ``titles`` maps each
-    项目编号 to '编号 名称' for the detail selector; the chart frames are what the
-    charts draw (the timeline at most TIMELINE_LIMIT projects of ``count``).
+    ``titles`` maps each 项目编号 to '编号 名称' for the detail selector; the chart
+    frames are what the charts draw (the timeline at most TIMELINE_LIMIT projects of
+    ``count``). 分类汇总 is read on its own (:func:`project_summary`): only the chosen one
+    of its four tables is made.
     """
 
     count: int
@@ -280,7 +281,6 @@ class ProjectsPage:
     by_province: pd.DataFrame
     overdue: pd.DataFrame
     due_soon: pd.DataFrame
-    summaries: dict[str, pd.DataFrame]
     table: pd.DataFrame
     titles: dict[str, str]
 
@@ -305,12 +305,26 @@ def projects_page(
         by_province=metrics.summary_by(projects, today, "province"),
         overdue=overdue_table(projects, today),
         due_soon=due_soon_table(projects, today),
-        summaries={dimension: summary_table(projects, today, dimension) for dimension in SUMMARY_CHOICES},
         table=export_table(projects, today),
         titles=dict(
             zip(projects["project_id"], projects["project_id"] + " " + projects["title"], strict=True)
         ),
     )
+
+
+def project_summary(
+    engine: Engine,
+    scope: Scope,
+    today: dt.date,
+    dimension: str,
+    *,
+    categories: Sequence[str] = (),
+    batches: Sequence[str] = (),
+    stages: Sequence[str] = (),
+) -> pd.DataFrame:
+    """分类汇总 of the projects in scope matching the filters, by ``dimension`` (see :func:`summary_table`)."""
+    projects = projects_frame(engine, scope, categories=categories, batches=batches, stages=stages)
+    return summary_table(projects, today, dimension)
 
 
 _HISTORY_FIELDS = ("stage", "progress", "due", "updated")
