@@ -69,7 +69,7 @@ chosen_key = st.segmented_control(
 chosen = standards.by_key(chosen_key or standards.counselors.key)
 left, right = st.columns(2)
 with left:
-    chart(charts.compliance_by_group_chart, page.groups["province"], chosen)
+    chart(charts.compliance_by_group_chart, page.provinces, chosen)
 with right:
     chart(charts.students_vs_staff_chart, page.points[chosen.key], chosen)
 left, right = st.columns(2)
@@ -98,4 +98,5 @@ with summary:
         horizontal=True,
         key="staffing_group_by",
     )
-    table(page.groups[by], f"{WHAT}_按{queries.GROUPINGS[by]}汇总", scope, key="staffing_groups_csv")
+    grouped = page.provinces if by == "province" else cached(queries.group_table, scope, by)
+    table(grouped, f"{WHAT}_按{queries.GROUPINGS[by]}汇总", scope, key="staffing_groups_csv")

@@ -109,3 +109,23 @@ def test_invalid_factor_is_refused_in_chinese(app_database: str) -> None:
 
     assert "不是数字" in settings.error[0].value
     assert not settings.success
+
+
+@pytest.mark.parametrize(
+    ("by", "groups", "compliant"),
+    [
+        ("province", ["北京市", "河南省"], [0, 1]),  # case: the default, national province order
+        ("level", ["本科", "高职（专科）"], [1, 0]),  # case: 甲 and 丙 are 本科, 乙 is 高职
+    ],
+)
+def test_group_summary_follows_the_chosen_grouping(
+    app_database: str, by: str, groups: list[str], compliant: list[int]
+) -> None:
+    app = _open("pages/staffing.py")
+
+    app.radio(key="staffing_group_by").set_value(by).run()
+
+    header = {"province": "所在省份", "level": "办学层次"}[by]
+    summary = next(frame.value for frame in app.dataframe if header in frame.value.columns[:1])
+    assert summary[header].tolist() == groups
+    assert summary["辅导员达标学校数"].tolist() == compliant

@@ -368,7 +368,8 @@ def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame
 class StaffingPage:
     """Everything 辅导员配备 shows for one scope, built in one pass over the scope's rows.
 
-    ``groups`` holds 分组汇总 by each key of GROUPINGS; ``points``, ``ratios`` and
+    ``provinces`` is 分组汇总 by province (also the chart's data; the other groupings are
+    read on their own with :func:`group_table` when chosen); ``points``, ``ratios`` and
     ``ticks`` hold, per standard key, the (small) frames its charts draw.
     """
 
@@ -376,7 +377,7 @@ class StaffingPage:
     kpis: dict[str, Any]
     institutions: pd.DataFrame
     supervision: pd.DataFrame
-    groups: dict[str, pd.DataFrame]
+    provinces: pd.DataFrame
     trend: pd.DataFrame
     points: dict[str, pd.DataFrame]
     ratios: dict[str, pd.DataFrame]
@@ -395,7 +396,7 @@ def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
         kpis=summary_kpis(frame, standards),
         institutions=table,
         supervision=_supervision_list(frame, standards),
-        groups={by: group_summary(frame, by, standards) for by in GROUPINGS},
+        provinces=group_summary(frame, "province", standards),
         trend=compliance_trend(engine, scope, standards),
         points={standard.key: _chart_points(table, standard) for standard in standards},
         ratios={key: boxes for key, (boxes, _) in ratios.items()},
