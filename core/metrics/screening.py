@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from core.formatting import count_text, on_screen
@@ -194,12 +195,18 @@ def rate_text(frame: pd.DataFrame, rate: Rate) -> pd.Series:
     computed for a whole column at once in integers — at national scale a table has
     tens of thousands of rates: tenths of a percent = floor((2000·n + d) / 2d).
     """
-    numerators = frame[rate.numerator].astype("int64")
-    denominators = frame[rate.denominator].astype("int64")
+    numerators = frame[rate.numerator].to_numpy(dtype="int64")
+    denominators = frame[rate.denominator].to_numpy(dtype="int64")
     has_denominator = denominators > 0
-    tenths = (2000 * numerators + denominators) // (2 * denominators.where(has_denominator, 1))
-    text = (tenths // 10).astype(str) + "." + (tenths % 10).astype(str) + "%"
-    return text.where(has_denominator, "").astype(object)
+    tenths = (2000 * numerators + denominators) // (2 * np.where(has_denominator, denominators, 1))
+    # Formatting plain ints in Python is ~3× faster than pandas string arithmetic here.
+    texts = [
+        f"{whole}.{tenth}%" if defined else ""
+        for whole, tenth, defined in zip(
+            (tenths // 10).tolist(), (tenths % 10).tolist(), has_denominator.tolist(), strict=True
+        )
+    ]
+    return pd.Series(texts, index=frame.index, dtype=object)
 
 
 def _is_small(counts: pd.Series) -> pd.Series:
