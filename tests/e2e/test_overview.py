@@ -33,6 +33,7 @@ def test_overview_shows_kpis_and_downloads_its_table(
     expect(page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks, canvas").first).to_be_visible(
         timeout=30_000
     )
+    expect(page.get_by_test_id("stDataFrame").first).to_contain_text(provinces[0], timeout=30_000)
 
     if os.environ.get("UPDATE_SCREENSHOT"):
         SCREENSHOT.parent.mkdir(exist_ok=True)
