@@ -25,6 +25,17 @@ class Scope:
     def all_years(self) -> Scope:
         return replace(self, year=None)
 
+    def describe(self) -> str:
+        """On-screen wording: 河南省、江苏省 · 2024-2025 学年 · 本科 …"""
+        parts = ["、".join(self.provinces) if self.provinces else "全部省份"]
+        parts.append(f"{self.year} 学年" if self.year else "全部学年")
+        for chosen in (self.levels, self.ownerships):
+            if chosen:
+                parts.append("、".join(chosen))
+        if self.codes:
+            parts.append(f"{len(self.codes)} 所学校")
+        return " · ".join(parts)
+
     def label(self) -> str:
         """Short text for file names and titles: 河南省_2024-2025, 全国_全部学年 …"""
         place = "、".join(self.provinces) if self.provinces else "全部省份"

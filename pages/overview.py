@@ -12,7 +12,7 @@ from pages._shared import app_settings, cached, chart, current_scope, link_to, t
 scope = current_scope()
 today = app_settings().today()
 st.title("总览")
-st.caption(f"范围：{scope.label()}　·　统计日期：{today:%Y-%m-%d}")
+st.caption(f"范围：{scope.describe()}　·　统计日期：{today:%Y-%m-%d}")
 
 page = cached(overview_page, scope, today)
 kpis = page.kpis

@@ -15,7 +15,7 @@ scope = current_scope().all_years()
 today = app_settings().today()
 st.title("项目进度")
 st.caption(
-    f"范围：{scope.label()}（项目不按学年筛选）；今天：{today.isoformat()}。"
+    f"范围：{scope.describe()}（项目不按学年筛选）；今天：{today.isoformat()}。"
     "在研 = 未“已验收通过”且未“终止”；逾期 = 今天晚于计划完成日期且在研；"
     "验收完成率 = 已验收通过 / （全部项目 − 终止）。"
 )

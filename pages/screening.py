@@ -13,7 +13,7 @@ from pages._shared import cached, chart, current_scope, table
 
 scope = current_scope()
 st.title("心理筛查")
-st.caption(f"范围：{scope.label()}。本页只汇总各校报送的人数，不含也不显示任何学生个人信息。")
+st.caption(f"范围：{scope.describe()}。本页只汇总各校报送的人数，不含也不显示任何学生个人信息。")
 
 term_column, kind_column, line_column = st.columns(3)
 term = term_column.selectbox(

@@ -48,7 +48,7 @@ st.title("辅导员配备")
 scope = current_scope()
 page = cached(queries.staffing_page, scope)
 standards = page.standards
-st.caption(f"范围：{scope.label()}")
+st.caption(f"范围：{scope.describe()}")
 standards_note(standards)
 
 if page.kpis["institutions"] == 0:

@@ -89,3 +89,6 @@ def test_canonical_province(text: str, expected: str | None) -> None:
 def test_scope_label_names_the_selection() -> None:
     assert Scope(year="2024-2025", provinces=("河南省",)).label() == "河南省_2024-2025"
     assert Scope().label() == "全部省份_全部学年"
+    assert Scope(year="2024-2025", provinces=("河南省", "江苏省"), levels=("本科",)).describe() == (
+        "河南省、江苏省 · 2024-2025 学年 · 本科"
+    )
