@@ -800,8 +800,8 @@ def test_hidden_and_instruction_sheets_are_not_read(world: World) -> None:
             None,
             "sheet_chosen",
         ),  # case: sheet found by its header; hidden one named
-        ("staffing_tolerant", 4, "学校标识码", "header_matched"),  # case: line break in header
-        ("staffing_tolerant", 4, "学校名称", "header_matched"),  # case: spaces in header
+        ("staffing_tolerant", 3, "学校标识码", "header_matched"),  # case: line break, merged over both header rows
+        ("staffing_tolerant", 3, "学校名称", "header_matched"),  # case: spaces, merged over both header rows
         ("staffing_tolerant", 4, "兼职辅导员数", "header_matched"),  # case: unit （人） on a new line
         ("staffing_tolerant", 4, "专职心理健康教育教师数", "header_matched"),  # case: （单位：人）
         ("staffing_tolerant", 7, "全日制本专科生数", "number_cleaned"),  # case: spaces inside a number

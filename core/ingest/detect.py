@@ -33,6 +33,7 @@ class Table:
     header_index: int  # 0-based index of the (last) header row in sheet.rows
     columns: dict[str, int]  # field key → 0-based column
     written: dict[str, str]  # field key → the header text as written in the file
+    rows: dict[str, int] = field(default_factory=dict)  # field key → Excel row of that header cell
     duplicates: list[tuple[str, int, str]] = field(default_factory=list)  # (key, column, written) seen twice
     unmatched: list[tuple[int, str]] = field(default_factory=list)  # (column, written) of unknown headers
 
@@ -73,14 +74,15 @@ def _read_header(form: FormSpec, sheet: RawSheet, index: int) -> Table:
     table = Table(form=form, sheet=sheet, header_index=index, columns={}, written={})
     for column in range(max(len(lower), len(upper))):
         below, above = _cell(lower, column), _cell(upper, column)
-        written, key = below, match_header(form, below)
+        written, key, row = below, match_header(form, below), index + 1
         if key is None and not is_blank(below) and not is_blank(above):
             written, key = (
                 f"{shown(above)}{shown(below)}",
                 match_header(form, f"{shown(above)}{shown(below)}"),
             )
         if key is None and is_blank(below) and not is_blank(above):
-            written, key = above, match_header(form, above)
+            # a name merged over both header rows sits in the upper cell
+            written, key, row = above, match_header(form, above), index
         if key is None:
             if not is_blank(below):
                 table.unmatched.append((column, shown(below)))
@@ -89,6 +91,7 @@ def _read_header(form: FormSpec, sheet: RawSheet, index: int) -> Table:
         else:
             table.columns[key] = column
             table.written[key] = shown(written)
+            table.rows[key] = row
     return table
 
 

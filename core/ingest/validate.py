@@ -107,7 +107,8 @@ def check_headers(table: Table, log: IssueLog) -> None:
     for spec in form.fields:
         if spec.key in table.columns:
             if note := header_note(spec, table.written[spec.key]):
-                log.note(Reason.HEADER_MATCHED, note, header_row, spec.header, table.written[spec.key])
+                row = table.rows[spec.key]
+                log.note(Reason.HEADER_MATCHED, note, row, spec.header, table.written[spec.key])
         elif spec.required:
             log.add(
                 Severity.ERROR,
