@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from core.charts import completeness as charts
 from core.deadlines import FORM_LABELS, PERIOD_FORMS, WHOLE_YEAR, Period
 from core.forms import TERMS
 from core.metrics import completeness as metrics
-from core.queries import completeness as queries
-from core.scope import Scope
-from pages._shared import app_settings, cached, csv_button, current_scope
-
-
-def show_table(frame: pd.DataFrame, what: str, scope: Scope, *, key: str) -> None:
-    """The table as shown (counts with thousands separators) and its CSV button (the same table)."""
-    counts = frame.select_dtypes("number").columns
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={name: st.column_config.NumberColumn(format="localized") for name in counts},
-    )
-    csv_button(frame, what, scope, key=key)
-
+from core.queries.base import count_institutions
+from core.queries.completeness_page import completeness_page
+from pages._shared import app_settings, cached, chart, current_scope, table
 
 scope = current_scope()
 st.title("报送情况")
@@ -39,17 +25,12 @@ st.caption(
     "报送率 = 已报学校数 / 应报学校数，按时报送率 = 按时报送学校数 / 应报学校数。"
 )
 
-statuses = cached(queries.year_status, scope, today)
-if statuses.empty:
+if cached(count_institutions, scope) == 0:
     st.info("当前筛选范围内的高校名录为空。请在左侧调整省份、办学层次或办学性质。")
     st.stop()
 
 st.subheader(f"{scope.year} 学年报送矩阵")
-if len(scope.provinces) == 1:
-    st.altair_chart(charts.status_heatmap(metrics.institution_matrix(statuses)), width="stretch")
-else:
-    st.caption("在左侧只选一个省份，可看到该省各校的报送状态。")
-    st.altair_chart(charts.rate_heatmap(metrics.province_matrix(statuses)), width="stretch")
+matrix_area = st.container()  # drawn once the chosen period's page is read (the same cached call)
 
 st.subheader("按报表查看")
 form_column, term_column = st.columns(2)
@@ -72,41 +53,32 @@ if form == "screening":
 period = Period(form, scope.year, term)
 what = period.column.replace("·", "")
 
-classified = cached(queries.period_status, scope, period, today)
-overall = metrics.reporting_rates(classified, []).iloc[0]
-tiles = {
-    "截止日期": classified["deadline"].iloc[0].isoformat(),
-    "应报学校": f"{overall['expected']:,}",
-    "报送率": overall["reporting_rate_text"],
-    "按时报送率": overall["on_time_rate_text"],
-    "未报学校": f"{overall['not_submitted']:,}",
-}
-for tile, (label, value) in zip(st.columns(len(tiles)), tiles.items(), strict=True):
+page = cached(completeness_page, scope, period, today)
+with matrix_area:
+    if page.per_institution:
+        chart(charts.status_heatmap, page.matrix)
+    else:
+        st.caption("在左侧只选一个省份，可看到该省各校的报送状态。")
+        chart(charts.rate_heatmap, page.matrix)
+
+for tile, (label, value) in zip(st.columns(len(page.kpis)), page.kpis.items(), strict=True):
     tile.metric(label, value)
 
-by_province = metrics.chart_rates(metrics.province_rates(classified), ["province"])
-st.altair_chart(charts.reporting_rate_chart(by_province, overall["reporting_rate"]), width="stretch")
-show_table(
-    by_province.drop(columns=["报送率数值", "按时报送率数值"]),
-    f"报送率_{what}_按省份",
-    scope,
-    key="rates_province",
-)
+chart(charts.reporting_rate_chart, page.province_rates, page.overall_rate)
+table(page.province_table, f"报送率_{what}_按省份", scope, key="rates_province")
 left, right = st.columns(2)
-for column, group in ((left, "level"), (right, "ownership")):
+for column, (group, rates) in zip((left, right), page.group_rates.items(), strict=True):
     header = metrics.GROUP_HEADERS[group]
     with column:
         st.markdown(f"**按{header}**")
-        table = metrics.rate_table(metrics.reporting_rates(classified, [group]), [group])
-        show_table(table, f"报送率_{what}_按{header}", scope, key=f"rates_{group}")
+        table(rates, f"报送率_{what}_按{header}", scope, key=f"rates_{group}")
 
 st.subheader(f"未报送名单（{period.label()}）")
-missing = cached(queries.missing_frame, scope, form, term=term)
-if missing.empty:
+if page.missing.empty:
     st.success("当前范围内的学校均已报送。")
 else:
-    st.caption(f"共 {len(missing):,} 所学校尚无该期数据。下载名单后可直接用于催报。")
-show_table(missing, f"未报送名单_{what}", scope, key="missing_csv")
+    st.caption(f"共 {len(page.missing):,} 所学校尚无该期数据。下载名单后可直接用于催报。")
+table(page.missing, f"未报送名单_{what}", scope, key="missing_csv")
 
 with st.expander("各校报送明细（首次报送与最近更新时间）"):
-    show_table(metrics.status_table(classified), f"报送明细_{what}", scope, key="status_csv")
+    table(page.statuses, f"报送明细_{what}", scope, key="status_csv")

@@ -6,14 +6,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from core.db import init_db, make_engine
-from core.queries.completeness import missing_frame
+from core.deadlines import Period
+from core.metrics import completeness as metrics
+from core.queries.completeness import missing_frame, period_status, year_status
+from core.queries.completeness_page import completeness_page
 from core.scope import Scope
 from tests.apptest import open_app_page
-from tests.test_completeness import YEAR, hand_built
+from tests.test_completeness import TODAY, YEAR, hand_built
 
 MISSING_HEADERS = ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质"]
 
@@ -102,3 +106,33 @@ def test_empty_database_says_what_to_do(tmp_path: Path, monkeypatch: pytest.Monk
     app = open_page()
 
     assert "数据上传" in app.info[0].value
+
+
+@pytest.mark.parametrize(
+    ("provinces", "term"),
+    [
+        ((), None),  # case: national, 队伍配备 / 全学年 — the heatmap per province
+        (("河南省",), "秋季学期"),  # case: one province, one 学期 — the heatmap per institution
+        (("江苏省",), None),  # case: one province, 全学年 (a period outside the heatmap's)
+    ],
+)
+@pytest.mark.parametrize("form", ["staffing", "screening"])
+def test_page_frames_agree_with_the_period_and_year_queries(
+    any_engine: Engine, provinces: tuple[str, ...], form: str, term: str | None
+) -> None:
+    hand_built(any_engine)
+    scope = Scope(year=YEAR, provinces=provinces)
+    period = Period(form, YEAR, term if form == "screening" else None)
+
+    page = completeness_page(any_engine, scope, period, TODAY)
+
+    classified = period_status(any_engine, scope, period, TODAY)
+    year = year_status(any_engine, scope, TODAY)
+    matrix = metrics.institution_matrix(year) if len(provinces) == 1 else metrics.province_matrix(year)
+    pd.testing.assert_frame_equal(page.matrix, matrix)
+    # values alike; a form with no rows in scope leaves object columns where one period's read has str
+    pd.testing.assert_frame_equal(page.statuses, metrics.status_table(classified), check_dtype=False)
+    pd.testing.assert_frame_equal(page.missing, missing_frame(any_engine, scope, form, term=period.term))
+    overall = metrics.reporting_rates(classified, []).iloc[0]
+    assert page.kpis["报送率"] == overall["reporting_rate_text"]
+    assert page.kpis["未报学校"] == f"{overall['not_submitted']:,}"

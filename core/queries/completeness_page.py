@@ -1,0 +1,92 @@
+"""报送情况 as one cached unit: every frame the page shows for a scope, a period and a day.
+
+The page used to recompute the rates, the heatmap frame and the 3,000-row status table
+from cached statuses on every rerun (~250 ms at national scale), and read the statuses
+of the 学年 and of the chosen period in two queries. :func:`completeness_page` reads them
+in one pass (:func:`core.queries.completeness.period_statuses`) and derives everything
+once, so a rerun only draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from core.deadlines import Period, periods_of_year
+from core.metrics import completeness as metrics
+from core.queries.completeness import missing_frame, period_statuses
+from core.scope import Scope
+
+RATE_GROUPS = ("level", "ownership")  # the rate tables beside the province one
+NUMERIC_RATES = ["报送率数值", "按时报送率数值"]  # chart-only columns of the province rates
+
+
+@dataclass(frozen=True)
+class CompletenessPage:
+    """What 报送情况 shows for one scope, period and day.
+
+    ``matrix`` is the heatmap of every period of the 学年: per institution (状态) when
+    ``per_institution`` (one province chosen), else per province (报送率).
+    ``province_rates`` is the province table plus the numeric rates its chart draws;
+    ``group_rates`` the tables by 办学层次 and 办学性质.
+    """
+
+    per_institution: bool
+    matrix: pd.DataFrame
+    kpis: dict[str, str]
+    overall_rate: float | None
+    province_rates: pd.DataFrame
+    group_rates: dict[str, pd.DataFrame]
+    missing: pd.DataFrame
+    statuses: pd.DataFrame
+
+    @property
+    def province_table(self) -> pd.DataFrame:
+        """The province rates as shown in the table and its CSV (without the chart's numbers)."""
+        return self.province_rates.drop(columns=NUMERIC_RATES)
+
+
+def _matrix(statuses: pd.DataFrame, per_institution: bool) -> pd.DataFrame:
+    if per_institution:
+        return metrics.institution_matrix(statuses)
+    return metrics.province_matrix(statuses)
+
+
+def _kpis(classified: pd.DataFrame, overall: pd.Series) -> dict[str, str]:
+    return {
+        "截止日期": classified["deadline"].iloc[0].isoformat(),
+        "应报学校": f"{overall['expected']:,}",
+        "报送率": overall["reporting_rate_text"],
+        "按时报送率": overall["on_time_rate_text"],
+        "未报学校": f"{overall['not_submitted']:,}",
+    }
+
+
+def completeness_page(engine: Engine, scope: Scope, period: Period, today: dt.date) -> CompletenessPage:
+    """报送情况 of ``scope.year`` with ``period`` chosen (at least one institution in scope).
+
+    The statuses of the 学年's periods (the heatmap) and of ``period`` come from one
+    :func:`period_statuses` call (one query per form).
+    """
+    year_periods = periods_of_year(period.year)
+    statuses = period_statuses(engine, scope, list(dict.fromkeys([*year_periods, period])), today)
+    in_year = statuses[statuses["period"].isin([each.column for each in year_periods])]
+    classified = statuses[statuses["period"] == period.column].reset_index(drop=True)
+    overall = metrics.reporting_rates(classified, []).iloc[0]
+    per_institution = len(scope.provinces) == 1
+    return CompletenessPage(
+        per_institution=per_institution,
+        matrix=_matrix(in_year.reset_index(drop=True), per_institution),
+        kpis=_kpis(classified, overall),
+        overall_rate=overall["reporting_rate"],
+        province_rates=metrics.chart_rates(metrics.province_rates(classified), ["province"]),
+        group_rates={
+            group: metrics.rate_table(metrics.reporting_rates(classified, [group]), [group])
+            for group in RATE_GROUPS
+        },
+        missing=missing_frame(engine, scope, period.form, term=period.term),
+        statuses=metrics.status_table(classified),
+    )
