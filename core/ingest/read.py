@@ -10,8 +10,8 @@ with BOM, as Excel's "Unicode text" export, tab-separated).
 Values come from python-calamine (fast; cached values of formula cells, dates as
 date/datetime, formulas never evaluated). Number formats are not part of what
 calamine returns, so the percent format of a column is looked up only when a form
-needs it: for .xlsx with openpyxl (read-only, defusedxml underneath), for .xls in the
-workbook's BIFF records (:mod:`core.ingest.biff`).
+needs it: for .xlsx with openpyxl (read-only, defusedxml underneath), for .xls with
+xlrd (formatting_info), which reads the workbook's number formats.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, NoReturn
 
-from core.ingest.biff import is_percent_format, percent_cells
 from core.ingest.codes import Reason
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -197,6 +196,13 @@ def _read_csv(data: bytes, file_name: str) -> list[RawSheet]:
 
 # --- workbooks ---------------------------------------------------------------------------
 
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+
+
+def is_percent_format(number_format: str | None) -> bool:
+    """True for a number format that shows a percentage ('0%', '0.0%'); a quoted or escaped % does not count."""
+    return bool(number_format) and "%" in _QUOTED.sub("", number_format)
+
 
 def _xlsx_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
     """Looks up percent-formatted cells of one column of one sheet, on demand (openpyxl, read-only)."""
@@ -222,14 +228,31 @@ def _xlsx_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
 
 
 def _xls_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
-    """Looks up percent-formatted number cells of an .xls workbook (its BIFF records, read once)."""
+    """Looks up percent-formatted cells of one column of an .xls sheet, on demand (xlrd's formats)."""
 
     @functools.cache
-    def cells() -> dict[str, dict[int, frozenset[int]]]:
-        return percent_cells(data)
+    def workbook():  # noqa: ANN202 (xlrd.Book)
+        import xlrd
 
+        return xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+
+    @functools.cache
     def percent_rows(sheet_name: str, column: int) -> frozenset[int]:
-        return cells().get(sheet_name, {}).get(column, frozenset())
+        import xlrd
+
+        try:
+            book = workbook()
+            sheet = book.sheet_by_name(sheet_name)
+        except (xlrd.XLRDError, KeyError, ValueError):
+            return frozenset()  # formats unreadable: the values are read as plain numbers
+        found = set()
+        for row in range(sheet.nrows):
+            if column >= sheet.row_len(row):
+                continue
+            number_format = book.format_map.get(book.xf_list[sheet.cell_xf_index(row, column)].format_key)
+            if number_format is not None and is_percent_format(number_format.format_str):
+                found.add(row)
+        return frozenset(found)
 
     return percent_rows
 
