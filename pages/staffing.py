@@ -9,7 +9,7 @@ from core.charts.points import caption
 from core.formatting import count_text, on_screen
 from core.queries import staffing as queries
 from core.standards import PART_TIME_FACTOR_SOURCE, Standards
-from pages._shared import cached, chart, current_scope, table
+from pages._shared import cached, chart, csv_button, current_scope, get_engine, table
 
 WHAT = "辅导员配备"
 
@@ -87,6 +87,14 @@ with details:
     shown = queries.search_institutions(page.institutions, search)
     st.caption(f"共 {len(shown):,} 所；按每名专职辅导员对应学生数从多到少排名，学生数为 0 的学校排在最后。")
     table(shown, WHAT, scope, key="staffing_details_csv")
+    csv_button(
+        page.institutions,
+        f"{WHAT}全表",
+        scope,
+        key="staffing_export_csv",
+        label="下载全表 CSV（报送原值 + 派生列，同命令行 export）",
+        build=lambda: queries.export_frame(get_engine(), scope),
+    )
 with supervision:
     st.caption(f"未达到任一配备标准的学校 {len(page.supervision):,} 所，按专职辅导员缺口从大到小排列。")
     table(page.supervision, f"{WHAT}督办名单", scope, key="staffing_watchlist_csv", label="下载督办名单 CSV")

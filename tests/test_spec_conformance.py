@@ -1337,16 +1337,11 @@ def test_overdue_is_counted_from_app_today(world: World, project_id: str, overdu
 @pytest.mark.parametrize(
     ("page_path", "provinces", "export"),
     [
-        pytest.param(  # case: 辅导员配备 (广西, 2024-2025)
+        (
             "pages/staffing.py",
             ["广西壮族自治区"],
             "staffing_guangxi",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="辅导员配备 offers no CSV of the export table: 学校明细 has 排名/计入辅导员数/缺口变化 "
-                "and lacks 全日制本专科生数, 全日制研究生数 and the reported 学校名称",
-            ),
-        ),
+        ),  # case: 辅导员配备 全表 (广西, 2024-2025)
         ("pages/screening.py", None, "screening_masked"),  # case: 明细 (masked by default on the page)
         ("pages/projects.py", None, "projects"),  # case: 项目进度 table
     ],
