@@ -18,6 +18,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from core.config import ConfigError, load_settings
 from core.db import engine_for, init_db
 from core.forms import FORMS
@@ -151,6 +153,16 @@ def cmd_missing(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core.cli", description="高校思政工作监测平台 命令行")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -159,8 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("init-db", help="在 DATABASE_URL 中建表").set_defaults(run=cmd_init_db)
 
     seed = commands.add_parser("seed", help="载入示例数据（或按规模生成）")
-    seed.add_argument("--institutions", type=int, default=None, help="生成的学校数，如 3000")
-    seed.add_argument("--years", type=int, default=None, help="生成的学年数，如 10")
+    seed.add_argument("--institutions", type=_positive_int, default=None, help="生成的学校数，如 3000")
+    seed.add_argument("--years", type=_positive_int, default=None, help="生成的学年数，如 10")
     seed.add_argument("--if-empty", action="store_true", help="数据库已有学校时什么也不做")
     seed.set_defaults(run=cmd_seed)
 
@@ -205,6 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem.filename is None:
             raise
         print(f"错误：无法写入 {problem.filename}（{problem.strerror}），请换一个保存位置", file=sys.stderr)
+        return EXIT_USAGE
+    except OperationalError as problem:  # the database cannot be reached or opened
+        print(
+            f"错误：无法连接数据库（{problem.orig}）。请检查 DATABASE_URL 是否正确、数据库是否已启动。",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 from sqlmodel import SQLModel
 
+from core.forms import PROVINCES
 from core.models import Institution, ScreeningReport, StaffingReport
 from core.scope import Scope
 
@@ -47,7 +48,7 @@ def read_frame(engine: Engine, statement: Select, params: dict[str, Any] | None 
 
 
 def institutions_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """The institutions of 高校名录 in scope (year ignored), ordered by province and code."""
+    """The institutions of 高校名录 in scope (year ignored), in the national province order, then by code."""
     statement = apply_scope(
         select(
             Institution.code,
@@ -59,8 +60,15 @@ def institutions_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
             Institution.city,
         ),
         scope,
-    ).order_by(Institution.province, Institution.code)
-    return read_frame(engine, statement)
+    )
+    frame = read_frame(engine, statement)
+    national_order = frame["province"].map({name: index for index, name in enumerate(PROVINCES)})
+    return (
+        frame.assign(_order=national_order)
+        .sort_values(["_order", "code"])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def count_institutions(engine: Engine, scope: Scope) -> int:
@@ -79,8 +87,6 @@ def available_years(engine: Engine) -> list[str]:
 
 def available_provinces(engine: Engine) -> list[str]:
     """Provinces that have at least one institution in 高校名录, in the national order."""
-    from core.forms import PROVINCES
-
     with engine.connect() as connection:
         present = {row[0] for row in connection.execute(select(Institution.province).distinct())}
     return [province for province in PROVINCES if province in present]
