@@ -157,6 +157,12 @@ def chart(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
     st.vega_lite_chart(_chart_spec(f"{build.__module__}:{build.__qualname__}", args), width="stretch")
 
 
+def chart_at_own_width(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
+    """:func:`chart` at the width Streamlit gives the chart's kind: its own for a faceted or
+    side-by-side chart (stretching squeezes the panels), the column's for the others."""
+    st.vega_lite_chart(_chart_spec(f"{build.__module__}:{build.__qualname__}", args))
+
+
 def _fingerprint(frame: pd.DataFrame) -> bytes:
     """A frame's bytes for the chart cache key: pickling is ~5× faster than Streamlit's
     default hashing of every value (equal bytes mean equal frames)."""

@@ -6,10 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from core.charts.completeness import comparison_chart
-from core.profile_export import profile_workbook
 from core.queries.profile import institution_choices, institution_profile
 from core.scope import Scope
-from pages._shared import app_settings, cached, csv_button, current_scope, get_engine
+from pages._shared import app_settings, cached, chart_at_own_width, csv_button, current_scope, get_engine
 
 EMPTY_NOTES = {
     "队伍配备": "暂无该校的思政队伍配备数据。",
@@ -42,13 +41,10 @@ today = app_settings().today()
 st.title("学校画像")
 st.caption(f"范围：{scope.label()}。各项数据旁列出所在省份同期的数值，供对照。")
 
-choices = cached(institution_choices, scope)
-if choices.empty:
+labels = cached(institution_choices, scope)
+if not labels:
     st.info("当前筛选范围内没有学校。请先在“数据上传”页上传高校名录，或在左侧调整筛选条件。")
     st.stop()
-labels = dict(
-    zip(choices["code"], choices["name"] + "（" + choices["code"] + "）· " + choices["province"], strict=True)
-)
 code = st.selectbox(
     "学校",
     list(labels),
@@ -66,9 +62,19 @@ if profile is None:
     st.warning("所选学校不在当前筛选范围内，请重新选择。")
     st.stop()
 st.header(f"{profile.name}（{profile.code}）")
+
+
+def workbook() -> bytes:
+    """The profile as an Excel file, made when the button is clicked (openpyxl, ~0.2 s to
+    import, is loaded only then)."""
+    from core.profile_export import profile_workbook
+
+    return profile_workbook(get_engine(), code, today)
+
+
 st.download_button(
     "导出学校画像（Excel）",
-    data=lambda: profile_workbook(get_engine(), code, today),
+    data=workbook,
     file_name=f"学校画像_{profile.name}_{profile.code}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="profile_workbook",
@@ -94,5 +100,5 @@ charts = {
 for title, table in sections.items():
     st.subheader(title)
     if title in charts and not charts[title][0].empty:
-        st.altair_chart(comparison_chart(*charts[title]))
+        chart_at_own_width(comparison_chart, *charts[title])
     show_table(table, title, scope, profile.code)

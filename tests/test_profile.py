@@ -175,7 +175,7 @@ def test_profile_outside_the_scope_is_not_shown(any_engine: Engine) -> None:
     profile_data(any_engine)
 
     assert institution_profile(any_engine, Scope(provinces=("江苏省",)), A, TODAY) is None
-    assert list(institution_choices(any_engine, Scope(provinces=("江苏省",)))["code"]) == [C]
+    assert list(institution_choices(any_engine, Scope(provinces=("江苏省",)))) == [C]
 
 
 def test_institution_without_reports_has_empty_sections(any_engine: Engine) -> None:

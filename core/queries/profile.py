@@ -9,7 +9,7 @@ side by side. Years are never filtered: a profile shows the whole history.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import Engine, Subquery, func, literal, select, union
@@ -43,6 +43,7 @@ SCREENING_COLUMNS = (
     "interviewed",
     screening_metrics.FOLLOW_UP.key,
 )
+CHART_RATES = (screening_metrics.COVERAGE, screening_metrics.FLAGGED_RATE)  # drawn beside the province
 PROJECT_COLUMNS = (
     *(
         PROJECTS.field(key).header
@@ -98,9 +99,12 @@ class InstitutionProfile:
         }
 
 
-def institution_choices(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """The institutions a profile can be opened for (those in scope): code, name, province."""
-    return institutions_frame(engine, scope.all_years())[["code", "name", "province"]]
+def institution_choices(engine: Engine, scope: Scope) -> dict[str, str]:
+    """The institutions a profile can be opened for (those in scope), in the order offered:
+    code → 'name（code）· province', the selector's label."""
+    frame = institutions_frame(engine, scope.all_years())
+    labels = frame["name"] + "（" + frame["code"] + "）· " + frame["province"]
+    return dict(zip(frame["code"].tolist(), labels.tolist(), strict=True))
 
 
 def _basics(engine: Engine, row: pd.Series) -> pd.DataFrame:
@@ -196,17 +200,15 @@ def _screening(engine: Engine, code: str, province: str, mask: bool) -> tuple[pd
     for header, area_header in area_headers.items():
         order.insert(order.index(header) + 1, area_header)
     table = table[order].replace({header: {"": None} for header in [*area_headers, *area_headers.values()]})
-    chart = [
-        _chart_point(f"{row.year} {row.term}", rate.header, label, value * 100, text, _reference(rate))
-        for frame, label in ((school, SCHOOL), (region.merge(school[["year", "term"]]), PROVINCE_PREFIX))
-        for rate in (screening_metrics.COVERAGE, screening_metrics.FLAGGED_RATE)
-        for row, value, text in zip(
-            frame[["year", "term"]].itertuples(index=False),
-            frame[rate.key],
-            screening_metrics.table(frame, (rate.key,))[rate.header],
-            strict=True,
-        )
-    ]
+    chart = []
+    for frame, label in ((school, SCHOOL), (region.merge(school[["year", "term"]]), PROVINCE_PREFIX)):
+        periods = [f"{year} {term}" for year, term in zip(frame["year"], frame["term"], strict=True)]
+        texts = screening_metrics.table(frame, [rate.key for rate in CHART_RATES])  # one pass, both rates
+        chart += [
+            _chart_point(period, rate.header, label, value * 100, text, _reference(rate))
+            for rate in CHART_RATES
+            for period, value, text in zip(periods, frame[rate.key], texts[rate.header], strict=True)
+        ]
     return table, _drawable(pd.DataFrame(chart))
 
 
@@ -314,8 +316,9 @@ def institution_profile(
 
     ``mask_small`` writes the screening counts 1–4 as '<5' (for files that leave the office).
     """
-    found = institutions_frame(engine, scope.all_years())
-    found = found[found["code"] == code]
+    if scope.codes and code not in scope.codes:
+        return None
+    found = institutions_frame(engine, replace(scope.all_years(), codes=(code,)))  # its row only
     if found.empty:
         return None
     row = found.iloc[0]

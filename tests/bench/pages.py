@@ -71,7 +71,7 @@ def _first_institution() -> str:
     from core.scope import Scope
     from pages._shared import get_engine
 
-    return institution_choices(get_engine(), Scope())["code"].iloc[0]
+    return next(iter(institution_choices(get_engine(), Scope())))
 
 
 # page → (selectbox key, its value): the page shows nothing until that choice is made
