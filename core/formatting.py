@@ -7,6 +7,7 @@ one decimal; a rate whose denominator is 0 is "—" on screen and empty in files
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -14,6 +15,9 @@ from fractions import Fraction
 import pandas as pd
 
 NOT_AVAILABLE = "—"
+# China has one time zone and no daylight saving: a fixed offset needs no tz database.
+LOCAL_TIME = dt.timezone(dt.timedelta(hours=8), "北京时间")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 def _is_missing(value: object) -> bool:
@@ -58,3 +62,22 @@ def count_text(value: int | float | None) -> str:
     if _is_missing(value):
         return NOT_AVAILABLE
     return f"{int(value):,}"
+
+
+def local_time_text(moment: dt.datetime | None) -> str:
+    """'2025-01-01 17:00:00' in Beijing time; stored times are UTC (naive ones are taken as UTC)."""
+    if moment is None or pd.isna(moment):
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(LOCAL_TIME).strftime(TIME_FORMAT)
+
+
+def local_time(values: pd.Series) -> pd.Series:
+    """UTC timestamps (naive ones are taken as UTC) as Beijing time."""
+    return pd.to_datetime(values, utc=True).dt.tz_convert(LOCAL_TIME)
+
+
+def local_time_texts(values: pd.Series) -> pd.Series:
+    """A column of UTC timestamps as Beijing-time text ('' where missing), vectorised."""
+    return local_time(values).dt.strftime(TIME_FORMAT).fillna("")

@@ -51,6 +51,7 @@ from sqlalchemy import Engine, update
 
 from core.db import session_scope
 from core.deadlines import PERIOD_FORMS, Period, default_deadline, first_year, periods_of_year
+from core.formatting import LOCAL_TIME
 from core.forms import (
     OWNERSHIPS,
     PROJECT_CATEGORIES,
@@ -59,7 +60,6 @@ from core.forms import (
     get_form,
 )
 from core.models import Upload
-from core.queries.uploads import LOCAL_TIME
 
 SEED = 20251130
 SAMPLE_TODAY = dt.date(2025, 11, 30)  # the sample data's "today" (demos run with APP_TODAY=2025-11-30)

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, update
 
+from core.formatting import local_time_text
 from core.models import Upload
-from core.queries.uploads import local_time_text, upload_detail, uploads_frame
+from core.queries.uploads import upload_detail, uploads_frame
 from core.scope import Scope
 from tests.factories import make_institution, make_staffing_row, store_rows
 

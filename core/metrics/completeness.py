@@ -23,9 +23,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from core.formatting import NOT_AVAILABLE, percent_text, round_half_up
+from core.formatting import (
+    LOCAL_TIME,
+    NOT_AVAILABLE,
+    local_time,
+    local_time_texts,
+    percent_text,
+    round_half_up,
+)
 from core.forms import PROVINCES
-from core.queries.uploads import LOCAL_TIME, local_time_text
 
 ON_TIME = "按时报送"
 LATE = "逾期报送"
@@ -50,11 +56,6 @@ RATE_HEADERS = {
     "reporting_rate_text": "报送率",
     "on_time_rate_text": "按时报送率",
 }
-
-
-def local_time(values: pd.Series) -> pd.Series:
-    """UTC timestamps (naive ones are taken as UTC) as Beijing time."""
-    return pd.to_datetime(values, utc=True).dt.tz_convert(LOCAL_TIME)
 
 
 def classify(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
@@ -123,17 +124,13 @@ def rate_table(rates: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return rates[list(headers)].rename(columns=headers)
 
 
-def _time_text(values: pd.Series) -> pd.Series:
-    return values.map(local_time_text)
-
-
 def status_table(classified: pd.DataFrame) -> pd.DataFrame:
     """One row per institution: who it is, its status, when it reported, the deadline."""
     table = classified[list(INSTITUTION_HEADERS)].rename(columns=INSTITUTION_HEADERS)
     return table.assign(
         状态=classified["status"].to_numpy(),
-        首次报送时间=_time_text(classified["first_submitted"]).to_numpy(),
-        最近更新时间=_time_text(classified["last_updated"]).to_numpy(),
+        首次报送时间=local_time_texts(classified["first_submitted"]).to_numpy(),
+        最近更新时间=local_time_texts(classified["last_updated"]).to_numpy(),
         截止日期=classified["deadline"].map(lambda day: day.isoformat()).to_numpy(),
     )
 
@@ -146,7 +143,7 @@ def institution_matrix(statuses: pd.DataFrame) -> pd.DataFrame:
             "所在省份": statuses["province"],
             "报送期次": statuses["period"],
             "状态": statuses["status"],
-            "首次报送时间": _time_text(statuses["first_submitted"]),
+            "首次报送时间": local_time_texts(statuses["first_submitted"]),
             "截止日期": statuses["deadline"].map(lambda day: day.isoformat()),
         }
     )

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, Subquery, func, literal, select, union
 
 from core.deadlines import periods_of_year
-from core.formatting import on_screen
+from core.formatting import local_time_text, on_screen
 from core.forms import INSTITUTIONS, PROJECTS
 from core.metrics import completeness as completeness_metrics
 from core.metrics import screening as screening_metrics
@@ -23,7 +23,7 @@ from core.metrics import staffing as staffing_metrics
 from core.models import FORM_MODELS, RecordHistory, Upload
 from core.queries import completeness, projects, screening, staffing
 from core.queries.base import available_years, count_institutions, institutions_frame, read_frame
-from core.queries.uploads import STATUS_LABELS, form_title, local_time_text
+from core.queries.uploads import STATUS_LABELS, form_title
 from core.scope import Scope
 from core.standards import Standard, load_standards
 

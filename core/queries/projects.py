@@ -18,12 +18,11 @@ from sqlalchemy import Engine, Select, func, select
 
 from core.charts.projects import TIMELINE_LIMIT
 from core.config import load_settings
-from core.formatting import count_text, on_screen, one_decimal, percent_text
+from core.formatting import count_text, local_time_text, on_screen, one_decimal, percent_text
 from core.forms import INSTITUTIONS, PROJECTS, Kind
 from core.metrics import projects as metrics
 from core.models import Institution, ProjectRecord, RecordHistory, Upload
 from core.queries.base import apply_scope, read_frame
-from core.queries.uploads import local_time_text
 from core.scope import Scope
 
 HEADERS: dict[str, str] = PROJECTS.headers

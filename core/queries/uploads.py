@@ -6,21 +6,18 @@ functions take it anyway (house rule) so that a user's limits can apply later.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from core.formatting import local_time_text
 from core.forms import FORMS
 from core.models import Upload
 from core.queries.base import read_frame
 from core.scope import Scope
 
-# China has one time zone and no daylight saving: a fixed offset needs no tz database.
-LOCAL_TIME = dt.timezone(dt.timedelta(hours=8), "北京时间")
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 SHORT_SHA = 12
 STATUS_LABELS = {"accepted": "已导入", "reverted": "已撤销"}
 
@@ -38,15 +35,6 @@ UPLOAD_COLUMNS = {
     "status": "状态",
     "warning_count": "警告数",
 }
-
-
-def local_time_text(moment: dt.datetime | None) -> str:
-    """'2025-01-01 17:00:00' in Beijing time; stored times are UTC (naive ones are taken as UTC)."""
-    if moment is None or pd.isna(moment):
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(LOCAL_TIME).strftime(TIME_FORMAT)
 
 
 def form_title(form: str) -> str:
