@@ -7,6 +7,8 @@ under CI=true, where that is a failure (CI must exercise the browser).
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import socket
@@ -17,8 +19,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -174,3 +180,32 @@ def open_page(page, app_url: str, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
     expect(page.locator("h1")).to_contain_text(title, timeout=30_000)
     page.locator(IDLE_APP).wait_for(timeout=30_000)
+
+
+def expect_chart_drawn(page: Page) -> None:
+    """Wait until the page's first chart has drawn its marks (Vega-Lite renders SVG or a canvas)."""
+    from playwright.sync_api import expect
+
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    expect(chart.locator("svg.marks, canvas").first).to_be_visible(timeout=30_000)
+
+
+def download(page: Page, button: Locator, folder: Path) -> Path:
+    """Click ``button`` (a Locator) and save the file the browser receives under its suggested name."""
+    with page.expect_download() as download_info:
+        button.click()
+    received = download_info.value
+    saved = folder / received.suggested_filename
+    received.save_as(saved)
+    return saved
+
+
+def download_csv(page: Page, button: Locator, folder: Path) -> tuple[Path, list[list[str]]]:
+    """Download the CSV behind ``button``: the saved file (named as the browser offered it) and its rows.
+
+    Fails unless the file starts with the UTF-8 BOM that Excel needs to read Chinese.
+    """
+    saved = download(page, button, folder)
+    data = saved.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "CSV 缺少 BOM，Excel 会乱码"
+    return saved, list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

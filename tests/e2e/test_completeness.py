@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -12,7 +10,7 @@ from core.db import make_engine
 from core.queries.base import available_years
 from core.queries.completeness import missing_frame
 from core.scope import Scope
-from tests.e2e.conftest import IDLE_APP, open_page
+from tests.e2e.conftest import IDLE_APP, download_csv, expect_chart_drawn, open_page
 
 
 def test_missing_list_downloads_as_shown(
@@ -26,21 +24,14 @@ def test_missing_list_downloads_as_shown(
 
     open_page(page, app_url, "报送情况")
     expect(page.get_by_text(f"{newest_year} 学年报送矩阵")).to_be_visible(timeout=30_000)
-    expect(page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks, canvas").first).to_be_visible(
-        timeout=30_000
-    )
+    expect_chart_drawn(page)
     expect(page.get_by_text(f"未报送名单（队伍配备 {newest_year}）")).to_be_visible()
 
-    with page.expect_download() as download_info:
-        page.locator(".st-key-missing_csv").get_by_test_id("stDownloadButton").click()
-    download = download_info.value
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    data = saved.read_bytes()
+    saved, rows = download_csv(
+        page, page.locator(".st-key-missing_csv").get_by_test_id("stDownloadButton"), tmp_path
+    )
 
-    assert download.suggested_filename == f"未报送名单_队伍配备_全部省份_{newest_year}.csv"
-    assert data.startswith(b"\xef\xbb\xbf"), "CSV 缺少 BOM，Excel 会乱码"
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert saved.name == f"未报送名单_队伍配备_全部省份_{newest_year}.csv"
     assert rows[0] == ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质"]
     assert rows[1:] == missing.astype(str).values.tolist()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from pathlib import Path
 
@@ -12,7 +10,7 @@ from playwright.sync_api import Page, expect
 from core.db import make_engine
 from core.queries.base import available_provinces, count_institutions
 from core.scope import Scope
-from tests.e2e.conftest import IDLE_APP, PROJECT_ROOT
+from tests.e2e.conftest import IDLE_APP, PROJECT_ROOT, download_csv, expect_chart_drawn
 
 SCREENSHOT = PROJECT_ROOT / "docs" / "overview.png"
 
@@ -30,22 +28,13 @@ def test_overview_shows_kpis_and_downloads_its_table(
     expect(page.locator("h1")).to_contain_text("总览", timeout=30_000)
     tile = page.get_by_test_id("stMetric").filter(has_text="高校数")
     expect(tile).to_contain_text(f"{institutions:,}")
-    expect(page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks, canvas").first).to_be_visible(
-        timeout=30_000
-    )
+    expect_chart_drawn(page)
     expect(page.get_by_test_id("stDataFrame").first).to_contain_text(provinces[0], timeout=30_000)
 
     if os.environ.get("UPDATE_SCREENSHOT"):
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
 
-    with page.expect_download() as download_info:
-        page.get_by_test_id("stDownloadButton").first.click()
-    download = download_info.value
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    data = saved.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf"), "CSV 缺少 BOM，Excel 会乱码"
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    _, rows = download_csv(page, page.get_by_test_id("stDownloadButton").first, tmp_path)
     assert rows[0][0] == "所在省份"
     assert sorted(row[0] for row in rows[1:]) == sorted(provinces)

@@ -11,7 +11,7 @@ from core.db import make_engine
 from core.queries.base import institutions_frame
 from core.queries.projects import projects_frame
 from core.scope import Scope
-from tests.e2e.conftest import IDLE_APP, open_page
+from tests.e2e.conftest import IDLE_APP, download, expect_chart_drawn, open_page
 
 SECTIONS = ["基本信息", "队伍配备", "心理筛查", "重点项目", "项目汇总", "报送情况", "上传记录"]
 
@@ -34,19 +34,14 @@ def test_profile_shows_every_section_and_exports_it(
     page.locator(IDLE_APP).wait_for(timeout=30_000)
     for title in SECTIONS:
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
-    charts = page.get_by_test_id("stVegaLiteChart")
-    expect(charts).to_have_count(2)
-    expect(charts.first.locator("svg.marks, canvas").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2)
+    expect_chart_drawn(page)
     basics = page.get_by_test_id("stDataFrame").first
     expect(basics).to_contain_text(code)
 
-    with page.expect_download() as download_info:
-        page.get_by_test_id("stDownloadButton").filter(has_text="导出学校画像").click()
-    download = download_info.value
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
+    saved = download(page, page.get_by_test_id("stDownloadButton").filter(has_text="导出学校画像"), tmp_path)
 
-    assert download.suggested_filename == f"学校画像_{name}_{code}.xlsx"
+    assert saved.name == f"学校画像_{name}_{code}.xlsx"
     workbook = load_workbook(saved)
     assert workbook.sheetnames == SECTIONS
     assert code in {cell for row in workbook["基本信息"].values for cell in row}

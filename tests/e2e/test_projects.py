@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -12,7 +10,7 @@ from playwright.sync_api import Page, expect
 from core.db import make_engine
 from core.queries.projects import DAYS_OVERDUE_HEADER, overview_kpis
 from core.scope import Scope
-from tests.e2e.conftest import SAMPLE_TODAY, open_page
+from tests.e2e.conftest import SAMPLE_TODAY, download_csv, open_page
 
 
 def test_projects_page_shows_overdue_kpi_and_downloads_the_overdue_list(
@@ -28,15 +26,10 @@ def test_projects_page_shows_overdue_kpi_and_downloads_the_overdue_list(
     expect(tile).to_contain_text(f"{overdue:,}", timeout=30_000)
     expect(page.get_by_text(f"逾期项目（{overdue:,} 个）")).to_be_visible()
 
-    with page.expect_download() as download_info:
-        page.locator(".st-key-projects_overdue_csv").get_by_role("button").click()
-    download = download_info.value
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    data = saved.read_bytes()
-    assert download.suggested_filename == "逾期项目_全部省份_全部学年.csv"
-    assert data.startswith(b"\xef\xbb\xbf"), "CSV 缺少 BOM，Excel 会乱码"
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    saved, rows = download_csv(
+        page, page.locator(".st-key-projects_overdue_csv").get_by_role("button"), tmp_path
+    )
+    assert saved.name == "逾期项目_全部省份_全部学年.csv"
     assert rows[0][:2] == ["项目编号", "项目名称"]
     days_column = rows[0].index(DAYS_OVERDUE_HEADER)
     days = [int(row[days_column]) for row in rows[1:]]

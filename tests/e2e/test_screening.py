@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -12,7 +10,7 @@ from core.db import make_engine
 from core.queries.base import available_years
 from core.queries.screening import screening_totals
 from core.scope import Scope
-from tests.e2e.conftest import open_page
+from tests.e2e.conftest import download_csv, expect_chart_drawn, open_page
 
 
 def test_screening_page_shows_kpis_and_downloads_the_detail_table(
@@ -26,20 +24,10 @@ def test_screening_page_shows_kpis_and_downloads_the_detail_table(
     open_page(page, app_url, "心理筛查")
     tile = page.get_by_test_id("stMetric").filter(has_text="实测人数")
     expect(tile).to_contain_text(f"{screened:,}", timeout=30_000)
-    expect(page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks, canvas").first).to_be_visible(
-        timeout=30_000
-    )
+    expect_chart_drawn(page)
 
-    detail_button = page.get_by_test_id("stDownloadButton").last
-    with page.expect_download() as download_info:
-        detail_button.click()
-    download = download_info.value
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    data = saved.read_bytes()
-    assert download.suggested_filename.startswith("心理筛查明细_")
-    assert data.startswith(b"\xef\xbb\xbf"), "CSV 缺少 BOM，Excel 会乱码"
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    saved, rows = download_csv(page, page.get_by_test_id("stDownloadButton").last, tmp_path)
+    assert saved.name.startswith("心理筛查明细_")
     assert rows[0][:5] == ["学校标识码", "学校名称", "学年", "学期", "筛查类型"]
     assert rows[0][-5:] == ["筛查覆盖率", "预警人数合计", "预警率", "高风险率", "约谈评估率"]
     assert {row[2] for row in rows[1:]} == {newest_year}

@@ -11,7 +11,7 @@ from core.export import csv_bytes
 from core.queries.base import available_years
 from core.queries.staffing import overview_kpis, supervision_list
 from core.scope import Scope
-from tests.e2e.conftest import open_page
+from tests.e2e.conftest import download_csv, expect_chart_drawn, open_page
 
 
 def test_staffing_page_shows_kpis_and_downloads_the_watchlist(
@@ -26,23 +26,14 @@ def test_staffing_page_shows_kpis_and_downloads_the_watchlist(
     open_page(page, app_url, "辅导员配备")
     tile = page.get_by_test_id("stMetric").filter(has_text="辅导员配备达标率")
     expect(tile).to_contain_text(share, timeout=30_000)
-    expect(page.get_by_test_id("stVegaLiteChart").first.locator("svg.marks, canvas").first).to_be_visible(
-        timeout=30_000
-    )
+    expect_chart_drawn(page)
 
     page.get_by_role("tab", name="督办名单").click()
     button = page.get_by_test_id("stDownloadButton").filter(has_text="下载督办名单 CSV")
-    with page.expect_download() as download_info:
-        button.click()
-    download = download_info.value
-    saved = tmp_path / download.suggested_filename
-    download.save_as(saved)
-    data = saved.read_bytes()
+    saved, rows = download_csv(page, button, tmp_path)
 
-    assert download.suggested_filename == f"辅导员配备督办名单_{scope.label()}.csv"
-    assert data.startswith(b"\xef\xbb\xbf"), "CSV 缺少 BOM，Excel 会乱码"
-    header = data.decode("utf-8-sig").splitlines()[0].split(",")
-    assert header[:4] == ["序号", "学校标识码", "学校名称", "所在省份"]
-    assert header[-1] == "未达标指标"
-    assert data == expected_csv
-    assert data.count(b"\r\n") > 1, "示例数据中应有未达标学校"
+    assert saved.name == f"辅导员配备督办名单_{scope.label()}.csv"
+    assert rows[0][:4] == ["序号", "学校标识码", "学校名称", "所在省份"]
+    assert rows[0][-1] == "未达标指标"
+    assert saved.read_bytes() == expected_csv
+    assert len(rows) > 1, "示例数据中应有未达标学校"
