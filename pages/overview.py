@@ -16,54 +16,43 @@ st.caption(f"范围：{scope.describe()}　·　统计日期：{today:%Y-%m-%d}"
 
 page = cached(overview_page, scope, today)
 kpis = page.kpis
-staffing, screening, projects, reporting = (
-    kpis["staffing"],
-    kpis["screening"],
-    kpis["projects"],
-    kpis["reporting"],
-)
+staffing, screening, projects = kpis["staffing"], kpis["screening"], kpis["projects"]
+reporting = kpis["reporting"]["staffing"]
 
-tiles = st.columns(5)
-with tiles[0]:
-    st.metric("高校数", count_text(kpis["institutions"]), border=True)
-    link_to("pages/profile.py")
-with tiles[1]:
-    st.metric(
+# (label, value, help, the page it links to), one a tile.
+tiles = [
+    ("高校数", count_text(kpis["institutions"]), None, "pages/profile.py"),
+    (
         "辅导员 1:200 达标率",
         on_screen(staffing["counselors_share_text"]),
-        help=f"{staffing['counselors_compliant']:,} / {staffing['counselors_applicable']:,} 所学校达标",
-        border=True,
-    )
-    link_to("pages/staffing.py")
-with tiles[2]:
-    st.metric(
+        f"{staffing['counselors_compliant']:,} / {staffing['counselors_applicable']:,} 所学校达标",
+        "pages/staffing.py",
+    ),
+    (
         "心理筛查覆盖率",
         on_screen(screening["coverage"]),
-        help=f"实测 {screening['screened']:,} / 应测 {screening['target']:,} 人",
-        border=True,
-    )
-    link_to("pages/screening.py")
-with tiles[3]:
-    st.metric(
+        f"实测 {screening['screened']:,} / 应测 {screening['target']:,} 人",
+        "pages/screening.py",
+    ),
+    (
         "逾期项目",
         count_text(projects["overdue"]),
-        help=f"共 {projects['projects']:,} 个项目（不分学年）",
-        border=True,
-    )
-    link_to("pages/projects.py")
-with tiles[4]:
-    staffing_reporting = reporting["staffing"]
-    st.metric(
+        f"共 {projects['projects']:,} 个项目（不分学年）",
+        "pages/projects.py",
+    ),
+    (
         "队伍配备报送率",
-        staffing_reporting["reporting_rate_text"] if staffing_reporting else "—",
-        help=(
-            f"{staffing_reporting['submitted']:,} / {staffing_reporting['expected']:,} 所学校已报送"
-            if staffing_reporting
-            else "请先在侧栏选择学年"
-        ),
-        border=True,
-    )
-    link_to("pages/completeness.py")
+        reporting["reporting_rate_text"] if reporting else "—",
+        f"{reporting['submitted']:,} / {reporting['expected']:,} 所学校已报送"
+        if reporting
+        else "请先在侧栏选择学年",
+        "pages/completeness.py",
+    ),
+]
+for column, (label, value, help_text, target) in zip(st.columns(len(tiles)), tiles, strict=True):
+    with column:
+        st.metric(label, value, help=help_text, border=True)
+        link_to(target)
 
 provinces = page.provinces
 st.subheader("各省专职辅导员配备达标情况")
