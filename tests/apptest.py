@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -37,8 +41,9 @@ def open_app_page(page_path: str, *, provinces: list[str] | None = None) -> AppT
     """Run app.py as a fresh visitor would, then open ``page_path`` (e.g. "pages/staffing.py").
 
     The app caches its settings and engine per process, so they are dropped first and the
-    run reads the DATABASE_URL / APP_TODAY the test has set. ``provinces`` pre-selects the
-    sidebar's 省份 filter.
+    run reads the DATABASE_URL / APP_TODAY the test has set (the ``app_engine`` fixture).
+    ``provinces`` pre-selects the sidebar's 省份 filter. A page that raises fails the test
+    here, with the exceptions' messages.
     """
     import streamlit as st
 
@@ -49,4 +54,21 @@ def open_app_page(page_path: str, *, provinces: list[str] | None = None) -> AppT
         app.session_state["filter_provinces"] = provinces
     app.run()
     app.switch_page(page_path).run()
+    assert not app.exception, [exception.value for exception in app.exception]
     return app
+
+
+def metrics_shown(app: AppTest) -> dict[str, str]:
+    """The page's KPI tiles: label → the value as displayed."""
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def table_with(app: AppTest, column: str, *, without: str = "") -> pd.DataFrame:
+    """The one table on the page that has ``column`` (and not ``without``); fails unless exactly one."""
+    frames = [
+        element.value
+        for element in app.dataframe
+        if column in element.value.columns and without not in element.value.columns
+    ]
+    assert len(frames) == 1, f"{len(frames)} tables with column {column}"
+    return frames[0]

@@ -30,6 +30,29 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def app_today() -> str:
+    """APP_TODAY for the app under AppTest: the sample data's day. A module overrides it for another."""
+    return "2025-11-30"
+
+
+@pytest.fixture
+def app_db_url(db_url: str, app_today: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The app's DATABASE_URL (a SQLite file not created yet) and APP_TODAY, set for AppTest runs."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("APP_TODAY", app_today)
+    return db_url
+
+
+@pytest.fixture
+def app_engine(app_db_url: str, engine: Engine) -> Engine:
+    """The app's database under AppTest: the fresh ``engine`` file, as DATABASE_URL, with APP_TODAY set.
+
+    Fill it with tests.factories.store_rows, then open a page with tests.apptest.open_app_page.
+    """
+    return engine
+
+
+@pytest.fixture
 def pg_engine() -> Iterator[Engine]:
     """A fresh PostgreSQL schema (dropped afterwards); skipped without TEST_POSTGRES_URL."""
     if not TEST_POSTGRES_URL:

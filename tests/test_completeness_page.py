@@ -2,47 +2,37 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from core.db import init_db, make_engine
 from core.deadlines import Period
 from core.metrics import completeness as metrics
 from core.queries.completeness import missing_frame, period_status, year_status
 from core.queries.completeness_page import completeness_page
 from core.scope import Scope
-from tests.apptest import open_app_page
+from tests.apptest import metrics_shown, open_app_page
 from tests.test_completeness import TODAY, YEAR, hand_built
 
 MISSING_HEADERS = ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质"]
 
 
-def use_database(url: str, monkeypatch: pytest.MonkeyPatch, today: str = "2025-03-01") -> None:
-    """Point the app at ``url`` with ``today`` as the date."""
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("APP_TODAY", today)
+@pytest.fixture
+def app_today() -> str:
+    return TODAY.isoformat()  # the day the hand-built data's statuses are worked out for
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    engine = make_engine(url)
-    init_db(engine)
-    hand_built(engine)
-    engine.dispose()
-    use_database(url, monkeypatch)
-    return url
+def app_engine(app_engine: Engine) -> Engine:
+    """The app's database with the hand-built institutions and reports of tests/test_completeness.py."""
+    hand_built(app_engine)
+    return app_engine
 
 
 def open_page(provinces: list[str] | None = None) -> AppTest:
-    app = open_app_page("pages/completeness.py", provinces=provinces)
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+    return open_app_page("pages/completeness.py", provinces=provinces)
 
 
 def missing_shown(app: AppTest) -> pd.DataFrame:
@@ -51,25 +41,25 @@ def missing_shown(app: AppTest) -> pd.DataFrame:
     return tables[0]
 
 
-def test_page_shows_the_staffing_rates_and_missing_list(database_url: str) -> None:
+def test_page_shows_the_staffing_rates_and_missing_list(app_engine: Engine) -> None:
     app = open_page()
 
     assert app.title[0].value == "报送情况"
-    metrics = {metric.label: metric.value for metric in app.metric}
+    metrics = metrics_shown(app)
     assert metrics["截止日期"] == "2024-11-30"
     assert metrics["报送率"] == "80.0%"
     assert metrics["按时报送率"] == "40.0%"
     assert missing_shown(app)["学校标识码"].tolist() == ["4132010003"]
 
 
-def test_missing_list_follows_form_and_term_and_matches_the_query(database_url: str) -> None:
+def test_missing_list_follows_form_and_term_and_matches_the_query(app_engine: Engine) -> None:
     app = open_page()
 
     app.segmented_control(key="completeness_form").set_value("screening").run()
     app.selectbox(key="completeness_term").set_value("秋季学期").run()
 
     shown = missing_shown(app)
-    expected = missing_frame(make_engine(database_url), Scope(year=YEAR), "screening", term="秋季学期")
+    expected = missing_frame(app_engine, Scope(year=YEAR), "screening", term="秋季学期")
     pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected)
     assert shown["学校标识码"].tolist() == ["4132010003", "4132010004", "4141010002", "4141010005"]
     assert "下载 CSV" in [button.label for button in app.get("download_button")]
@@ -81,7 +71,7 @@ def chart_data(app: AppTest) -> pd.DataFrame:
     return convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data)
 
 
-def test_one_province_shows_each_institution_status(database_url: str) -> None:
+def test_one_province_shows_each_institution_status(app_engine: Engine) -> None:
     app = open_page(provinces=["河南省"])
 
     rows = chart_data(app)
@@ -91,7 +81,7 @@ def test_one_province_shows_each_institution_status(database_url: str) -> None:
     assert cells[("豫五大学（4141010005）", "心理筛查·春季学期")] == "待报送"
 
 
-def test_provinces_matrix_shows_rates(database_url: str) -> None:
+def test_provinces_matrix_shows_rates(app_engine: Engine) -> None:
     app = open_page()
 
     rows = chart_data(app)
@@ -100,9 +90,7 @@ def test_provinces_matrix_shows_rates(database_url: str) -> None:
     assert cells[("河南省", "心理筛查·秋季学期")] == "33.3%"
 
 
-def test_empty_database_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    use_database(f"sqlite:///{tmp_path / 'empty.db'}", monkeypatch)
-
+def test_empty_database_says_what_to_do(app_db_url: str) -> None:
     app = open_page()
 
     assert "数据上传" in app.info[0].value

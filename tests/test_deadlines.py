@@ -146,12 +146,9 @@ def test_periods_of_year_are_the_settable_ones() -> None:
     ]
 
 
-def open_deadlines_page(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("APP_TODAY", "2025-03-01")
-    app = open_app_page("pages/deadlines.py")
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+@pytest.fixture
+def app_today() -> str:
+    return "2025-03-01"  # in the 2024-2025 学年
 
 
 def click(app: AppTest, label: str) -> None:
@@ -159,10 +156,8 @@ def click(app: AppTest, label: str) -> None:
     assert not app.exception, [exception.value for exception in app.exception]
 
 
-def test_page_saves_and_resets_a_deadline(
-    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    app = open_deadlines_page(db_url, monkeypatch)
+def test_page_saves_and_resets_a_deadline(app_engine: Engine) -> None:
+    app = open_app_page("pages/deadlines.py")
     staffing = Period("staffing", "2024-2025")
     field = app.date_input(key=f"deadline_{staffing.setting_key()}")
     assert app.selectbox(key="deadlines_year").value == "2024-2025"  # the 学年 of APP_TODAY
@@ -171,11 +166,11 @@ def test_page_saves_and_resets_a_deadline(
     field.set_value(dt.date(2024, 12, 15))
     click(app, "保存")
 
-    assert deadline_for(engine, staffing) == dt.date(2024, 12, 15)
+    assert deadline_for(app_engine, staffing) == dt.date(2024, 12, 15)
     assert "已保存" in app.success[0].value
     assert app.dataframe[0].value.loc[0, "已调整"] == "是"
 
     click(app, "恢复默认")
 
-    assert deadline_for(engine, staffing) == dt.date(2024, 11, 30)
+    assert deadline_for(app_engine, staffing) == dt.date(2024, 11, 30)
     assert app.date_input(key=f"deadline_{staffing.setting_key()}").value == dt.date(2024, 11, 30)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from sqlalchemy import Engine
 
-from core.db import init_db, make_engine
 from pages._shared import PAGES
+from tests.apptest import open_app_page
 from tests.factories import (
     make_institution,
     make_project_row,
@@ -21,9 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXISTING_PAGES = [path for _, path, _, _ in PAGES if (ROOT / path).exists()]
 
 
-def _small_dataset(url: str) -> None:
-    engine = make_engine(url)
-    init_db(engine)
+def _small_dataset(engine: Engine) -> None:
     store_rows(
         engine,
         "institutions",
@@ -50,23 +48,18 @@ def _small_dataset(url: str) -> None:
         ],
     )
     store_rows(engine, "projects", [make_project_row()])
-    engine.dispose()
 
 
 @pytest.fixture(params=["data", "empty"])
-def app_database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+def app_database(request: pytest.FixtureRequest, app_db_url: str) -> str:
+    """The app's database: a small dataset, or no file at all yet (the app creates it)."""
     if request.param == "data":
-        _small_dataset(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("APP_TODAY", "2025-11-30")
-    return url
+        _small_dataset(request.getfixturevalue("app_engine"))
+    return app_db_url
 
 
 @pytest.mark.parametrize("page_path", EXISTING_PAGES)
 def test_page_renders_without_exception(app_database: str, page_path: str) -> None:
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.run()
-    app.switch_page(page_path).run()
-    assert not app.exception, [exception.value for exception in app.exception]
+    app = open_app_page(page_path)  # fails on an exception in the page
+
     assert app.title, f"{page_path} shows no title"

@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from core.db import init_db, make_engine
 from tests.apptest import open_app_page
-from tests.test_completeness_page import use_database
-from tests.test_profile import A, C, profile_data
+from tests.test_profile import TODAY, A, C, profile_data
 
 SECTIONS = ["基本信息", "队伍配备", "心理筛查", "重点项目", "项目汇总", "报送情况", "上传记录"]
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    engine = make_engine(url)
-    init_db(engine)
-    profile_data(engine)
-    engine.dispose()
-    use_database(url, monkeypatch, today="2025-11-30")
-    return url
+def app_today() -> str:
+    return TODAY.isoformat()
+
+
+@pytest.fixture
+def app_engine(app_engine: Engine) -> Engine:
+    """The app's database with the institutions and reports of tests/test_profile.py."""
+    profile_data(app_engine)
+    return app_engine
 
 
 def open_page(provinces: list[str] | None = None) -> AppTest:
-    app = open_app_page("pages/profile.py", provinces=provinces)
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+    return open_app_page("pages/profile.py", provinces=provinces)
 
 
-def test_picking_an_institution_shows_every_section(database_url: str) -> None:
+def test_picking_an_institution_shows_every_section(app_engine: Engine) -> None:
     app = open_page()
 
     app.selectbox(key="profile_code").set_value(A).run()
@@ -46,14 +42,14 @@ def test_picking_an_institution_shows_every_section(database_url: str) -> None:
     assert labels.count("下载 CSV") == len(SECTIONS)
 
 
-def test_choices_follow_the_sidebar_scope(database_url: str) -> None:
+def test_choices_follow_the_sidebar_scope(app_engine: Engine) -> None:
     app = open_page(provinces=["江苏省"])
 
     assert app.selectbox(key="profile_code").options == [f"苏丙大学（{C}）· 江苏省"]
     assert "请选择一所学校" in app.info[0].value
 
 
-def test_institution_without_reports_says_so_per_section(database_url: str) -> None:
+def test_institution_without_reports_says_so_per_section(app_engine: Engine) -> None:
     app = open_page()
 
     app.selectbox(key="profile_code").set_value(C).run()

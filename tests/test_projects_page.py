@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import pandas as pd
 import pytest
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from core.db import init_db, make_engine
 from core.scope import Scope
 from pages._shared import SCOPE_KEY
+from tests.apptest import metrics_shown, open_app_page, table_with
 from tests.factories import make_institution, make_project_row, store_rows
-
-TODAY = "2025-11-30"
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """The app on a fresh SQLite file with four projects, opened on 项目进度."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    engine = make_engine(url)
-    init_db(engine)
+def app(app_engine: Engine) -> AppTest:
+    """The app with four projects, opened on 项目进度 (today is 2025-11-30, the app_today fixture)."""
     store_rows(
-        engine,
+        app_engine,
         "institutions",
         [make_institution(), make_institution(code="4111010002", name="北京示例学院", province="北京市")],
     )
     store_rows(
-        engine,
+        app_engine,
         "projects",
         [
             make_project_row(
@@ -57,27 +51,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
             ),
         ],
     )
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("APP_TODAY", TODAY)
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    app.run()
-    app.switch_page("pages/projects.py").run()
-    return app
-
-
-def metrics_shown(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def dataframe_with(app: AppTest, column: str, *, without: str = "") -> pd.DataFrame:
-    """The one table on the page that has ``column`` (and not ``without``)."""
-    (frame,) = [
-        element.value
-        for element in app.dataframe
-        if column in element.value.columns and without not in element.value.columns
-    ]
-    return frame
+    return open_app_page("pages/projects.py")
 
 
 def test_page_shows_kpis_and_overdue_list(app: AppTest) -> None:
@@ -91,9 +65,9 @@ def test_page_shows_kpis_and_overdue_list(app: AppTest) -> None:
         "2",
     )
     assert shown["验收完成率"] == "25.0%"
-    overdue = dataframe_with(app, "逾期天数", without="是否逾期")
+    overdue = table_with(app, "逾期天数", without="是否逾期")
     assert overdue[["项目编号", "逾期天数"]].values.tolist() == [["XM-001", 153], ["XM-003", 29]]
-    assert dataframe_with(app, "剩余天数")["项目编号"].tolist() == ["XM-002"]
+    assert table_with(app, "剩余天数")["项目编号"].tolist() == ["XM-002"]
     assert {button.label for button in app.get("download_button")} == {"下载 CSV"}
 
 
@@ -102,7 +76,7 @@ def test_category_and_stage_selectors_narrow_everything(app: AppTest) -> None:
 
     assert metrics_shown(app)["项目总数"] == "2"
     assert metrics_shown(app)["逾期项目"] == "1"
-    assert dataframe_with(app, "是否逾期")["项目编号"].tolist() == ["XM-003", "XM-004"]
+    assert table_with(app, "是否逾期")["项目编号"].tolist() == ["XM-003", "XM-004"]
 
     app.multiselect(key="projects_stages").set_value(["已验收通过"]).run()
 
@@ -116,7 +90,7 @@ def test_batch_selector_offers_batches_oldest_first(app: AppTest) -> None:
 
     batches.set_value(["第一批"]).run()
 
-    assert dataframe_with(app, "是否逾期")["项目编号"].tolist() == ["XM-001"]
+    assert table_with(app, "是否逾期")["项目编号"].tolist() == ["XM-001"]
 
 
 def test_sidebar_province_applies(app: AppTest) -> None:
@@ -127,7 +101,7 @@ def test_sidebar_province_applies(app: AppTest) -> None:
     app.run()
 
     assert metrics_shown(app)["项目总数"] == "1"
-    assert dataframe_with(app, "是否逾期")["所在省份"].tolist() == ["北京市"]
+    assert table_with(app, "是否逾期")["所在省份"].tolist() == ["北京市"]
 
 
 def test_no_project_matches_shows_a_hint(app: AppTest) -> None:
@@ -141,5 +115,5 @@ def test_no_project_matches_shows_a_hint(app: AppTest) -> None:
 def test_selecting_a_project_shows_its_history(app: AppTest) -> None:
     app.selectbox(key="projects_detail").select("XM-002").run()
 
-    history = dataframe_with(app, "上传文件")
+    history = table_with(app, "上传文件")
     assert history[["上传文件", "当前阶段", "完成进度"]].values.tolist() == [["test.xlsx", "培育建设", 60.0]]

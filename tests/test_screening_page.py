@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from core.db import init_db, make_engine
+from tests.apptest import metrics_shown, open_app_page
 from tests.factories import make_institution, make_screening_row, store_rows
 
 HENAN, JIANGSU = "4141010001", "4132010002"
@@ -21,33 +21,21 @@ ROWS = [
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    engine = make_engine(url)
-    init_db(engine)
+def app(app_engine: Engine) -> AppTest:
     store_rows(
-        engine,
+        app_engine,
         "institutions",
         [
             make_institution(code=HENAN),
             make_institution(code=JIANGSU, name="示例江苏学院", province="江苏省", level="高职（专科）"),
         ],
     )
-    store_rows(engine, "screening", ROWS)
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file("../app.py", default_timeout=60)
-    app.run()
-    app.switch_page("pages/screening.py").run()
-    return app
-
-
-def _tiles(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
+    store_rows(app_engine, "screening", ROWS)
+    return open_app_page("pages/screening.py")
 
 
 def _screened_and_coverage(app: AppTest) -> tuple[str, str]:
-    tiles = _tiles(app)
+    tiles = metrics_shown(app)
     return tiles["实测人数"], tiles["筛查覆盖率"]
 
 
@@ -65,7 +53,7 @@ def test_kpis_follow_the_term_and_the_sidebar_provinces(app: AppTest) -> None:
     assert not app.exception, [exception.value for exception in app.exception]
     # Henan in spring: 3000 of 3200 → 93.75% rounded half up
     assert _screened_and_coverage(app) == ("3,000", "93.8%")
-    assert _tiles(app)["高风险人数"] == "9"
+    assert metrics_shown(app)["高风险人数"] == "9"
 
 
 def test_tables_have_csv_buttons_and_the_masking_option_is_on(app: AppTest) -> None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from core.db import init_db, make_engine
+from tests.apptest import metrics_shown, open_app_page, table_with
 from tests.factories import make_institution, make_staffing_row, store_rows
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
 
 # 河南省: 甲 meets 1:200 (20,000 students, 100 counselors), 乙 misses it by 5 (5,000 / 20).
 # 北京市: 丙 misses it by 10 (4,000 students, 10 counselors; 20 required).
@@ -27,32 +24,15 @@ STAFFING = [
 
 
 @pytest.fixture
-def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    engine = make_engine(url)
-    init_db(engine)
-    store_rows(engine, "institutions", INSTITUTIONS)
-    store_rows(engine, "staffing", STAFFING)
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-def _open(page: str) -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
-
-
-def _metric(app: AppTest, label: str) -> str:
-    return next(metric.value for metric in app.metric if metric.label == label)
+def app_engine(app_engine: Engine) -> Engine:
+    """The app's database with the three institutions and their staffing rows."""
+    store_rows(app_engine, "institutions", INSTITUTIONS)
+    store_rows(app_engine, "staffing", STAFFING)
+    return app_engine
 
 
 def _watchlist_codes(app: AppTest) -> list[str]:
-    watchlist = next(frame.value for frame in app.dataframe if "未达标指标" in frame.value.columns)
-    return watchlist["学校标识码"].tolist()
+    return table_with(app, "未达标指标")["学校标识码"].tolist()
 
 
 @pytest.mark.parametrize(
@@ -64,31 +44,31 @@ def _watchlist_codes(app: AppTest) -> list[str]:
     ],
 )
 def test_province_filter_changes_the_figures(
-    app_database: str, provinces: list[str], share: str, gap: str, watchlist: list[str]
+    app_engine: Engine, provinces: list[str], share: str, gap: str, watchlist: list[str]
 ) -> None:
-    app = _open("pages/staffing.py")
+    app = open_app_page("pages/staffing.py")
 
     app.multiselect(key="filter_provinces").set_value(provinces).run()
 
     assert not app.exception, [exception.value for exception in app.exception]
     assert app.title[0].value == "辅导员配备"
-    assert _metric(app, "辅导员配备达标率") == share
-    assert _metric(app, "专职辅导员缺口合计") == gap
+    assert metrics_shown(app)["辅导员配备达标率"] == share
+    assert metrics_shown(app)["专职辅导员缺口合计"] == gap
     assert _watchlist_codes(app) == watchlist
 
 
-def test_search_narrows_the_institution_table(app_database: str) -> None:
-    app = _open("pages/staffing.py")
+def test_search_narrows_the_institution_table(app_engine: Engine) -> None:
+    app = open_app_page("pages/staffing.py")
 
     app.text_input(key="staffing_search").set_value("丙").run()
 
-    details = next(frame.value for frame in app.dataframe if "排名" in frame.value.columns)
+    details = table_with(app, "排名")
     assert details["学校名称"].tolist() == ["丙大学"]
     assert details["排名"].tolist() == [1]  # 400 students per counselor: the worst ratio of all
 
 
-def test_saved_threshold_recomputes_the_staffing_page(app_database: str) -> None:
-    settings = _open("pages/standards_settings.py")
+def test_saved_threshold_recomputes_the_staffing_page(app_engine: Engine) -> None:
+    settings = open_app_page("pages/standards_settings.py")
     settings.number_input[0].set_value(250)
 
     settings.button[0].click().run()
@@ -97,12 +77,12 @@ def test_saved_threshold_recomputes_the_staffing_page(app_database: str) -> None
     assert "已保存" in settings.success[0].value
     staffing = settings.switch_page("pages/staffing.py").run()
     # At 1:250: 甲 and 乙 comply; 丙 needs 16 and has 10.
-    assert _metric(staffing, "辅导员配备达标率") == "66.7%"
-    assert _metric(staffing, "专职辅导员缺口合计") == "6"
+    assert metrics_shown(staffing)["辅导员配备达标率"] == "66.7%"
+    assert metrics_shown(staffing)["专职辅导员缺口合计"] == "6"
 
 
-def test_invalid_factor_is_refused_in_chinese(app_database: str) -> None:
-    settings = _open("pages/standards_settings.py")
+def test_invalid_factor_is_refused_in_chinese(app_engine: Engine) -> None:
+    settings = open_app_page("pages/standards_settings.py")
     settings.text_input[0].set_value("一半")
 
     settings.button[0].click().run()
@@ -119,9 +99,9 @@ def test_invalid_factor_is_refused_in_chinese(app_database: str) -> None:
     ],
 )
 def test_group_summary_follows_the_chosen_grouping(
-    app_database: str, by: str, groups: list[str], compliant: list[int]
+    app_engine: Engine, by: str, groups: list[str], compliant: list[int]
 ) -> None:
-    app = _open("pages/staffing.py")
+    app = open_app_page("pages/staffing.py")
 
     app.radio(key="staffing_group_by").set_value(by).run()
 

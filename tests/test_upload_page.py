@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,9 +12,8 @@ from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 import core.ingest
-from core.db import init_db, make_engine
 from core.models import StaffingReport, Upload
-from tests.apptest import open_app_page
+from tests.apptest import metrics_shown, open_app_page, table_with
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,25 +37,14 @@ def staffing_xlsx(*rows: list[Any]) -> bytes:
 
 
 @pytest.fixture
-def app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def app_engine(app_engine: Engine) -> Engine:
     """The app's database: two institutions in 高校名录, nothing else."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    engine = make_engine(url)
-    init_db(engine)
     store_rows(
-        engine,
+        app_engine,
         "institutions",
         [make_institution(), make_institution(code="4141010002", name="示例第二大学")],
     )
-    yield engine
-    engine.dispose()
-
-
-def open_page(path: str) -> AppTest:
-    app = open_app_page(path)
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+    return app_engine
 
 
 def upload(app: AppTest, data: bytes, name: str = "队伍配备.xlsx", *, form: str = "staffing") -> AppTest:
@@ -68,16 +55,6 @@ def upload(app: AppTest, data: bytes, name: str = "队伍配备.xlsx", *, form: 
     return app
 
 
-def metrics(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def table_with(app: AppTest, column: str):
-    frames = [element.value for element in app.dataframe if column in element.value.columns]
-    assert frames, f"no table with column {column}"
-    return frames[0]
-
-
 def count(engine: Engine, model: Any) -> int:
     with engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(model)).scalar_one()
@@ -86,11 +63,11 @@ def count(engine: Engine, model: Any) -> int:
 def test_preview_counts_new_changed_and_unchanged_rows(app_engine: Engine) -> None:
     stored = make_staffing_row(counselors_ft=90, counselors_pt=0, ideo_teachers=None, psy_teachers=None)
     store_rows(app_engine, "staffing", [stored])
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
 
     upload(app, staffing_xlsx(FIRST, SECOND))
 
-    assert metrics(app) == {"新增": "1", "更新": "1", "未变": "0"}
+    assert metrics_shown(app) == {"新增": "1", "更新": "1", "未变": "0"}
     changes = table_with(app, "原值")
     assert changes.to_dict("records") == [
         {"记录": "4141010001 / 2024-2025", "列": "专职辅导员数", "原值": "90", "新值": "100"}
@@ -100,7 +77,7 @@ def test_preview_counts_new_changed_and_unchanged_rows(app_engine: Engine) -> No
 
 
 def test_confirm_stores_the_rows_and_says_how_many(app_engine: Engine) -> None:
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
     upload(app, staffing_xlsx(FIRST, SECOND))
 
     app.button(key="confirm_store").click().run()
@@ -118,7 +95,7 @@ def test_confirm_stores_the_rows_and_says_how_many(app_engine: Engine) -> None:
 def test_bad_file_lists_errors_in_one_table_and_stores_nothing(app_engine: Engine) -> None:
     bad_count = ["4141010002", "示例第二大学", "2024-2025", "九千", 0, 50]
     unknown_school = ["4199999999", "不存在的学校", "2024-2025", 100, 0, 1]
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
 
     upload(app, staffing_xlsx(FIRST, bad_count, unknown_school))
 
@@ -168,7 +145,7 @@ def is_chinese(text: str) -> bool:
 def test_bad_input_shows_a_chinese_error_stores_nothing_and_the_app_keeps_working(
     app_engine: Engine, data: bytes, name: str
 ) -> None:
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
 
     upload(app, data, name)
 
@@ -176,12 +153,12 @@ def test_bad_input_shows_a_chinese_error_stores_nothing_and_the_app_keeps_workin
     assert all(is_chinese(error.value) for error in app.error)
     assert count(app_engine, Upload) == 1  # only the institutions seeded by the fixture
     upload(app, staffing_xlsx(FIRST), "队伍配备.xlsx")
-    assert metrics(app)["新增"] == "1"
+    assert metrics_shown(app)["新增"] == "1"
 
 
 def test_a_file_above_the_size_limit_is_refused(app_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAX_UPLOAD_MB", "1")
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
 
     upload(app, b"4141010001," * 100_000, "很大的文件.csv")
 
@@ -190,12 +167,12 @@ def test_a_file_above_the_size_limit_is_refused(app_engine: Engine, monkeypatch:
 
 
 def test_automatic_recognition_says_which_form_it_chose(app_engine: Engine) -> None:
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
 
     upload(app, staffing_xlsx(FIRST), form="auto")
 
     assert any("思政队伍配备情况表" in info.value for info in app.info)
-    assert metrics(app)["新增"] == "1"
+    assert metrics_shown(app)["新增"] == "1"
 
 
 def test_the_file_is_parsed_once_not_on_every_rerun(
@@ -209,7 +186,7 @@ def test_the_file_is_parsed_once_not_on_every_rerun(
         return real_parse(*args, **kwargs)
 
     monkeypatch.setattr(core.ingest, "parse_file", counting_parse)
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
     upload(app, staffing_xlsx(FIRST))
 
     app.text_input(key="upload_uploader_input").input("李四").run()
@@ -219,7 +196,7 @@ def test_the_file_is_parsed_once_not_on_every_rerun(
 
 
 def test_uploader_name_is_needed_before_confirming(app_engine: Engine) -> None:
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
     app.selectbox(key="upload_form_choice").select("staffing").run()
 
     app.file_uploader(key="upload_file").set_value(("队伍配备.xlsx", staffing_xlsx(FIRST), XLSX_MIME)).run()
@@ -229,7 +206,7 @@ def test_uploader_name_is_needed_before_confirming(app_engine: Engine) -> None:
 
 
 def test_uploads_page_lists_the_upload_and_reverts_it_after_confirmation(app_engine: Engine) -> None:
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
     upload(app, staffing_xlsx(FIRST, SECOND))
     app.button(key="confirm_store").click().run()
     assert count(app_engine, StaffingReport) == 2
@@ -249,7 +226,7 @@ def test_uploads_page_lists_the_upload_and_reverts_it_after_confirmation(app_eng
 
 
 def test_a_refused_revert_shows_why(app_engine: Engine) -> None:
-    app = open_page("pages/upload.py")
+    app = open_app_page("pages/upload.py")
     upload(app, staffing_xlsx(FIRST))
     app.button(key="confirm_store").click().run()
     changed = list(FIRST)
