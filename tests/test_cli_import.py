@@ -11,23 +11,11 @@ from typing import Any
 
 import pytest
 
+from tests.contract import ISSUE_KEYS, REPORT_KEYS
 from tests.factories import make_institution, make_staffing_row
 from tests.test_ingest_corpus import filled_template
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-REPORT_KEYS = [
-    "form",
-    "file",
-    "accepted",
-    "rows",
-    "inserted",
-    "updated",
-    "unchanged",
-    "errors",
-    "warnings",
-    "normalizations",
-]
-ISSUE_KEYS = ["sheet", "row", "column", "code", "message"]
 
 
 def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from core.export import csv_bytes
 from core.queries.completeness import missing_frame
 from core.scope import Scope
+from tests.contract import MISSING_HEADERS
 from tests.test_completeness import YEAR, hand_built
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +70,7 @@ def test_cli_writes_the_pages_missing_list(
     written = out.read_bytes()
     assert written == csv_bytes(missing_frame(engine, scope, form, term=term))
     assert written.startswith(b"\xef\xbb\xbf")
-    assert written.decode("utf-8-sig").splitlines()[0] == "学校标识码,学校名称,所在省份,办学层次,办学性质"
+    assert written.decode("utf-8-sig").splitlines()[0] == ",".join(MISSING_HEADERS)
     assert f"未报送 {len(written.decode('utf-8-sig').splitlines()) - 1} 所" in result.stdout
 
 

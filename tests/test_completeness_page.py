@@ -14,9 +14,8 @@ from core.queries.completeness import missing_frame, period_status, year_status
 from core.queries.completeness_page import completeness_page
 from core.scope import Scope
 from tests.apptest import metrics_shown, open_app_page
+from tests.contract import MISSING_HEADERS
 from tests.test_completeness import TODAY, YEAR, hand_built
-
-MISSING_HEADERS = ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质"]
 
 
 @pytest.fixture

@@ -7,56 +7,12 @@ from sqlalchemy import inspect
 
 from core.forms import FORMS, PROVINCE_SYNONYMS, PROVINCES, Kind, get_form
 from core.models import FORM_MODELS
-
-SPEC_HEADERS = {
-    "institutions": ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质", "主管部门", "所在城市"],
-    "staffing": [
-        "学校标识码",
-        "学校名称",
-        "学年",
-        "全日制本专科生数",
-        "全日制研究生数",
-        "专职辅导员数",
-        "兼职辅导员数",
-        "专职思政课教师数",
-        "专职心理健康教育教师数",
-    ],
-    "screening": [
-        "学校标识码",
-        "学校名称",
-        "学年",
-        "学期",
-        "筛查类型",
-        "应测人数",
-        "实测人数",
-        "高风险人数",
-        "中风险人数",
-        "一般关注人数",
-        "已约谈评估人数",
-        "转介就医人数",
-        "危机干预人数",
-    ],
-    "projects": [
-        "项目编号",
-        "项目名称",
-        "项目类别",
-        "批次",
-        "承担单位标识码",
-        "承担单位",
-        "立项日期",
-        "计划完成日期",
-        "当前阶段",
-        "完成进度",
-        "最近更新日期",
-        "负责人",
-        "备注",
-    ],
-}
+from tests.contract import FORM_HEADERS
 
 
-@pytest.mark.parametrize("form_name", list(SPEC_HEADERS))
+@pytest.mark.parametrize("form_name", list(FORM_HEADERS))
 def test_canonical_headers_follow_the_spec(form_name: str) -> None:
-    assert list(get_form(form_name).headers.values()) == SPEC_HEADERS[form_name]
+    assert list(get_form(form_name).headers.values()) == FORM_HEADERS[form_name]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from core.export import csv_bytes, export_frame
 from core.models import ProjectRecord, RecordHistory, Upload
 from core.queries import projects as queries
 from core.scope import Scope
+from tests.contract import EXPORT_HEADERS
 from tests.factories import make_institution, make_project_row, store_rows
 
 TODAY = dt.date(2025, 11, 30)
@@ -19,27 +20,6 @@ HENAN = make_institution(code="4141010001", name="河南示例大学", province=
 BEIJING = make_institution(
     code="4111010002", name="北京示例职业学院", province="北京市", level="高职（专科）", ownership="民办"
 )
-
-EXPECTED_COLUMNS = [
-    "项目编号",
-    "项目名称",
-    "项目类别",
-    "批次",
-    "承担单位标识码",
-    "承担单位",
-    "立项日期",
-    "计划完成日期",
-    "当前阶段",
-    "完成进度",
-    "最近更新日期",
-    "负责人",
-    "备注",
-    "所在省份",
-    "办学层次",
-    "办学性质",
-    "是否逾期",
-    "逾期天数",
-]
 
 
 def seed(engine: Engine) -> None:
@@ -98,7 +78,7 @@ def test_export_frame_columns_and_values_at_a_fixed_today(any_engine: Engine) ->
 
     table = queries.export_frame(any_engine, Scope(year="2024-2025"), TODAY).set_index("项目编号")
 
-    assert table.reset_index().columns.tolist() == EXPECTED_COLUMNS
+    assert table.reset_index().columns.tolist() == EXPORT_HEADERS["projects"]
     assert table.index.tolist() == ["XM-001", "XM-002", "XM-003", "XM-004"]  # the year does not apply
     first = table.loc["XM-001"]
     assert (first["立项日期"], first["计划完成日期"], first["最近更新日期"]) == (
@@ -123,7 +103,7 @@ def test_export_csv_writes_whole_numbers_and_iso_dates(any_engine: Engine) -> No
 
     lines = data.decode("utf-8-sig").splitlines()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert lines[0].split(",") == EXPECTED_COLUMNS
+    assert lines[0].split(",") == EXPORT_HEADERS["projects"]
     assert lines[1].split(",")[6:10] == ["2023-03-01", "2025-06-30", "培育建设", "85"]
     assert len(lines) == 3  # only the two Henan projects
 

@@ -14,6 +14,7 @@ from core.export import export_csv
 from core.metrics import screening as metrics
 from core.queries import screening as queries
 from core.scope import Scope
+from tests.contract import EXPORT_HEADERS
 from tests.factories import make_institution, make_screening_row, store_rows
 
 HENAN_UNI, HENAN_COLLEGE, JIANGSU_UNI = "4141010001", "4141010002", "4132010003"
@@ -204,35 +205,10 @@ def test_term_trend_orders_terms_and_filters_the_type(filled: Engine) -> None:
     assert review_only[["term", "screened"]].values.tolist() == [["春季学期", 300]]
 
 
-EXPORT_HEADERS = [
-    "学校标识码",
-    "学校名称",
-    "学年",
-    "学期",
-    "筛查类型",
-    "应测人数",
-    "实测人数",
-    "高风险人数",
-    "中风险人数",
-    "一般关注人数",
-    "已约谈评估人数",
-    "转介就医人数",
-    "危机干预人数",
-    "所在省份",
-    "办学层次",
-    "办学性质",
-    "筛查覆盖率",
-    "预警人数合计",
-    "预警率",
-    "高风险率",
-    "约谈评估率",
-]
-
-
 def test_export_has_the_contract_columns_and_derived_values(filled: Engine) -> None:
     exported = queries.export_frame(filled, Scope(provinces=("江苏省",)))
 
-    assert list(exported.columns) == EXPORT_HEADERS
+    assert list(exported.columns) == EXPORT_HEADERS["screening"]
     assert exported.iloc[:, 13:].values.tolist() == [
         ["江苏省", "本科", "公办", "", 0, "", "", ""],  # 2023-2024, nobody to screen → rates empty
         [
@@ -251,7 +227,7 @@ def test_export_has_the_contract_columns_and_derived_values(filled: Engine) -> N
 def test_export_of_an_empty_scope_has_the_headers_only(filled: Engine) -> None:
     exported = queries.export_frame(filled, Scope(provinces=("北京市",)), mask_small=True)
 
-    assert list(exported.columns) == EXPORT_HEADERS
+    assert list(exported.columns) == EXPORT_HEADERS["screening"]
     assert exported.empty
 
 
@@ -275,7 +251,7 @@ def test_export_csv_through_the_registry_opens_in_excel(filled: Engine, tmp_path
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert table[0] == EXPORT_HEADERS
+    assert table[0] == EXPORT_HEADERS["screening"]
     assert rows == len(table) - 1 == 4
     spring = next(row for row in table if row[3] == "春季学期")
     assert spring[7:13] == ["<5", "<5", "0", "<5", "<5", "0"]

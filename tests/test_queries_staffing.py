@@ -22,6 +22,7 @@ from core.export import csv_bytes, export_frame
 from core.queries import staffing
 from core.scope import Scope
 from core.standards import DEFAULT_STANDARDS, make_standards, save_standards
+from tests.contract import EXPORT_HEADERS
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 YEAR = "2024-2025"
@@ -85,41 +86,12 @@ def _csv_rows(frame: pd.DataFrame) -> list[list[str]]:
     return list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"))))
 
 
-EXPORT_HEADER = [
-    "学校标识码",
-    "学校名称",
-    "学年",
-    "全日制本专科生数",
-    "全日制研究生数",
-    "专职辅导员数",
-    "兼职辅导员数",
-    "专职思政课教师数",
-    "专职心理健康教育教师数",
-    "所在省份",
-    "办学层次",
-    "办学性质",
-    "学生总数",
-    "辅导员师生比",
-    "辅导员应配数",
-    "辅导员缺口",
-    "辅导员达标情况",
-    "思政课教师师生比",
-    "思政课教师应配数",
-    "思政课教师缺口",
-    "思政课教师达标情况",
-    "心理健康教育教师师生比",
-    "心理健康教育教师应配数",
-    "心理健康教育教师缺口",
-    "心理健康教育教师达标情况",
-]
-
-
 def test_export_has_the_contract_columns_and_hand_computed_values(filled: Engine) -> None:
     frame = export_frame(filled, "staffing", Scope(year=YEAR))
 
     rows = _csv_rows(frame)
 
-    assert rows[0] == EXPORT_HEADER
+    assert rows[0] == EXPORT_HEADERS["staffing"]
     assert rows[1:] == [
         # 北京 before 河南 (national order), then by code
         [BING, "丙大学", YEAR, "3000", "1001", "10", "3", "12", "1", "北京市", "本科", "公办", "4001"]

@@ -34,6 +34,7 @@ from core.db import init_db, make_engine
 from core.models import RecordHistory, Upload
 from core.scope import Scope
 from core.standards import make_standards, save_standards
+from tests.contract import EXPORT_HEADERS, FORM_HEADERS, ISSUE_KEYS, MISSING_HEADERS, REPORT_KEYS
 from tests.factories import make_institution, make_staffing_row, store_rows
 from tests.test_ingest_corpus import with_cached_formula_values, workbook_bytes
 
@@ -42,13 +43,8 @@ TODAY = "2025-06-30"  # APP_TODAY of every projects export
 PARALLEL = 3
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
-REPORT_KEYS = ["form", "file", "accepted", "rows", "inserted", "updated", "unchanged"]
-REPORT_KEYS += ["errors", "warnings", "normalizations"]
-ISSUE_KEYS = ["sheet", "row", "column", "code", "message"]
-
 # --- the institutions every file refers to ---------------------------------------------------
 
-INSTITUTION_HEADERS = ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质", "主管部门", "所在城市"]
 # Row 1 is a title, row 2 the header, data from row 3. Short provinces and level variants.
 INSTITUTION_ROWS: list[list[Any]] = [
     ["4141010001", "甲大学", "河南", "本科", "公办", "省教育厅", "郑州市"],
@@ -103,7 +99,7 @@ def csv_text(rows: Sequence[Sequence[Any]]) -> str:
 
 def institutions_file(renamed: Mapping[str, str] = {}) -> bytes:
     rows = [[code, renamed.get(str(code), name), *rest] for code, name, *rest in INSTITUTION_ROWS]
-    return xlsx([["高校名录（2024年）"], INSTITUTION_HEADERS, *rows], "高校名录")
+    return xlsx([["高校名录（2024年）"], FORM_HEADERS["institutions"], *rows], "高校名录")
 
 
 STAFFING_ALIASES = [
@@ -196,6 +192,7 @@ def staffing_xls_file() -> bytes:
     )
 
 
+# 队伍配备 files without the optional staff columns: the first six canonical headers.
 STAFFING_HEADERS = ["学校标识码", "学校名称", "学年", "全日制本专科生数", "全日制研究生数", "专职辅导员数"]
 
 
@@ -223,7 +220,7 @@ def staffing_bad_file() -> bytes:
     """2023-2024: one problem per row (row numbers in the comments); the valid rows must not be stored."""
     return xlsx(
         [
-            [*STAFFING_HEADERS, "兼职辅导员数", "专职思政课教师数", "专职心理健康教育教师数"],
+            FORM_HEADERS["staffing"],
             ["4141010001", "甲大学", "2023-2024", 10, 5, 16, 0, 0, 0],  # 2: 专职 > students
             ["4141010002", "乙学院", "2023-2024", 10, 0, 1, 11, 0, 0],  # 3: 兼职 > students
             ["4145010003", "丙学院", "2023-2024", 10, 0, 1, 0, 11, 0],  # 4: 思政课 > students
@@ -290,10 +287,6 @@ def screening_bad_file() -> bytes:
     )
 
 
-PROJECT_HEADERS = ["项目编号", "项目名称", "项目类别", "批次", "承担单位标识码", "承担单位", "立项日期"]
-PROJECT_HEADERS += ["计划完成日期", "当前阶段", "完成进度", "最近更新日期", "负责人", "备注"]
-
-
 def _percent_formatted_progress(workbook: Workbook) -> None:
     workbook.active["J4"].number_format = "0%"
 
@@ -301,7 +294,7 @@ def _percent_formatted_progress(workbook: Workbook) -> None:
 def projects_file() -> bytes:
     """Every quote style of a category, every date writing, every percent writing."""
     rows = [
-        PROJECT_HEADERS,
+        FORM_HEADERS["projects"],
         ["P-1", "一", "“双带头人”教师党支部书记工作室", "第一批", "4141010001", "甲大学"]
         + [dt.datetime(2024, 3, 1), "2025-06-30", "培育建设", 85, "2025/6/1", "张三", None],  # 2
         ["P-2", "二", '"三全育人"综合改革', None, "4141010001", "甲大学"]
@@ -365,7 +358,7 @@ def projects_bad_file() -> bytes:
 
     return xlsx(
         [
-            PROJECT_HEADERS,
+            FORM_HEADERS["projects"],
             row("Q-1", due="2024-02-29"),  # 2: due before start
             row("Q-1"),  # 3: same 项目编号
             row("Q-3", category="思政精品"),  # 4
@@ -384,7 +377,7 @@ def projects_bad_file() -> bytes:
 def institutions_bad_file() -> bytes:
     return xlsx(
         [
-            INSTITUTION_HEADERS,
+            FORM_HEADERS["institutions"],
             ["4141010020", "新学院", "火星", "本科", "公办"],  # 2
             ["4141010021", "新学院二", "河南", "研究生院", "公办"],  # 3
             ["4141010022", "新学院三", "河南", "本科", "公立"],  # 4
@@ -593,7 +586,7 @@ def test_template_has_the_form_sheet_with_canonical_headers(world: World) -> Non
     workbook = load_workbook(world.path("template_screening.xlsx"))
 
     assert world.runs["template_screening"].returncode == 0
-    assert [cell.value for cell in workbook["心理筛查"][1]] == SCREENING_EXPORT[:13]
+    assert [cell.value for cell in workbook["心理筛查"][1]] == FORM_HEADERS["screening"]
 
 
 @pytest.mark.parametrize(
@@ -946,30 +939,17 @@ def test_reupload_updates_the_registry_and_keeps_the_old_values(world: World) ->
 
 # --- exports: files, headers, stored values ------------------------------------------------------
 
-STAFFING_EXPORT = [*STAFFING_HEADERS, "兼职辅导员数", "专职思政课教师数", "专职心理健康教育教师数"]
-STAFFING_EXPORT += ["所在省份", "办学层次", "办学性质", "学生总数"]
-STAFFING_EXPORT += [
-    f"{post}{what}"
-    for post in ("辅导员", "思政课教师", "心理健康教育教师")
-    for what in ("师生比", "应配数", "缺口", "达标情况")
-]
-SCREENING_EXPORT = [*SCREENING_HEADERS, "高风险人数", "中风险人数", "一般关注人数", "已约谈评估人数"]
-SCREENING_EXPORT += ["转介就医人数", "危机干预人数", "所在省份", "办学层次", "办学性质"]
-SCREENING_EXPORT += ["筛查覆盖率", "预警人数合计", "预警率", "高风险率", "约谈评估率"]
-PROJECTS_EXPORT = [*PROJECT_HEADERS, "所在省份", "办学层次", "办学性质", "是否逾期", "逾期天数"]
-MISSING_EXPORT = ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质"]
-
 
 @pytest.mark.parametrize(
     ("name", "header"),
     [
-        ("institutions", INSTITUTION_HEADERS),  # case: 高校名录, no derived columns
-        ("staffing", STAFFING_EXPORT),  # case: staffing with its derived columns
-        ("screening", SCREENING_EXPORT),  # case: screening with rates
-        ("screening_masked", SCREENING_EXPORT),  # case: masking keeps the columns
-        ("projects", PROJECTS_EXPORT),  # case: projects with 是否逾期 / 逾期天数
-        ("missing_staffing", MISSING_EXPORT),  # case: 未报送名单
-        ("missing_autumn", MISSING_EXPORT),  # case: 未报送名单 of a 学期
+        ("institutions", EXPORT_HEADERS["institutions"]),  # case: 高校名录, no derived columns
+        ("staffing", EXPORT_HEADERS["staffing"]),  # case: staffing with its derived columns
+        ("screening", EXPORT_HEADERS["screening"]),  # case: screening with rates
+        ("screening_masked", EXPORT_HEADERS["screening"]),  # case: masking keeps the columns
+        ("projects", EXPORT_HEADERS["projects"]),  # case: projects with 是否逾期 / 逾期天数
+        ("missing_staffing", MISSING_HEADERS),  # case: 未报送名单
+        ("missing_autumn", MISSING_HEADERS),  # case: 未报送名单 of a 学期
     ],
 )
 def test_csv_is_utf8_with_bom_under_canonical_headers(world: World, name: str, header: list[str]) -> None:

@@ -10,6 +10,7 @@ from core.db import make_engine
 from core.queries.base import available_years
 from core.queries.completeness import missing_frame
 from core.scope import Scope
+from tests.contract import MISSING_HEADERS
 from tests.e2e.conftest import IDLE_APP, download_csv, expect_chart_drawn, open_page
 
 
@@ -32,7 +33,7 @@ def test_missing_list_downloads_as_shown(
     )
 
     assert saved.name == f"未报送名单_队伍配备_全部省份_{newest_year}.csv"
-    assert rows[0] == ["学校标识码", "学校名称", "所在省份", "办学层次", "办学性质"]
+    assert rows[0] == MISSING_HEADERS
     assert rows[1:] == missing.astype(str).values.tolist()
 
 

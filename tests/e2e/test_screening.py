@@ -10,6 +10,7 @@ from core.db import make_engine
 from core.queries.base import available_years
 from core.queries.screening import screening_totals
 from core.scope import Scope
+from tests.contract import EXPORT_HEADERS
 from tests.e2e.conftest import download_csv, expect_chart_drawn, open_page
 
 
@@ -28,6 +29,5 @@ def test_screening_page_shows_kpis_and_downloads_the_detail_table(
 
     saved, rows = download_csv(page, page.get_by_test_id("stDownloadButton").last, tmp_path)
     assert saved.name.startswith("心理筛查明细_")
-    assert rows[0][:5] == ["学校标识码", "学校名称", "学年", "学期", "筛查类型"]
-    assert rows[0][-5:] == ["筛查覆盖率", "预警人数合计", "预警率", "高风险率", "约谈评估率"]
+    assert rows[0] == EXPORT_HEADERS["screening"]  # the 明细 table is the full export
     assert {row[2] for row in rows[1:]} == {newest_year}
