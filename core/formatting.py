@@ -2,22 +2,35 @@
 
 Whole numbers without decimals; one decimal means rounded half up (四舍五入) from the
 exact value (801/4 → 200.3), never banker's rounding; ratios ``1:N``; percentages with
-one decimal; a rate whose denominator is 0 is "—" on screen and empty in files.
+one decimal; a rate whose denominator is 0 is "—" on screen and empty in files. Rows
+are listed in the order users know (:func:`in_natural_order`), not the alphabet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pandas as pd
 
+from core.forms import LEVELS, OWNERSHIPS, PROVINCES, SCREENING_KINDS, TERMS
+
 NOT_AVAILABLE = "—"
 # China has one time zone and no daylight saving: a fixed offset needs no tz database.
 LOCAL_TIME = dt.timezone(dt.timedelta(hours=8), "北京时间")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# Columns whose values are listed in a known order: the national province order, 秋季学期
+# before 春季学期, the form's order of 办学层次, 办学性质 and 筛查类型.
+NATURAL_ORDER: dict[str, tuple[str, ...]] = {
+    "province": PROVINCES,
+    "level": LEVELS,
+    "ownership": OWNERSHIPS,
+    "term": TERMS,
+    "kind": SCREENING_KINDS,
+}
 
 
 def _is_missing(value: object) -> bool:
@@ -81,3 +94,18 @@ def local_time(values: pd.Series) -> pd.Series:
 def local_time_texts(values: pd.Series) -> pd.Series:
     """A column of UTC timestamps as Beijing-time text ('' where missing), vectorised."""
     return local_time(values).dt.strftime(TIME_FORMAT).fillna("")
+
+
+def in_natural_order(
+    frame: pd.DataFrame, by: Sequence[str], orders: Mapping[str, Sequence[str]] = NATURAL_ORDER
+) -> pd.DataFrame:
+    """``frame`` sorted on the columns ``by`` (stable, index reset): a column named in
+    ``orders`` in that order (a value outside it last), any other column by value."""
+
+    def rank(column: pd.Series) -> pd.Series:
+        order = orders.get(str(column.name))
+        if order is None:
+            return column
+        return column.map({value: position for position, value in enumerate(order)}).fillna(len(order))
+
+    return frame.sort_values(list(by), key=rank, kind="stable").reset_index(drop=True)

@@ -26,12 +26,12 @@ import pandas as pd
 from core.formatting import (
     LOCAL_TIME,
     NOT_AVAILABLE,
+    in_natural_order,
     local_time,
     local_time_texts,
     percent_text,
     round_half_up,
 )
-from core.forms import PROVINCES
 
 ON_TIME = "按时报送"
 LATE = "逾期报送"
@@ -69,14 +69,6 @@ def classify(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     overdue = (deadline < pd.Timestamp(today)).to_numpy()
     status = np.select([on_time, submitted, overdue], [ON_TIME, LATE, MISSING], PENDING)
     return frame.assign(submitted=submitted, status=status)
-
-
-def sort_by_province(frame: pd.DataFrame, column: str = "province") -> pd.DataFrame:
-    """Rows in the national order of provinces (北京市, 天津市, …), stable otherwise."""
-    order = {province: position for position, province in enumerate(PROVINCES)}
-    return frame.sort_values(column, key=lambda values: values.map(order), kind="stable").reset_index(
-        drop=True
-    )
 
 
 def percent_value(numerator: int, denominator: int) -> float | None:
@@ -159,11 +151,10 @@ def chart_rates(rates: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def province_rates(classified: pd.DataFrame) -> pd.DataFrame:
     """``reporting_rates`` by province, in the national order of provinces."""
-    return sort_by_province(reporting_rates(classified, ["province"]))
+    return in_natural_order(reporting_rates(classified, ["province"]), ["province"])
 
 
 def province_matrix(statuses: pd.DataFrame) -> pd.DataFrame:
     """Long frame (省份 × 报送期次 → counts and rates) of several periods, for the heatmap."""
-    return chart_rates(
-        sort_by_province(reporting_rates(statuses, ["province", "period"])), ["province", "period"]
-    )
+    rates = in_natural_order(reporting_rates(statuses, ["province", "period"]), ["province"])
+    return chart_rates(rates, ["province", "period"])

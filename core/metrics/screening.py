@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.formatting import count_text, on_screen
-from core.forms import INSTITUTIONS, LEVELS, OWNERSHIPS, PROVINCES, SCREENING, SCREENING_KINDS, TERMS
+from core.formatting import count_text, in_natural_order, on_screen
+from core.forms import INSTITUTIONS, SCREENING
 
 
 @dataclass(frozen=True)
@@ -113,27 +113,6 @@ ATTENTION_COLUMNS = (
 ROLLUP_GROUPS = ("province", "level", "ownership")
 KPI_COLUMNS = ("screened", COVERAGE.key, "high", HIGH_RATE.key, FOLLOW_UP.key)
 
-# The order users know (national province order, 秋季 before 春季 …), not the alphabet.
-_NATURAL_ORDER: dict[str, tuple[str, ...]] = {
-    "province": PROVINCES,
-    "level": LEVELS,
-    "ownership": OWNERSHIPS,
-    "term": TERMS,
-    "kind": SCREENING_KINDS,
-}
-
-
-def sort_rows(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """``frame`` sorted on ``by``, provinces/terms/types in their natural order."""
-
-    def natural(column: pd.Series) -> pd.Series:
-        order = _NATURAL_ORDER.get(str(column.name))
-        if order is None:
-            return column
-        return column.map({value: position for position, value in enumerate(order)}).fillna(len(order))
-
-    return frame.sort_values(list(by), key=natural, kind="stable").reset_index(drop=True)
-
 
 def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` plus ``flagged`` and every rate as a fraction (NaN where its denominator is 0)."""
@@ -156,7 +135,7 @@ def rollup(rows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     groups = [rows[key] for key in keys]
     sums = counts.groupby(groups, sort=False).sum()
     sums.insert(0, "institutions", rows["code"].groupby(groups, sort=False).nunique())
-    return with_derived(sort_rows(sums.reset_index(), keys))
+    return with_derived(in_natural_order(sums.reset_index(), keys))
 
 
 def coverage_line_text(line: float) -> str:

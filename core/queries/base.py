@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 from sqlmodel import SQLModel
 
+from core.formatting import in_natural_order
 from core.forms import PROVINCES
 from core.models import Institution, ScreeningReport, StaffingReport
 from core.scope import Scope
@@ -61,14 +62,7 @@ def institutions_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
         ),
         scope,
     )
-    frame = read_frame(engine, statement)
-    national_order = frame["province"].map({name: index for index, name in enumerate(PROVINCES)})
-    return (
-        frame.assign(_order=national_order)
-        .sort_values(["_order", "code"])
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
+    return in_natural_order(read_frame(engine, statement), ["province", "code"])
 
 
 def count_institutions(engine: Engine, scope: Scope) -> int:

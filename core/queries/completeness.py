@@ -20,8 +20,9 @@ from sqlmodel import SQLModel
 
 from core.config import load_settings
 from core.deadlines import PERIOD_FORMS, Period, deadlines, periods_of_year
+from core.formatting import in_natural_order
 from core.forms import get_form
-from core.metrics.completeness import classify, reporting_rates, sort_by_province
+from core.metrics.completeness import classify, reporting_rates
 from core.models import FORM_MODELS, Institution, RecordHistory, Upload
 from core.queries.base import apply_scope, read_frame
 from core.scope import Scope
@@ -149,7 +150,7 @@ def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: 
         )
         for form in dict.fromkeys(period.form for period in periods)
     ]
-    grid = wanted.merge(sort_by_province(institutions), how="cross")
+    grid = wanted.merge(in_natural_order(institutions, ["province"]), how="cross")
     grid = grid.merge(pd.concat(submitted, ignore_index=True), on=["code", "year", "period"], how="left")
     return classify(grid, today)
 
@@ -179,7 +180,7 @@ def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = No
     statement = apply_scope(
         select(*(getattr(Institution, key) for key in MISSING_HEADERS)).where(~exists(reported)), scope
     ).order_by(Institution.code)
-    frame = sort_by_province(read_frame(engine, statement))
+    frame = in_natural_order(read_frame(engine, statement), ["province"])
     return frame.rename(columns=MISSING_HEADERS)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from core.formatting import in_natural_order
+from core.forms import PROVINCES
 from core.models import Institution
 from core.queries import completeness, projects, screening, staffing
 from core.queries.base import apply_scope, count_institutions, read_frame
@@ -54,8 +56,7 @@ def _province_table(engine: Engine, scope: Scope, compliance: pd.DataFrame) -> p
     table = counts.merge(compliance[columns], on=PROVINCE, how="left")
     for column in ("辅导员适用学校数", "辅导员达标学校数", "辅导员缺口合计"):
         table[column] = table[column].astype("Int64")
-    order = {name: index for index, name in enumerate(staffing.GROUP_ORDER["province"])}
-    return table.sort_values(PROVINCE, key=lambda names: names.map(order)).reset_index(drop=True)
+    return in_natural_order(table, [PROVINCE], {PROVINCE: PROVINCES})
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
 from core.charts.points import capped
+from core.formatting import in_natural_order
 from core.forms import SCREENING
 from core.metrics import screening as metrics
 from core.models import Institution, ScreeningReport
@@ -50,7 +51,7 @@ def screening_rows(
         kind,
     )
     rows = read_frame(engine, statement)
-    return metrics.sort_rows(rows, ["province", "code", "year", "term", "kind"])
+    return in_natural_order(rows, ["province", "code", "year", "term", "kind"])
 
 
 def screening_totals(
@@ -69,7 +70,7 @@ def term_totals(engine: Engine, scope: Scope, *, kind: str | None = None) -> pd.
     statement = _filtered(
         select(ScreeningReport.year, ScreeningReport.term, *_sums()), scope.all_years(), None, kind
     ).group_by(ScreeningReport.year, ScreeningReport.term)
-    periods = metrics.sort_rows(read_frame(engine, statement), ["year", "term"])
+    periods = in_natural_order(read_frame(engine, statement), ["year", "term"])
     return metrics.with_derived(periods)
 
 

@@ -16,8 +16,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, select
 
 from core.charts.points import capped
-from core.formatting import percent_text
-from core.forms import LEVELS, OWNERSHIPS, PROVINCES, STAFFING, Kind
+from core.formatting import in_natural_order, percent_text
+from core.forms import STAFFING, Kind
 from core.metrics import staffing as metrics
 from core.metrics.staffing import GAP, NON_COMPLIANT, RATIO, REQUIRED, STAFF, STATUS, column
 from core.models import Institution, StaffingReport
@@ -27,7 +27,6 @@ from core.standards import Standard, Standards, load_standards
 
 INSTITUTION_HEADERS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质"}
 GROUPINGS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质"}
-GROUP_ORDER = {"province": PROVINCES, "level": LEVELS, "ownership": OWNERSHIPS}
 STUDENTS = "学生总数"
 COUNTED_COUNSELORS = "计入辅导员数"  # 专职 + factor × 兼职
 # The staff column each standard is measured on, as headed in institution_table.
@@ -50,21 +49,14 @@ def _staffing_statement(scope: Scope) -> Select:
     return apply_scope(statement, scope, StaffingReport).order_by(StaffingReport.code, StaffingReport.year)
 
 
-def _national_order(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows in the national order of provinces, then by code and year (same on every database)."""
-    rank = frame["province"].map({name: index for index, name in enumerate(PROVINCES)})
-    return (
-        frame.assign(_rank=rank).sort_values(["_rank", "code", "year"], kind="stable").drop(columns="_rank")
-    )
-
-
 def _read_rows(engine: Engine, statement: Select) -> pd.DataFrame:
     frame = read_frame(engine, statement)
     for spec in STAFFING.fields:
         if spec.kind == Kind.COUNT:
             frame[spec.key] = frame[spec.key].astype("Int64")
     frame["counselors_pt"] = frame["counselors_pt"].fillna(0)
-    return _national_order(frame).reset_index(drop=True)
+    # The national order of provinces, then by code and year (the same on every database).
+    return in_natural_order(frame, ["province", "code", "year"])
 
 
 def staffing_rows(engine: Engine, scope: Scope) -> pd.DataFrame:
@@ -213,11 +205,6 @@ def supervision_list(engine: Engine, scope: Scope) -> pd.DataFrame:
     return _supervision_list(metrics_frame(engine, scope, standards), standards)
 
 
-def _group_order(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    rank = frame[by].map({name: index for index, name in enumerate(GROUP_ORDER.get(by, ()))})
-    return frame.assign(_rank=rank).sort_values(["_rank", by]).drop(columns="_rank")
-
-
 def group_table(engine: Engine, scope: Scope, by: str = "province") -> pd.DataFrame:
     """分组汇总 by 所在省份 / 办学层次 / 办学性质: per standard, compliant / applicable
     institutions, the compliance share, the group's overall ratio and the total gap."""
@@ -238,12 +225,8 @@ def group_summary(frame: pd.DataFrame, by: str, standards: Standards) -> pd.Data
         table[f"{label}达标率"] = table[header].map(summary["share_text"])
         table[f"{label}总体师生比"] = table[header].map(summary["ratio"])
         table[f"{label}缺口合计"] = table[header].map(summary["gap"]).astype("int64")
-    return (
-        _group_order(table.rename(columns={header: by}), by)
-        .rename(columns={by: header})
-        .reset_index(drop=True)
-        .pipe(_blank_as_missing)
-    )
+    ordered = in_natural_order(table.rename(columns={header: by}), [by]).rename(columns={by: header})
+    return _blank_as_missing(ordered)
 
 
 def _applicable_and_compliant(
