@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli import run_cli
 from tests.contract import ISSUE_KEYS, REPORT_KEYS
 from tests.factories import make_institution, make_staffing_row
 from tests.test_ingest_corpus import filled_template
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = os.environ | {"DATABASE_URL": db_url}
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *args],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
 
 def _import_json(db_url: str, form: str, path: Path, *options: str) -> tuple[int, dict[str, Any]]:
-    completed = _cli(db_url, "import", form, str(path), "--json", *options)
+    completed = run_cli(db_url, "import", form, str(path), "--json", *options)
     return completed.returncode, json.loads(completed.stdout)  # exactly one JSON object on stdout
 
 
@@ -72,7 +56,7 @@ def test_accepted_file_gives_exit_0_and_the_exact_report(db_url: str, schools_fi
 def test_rejected_file_gives_exit_1_with_located_errors(
     db_url: str, schools_file: Path, tmp_path: Path
 ) -> None:
-    _cli(db_url, "import", "institutions", str(schools_file))
+    run_cli(db_url, "import", "institutions", str(schools_file))
     path = tmp_path / "队伍配备.xlsx"
     path.write_bytes(
         filled_template("staffing", [make_staffing_row(), make_staffing_row(year="2023-2024", postgrad=2.5)])
@@ -122,13 +106,13 @@ def test_dry_run_validates_without_storing(db_url: str, schools_file: Path) -> N
 
 
 def test_bad_usage_gives_exit_2(db_url: str, schools_file: Path) -> None:
-    completed = _cli(db_url, "import", "teachers", str(schools_file))
+    completed = run_cli(db_url, "import", "teachers", str(schools_file))
 
     assert completed.returncode == 2
 
 
 def test_text_report_is_chinese(db_url: str, schools_file: Path) -> None:
-    completed = _cli(db_url, "import", "institutions", str(schools_file))
+    completed = run_cli(db_url, "import", "institutions", str(schools_file))
 
     assert completed.returncode == 0
     assert "已接受；1 行，新增 1" in completed.stdout

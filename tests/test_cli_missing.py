@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,22 +10,9 @@ from sqlalchemy import Engine
 from core.export import csv_bytes
 from core.queries.completeness import missing_frame
 from core.scope import Scope
+from tests.cli import run_cli
 from tests.contract import MISSING_HEADERS
 from tests.test_completeness import YEAR, hand_built
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": db_url}
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", "missing", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(
@@ -64,7 +48,7 @@ def test_cli_writes_the_pages_missing_list(
     hand_built(engine)
     out = tmp_path / "未报送名单.csv"
 
-    result = run_cli(db_url, arguments[0], str(out), *arguments[1:])
+    result = run_cli(db_url, "missing", arguments[0], str(out), *arguments[1:])
 
     assert result.returncode == 0, result.stderr
     written = out.read_bytes()
@@ -78,7 +62,7 @@ def test_cli_lists_the_missing_institutions(engine: Engine, db_url: str, tmp_pat
     hand_built(engine)
     out = tmp_path / "missing.csv"
 
-    run_cli(db_url, "screening", str(out), "--year", YEAR, "--term", "春季学期")
+    run_cli(db_url, "missing", "screening", str(out), "--year", YEAR, "--term", "春季学期")
 
     rows = out.read_text(encoding="utf-8-sig").splitlines()[1:]
     assert rows == [
@@ -103,7 +87,7 @@ def test_cli_lists_the_missing_institutions(engine: Engine, db_url: str, tmp_pat
 def test_cli_refuses_bad_arguments(
     engine: Engine, db_url: str, tmp_path: Path, arguments: list[str], message: str
 ) -> None:
-    result = run_cli(db_url, arguments[0], str(tmp_path / "x.csv"), *arguments[1:])
+    result = run_cli(db_url, "missing", arguments[0], str(tmp_path / "x.csv"), *arguments[1:])
 
     assert result.returncode == 2
     assert message in result.stderr

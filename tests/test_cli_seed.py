@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,20 +11,9 @@ from core.models import FORM_MODELS, Upload
 from core.queries.completeness import reporting_summary
 from core.scope import Scope
 from sample_data.generate import SAMPLE_TODAY, generate_dataset, sample_files
+from tests.cli import run_cli
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _seed(db_url: str, *options: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": db_url, "APP_TODAY": "2025-11-30"}
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", "seed", *options],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+AT_SAMPLE_TODAY = {"APP_TODAY": SAMPLE_TODAY.isoformat()}
 
 
 def _counts(db_url: str) -> dict[str, int]:
@@ -58,9 +43,9 @@ def test_seed_loads_the_sample_and_a_second_seed_if_empty_does_nothing(db_url: s
     sample = generate_dataset()
     expected = {name: len(sample.rows(name)) for name in FORM_MODELS} | {"uploads": len(sample_files(sample))}
 
-    first = _seed(db_url)
+    first = run_cli(db_url, "seed", env=AT_SAMPLE_TODAY)
     after_first = _counts(db_url)
-    second = _seed(db_url, "--if-empty")
+    second = run_cli(db_url, "seed", "--if-empty", env=AT_SAMPLE_TODAY)
 
     assert first.returncode == 0, first.stderr
     assert "已载入：高校 120 所" in first.stdout
@@ -76,7 +61,7 @@ def test_seed_loads_the_sample_and_a_second_seed_if_empty_does_nothing(db_url: s
 def test_seed_with_a_size_generates_and_loads_that_many(db_url: str) -> None:
     expected = generate_dataset(30, 2)
 
-    result = _seed(db_url, "--institutions", "30", "--years", "2")
+    result = run_cli(db_url, "seed", "--institutions", "30", "--years", "2", env=AT_SAMPLE_TODAY)
 
     assert result.returncode == 0, result.stderr
     counts = _counts(db_url)

@@ -28,17 +28,17 @@ import msoffcrypto
 import pytest
 import xlwt
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Engine, create_engine, select, text
 
-from core.db import init_db, make_engine
+from core.db import make_engine
 from core.models import RecordHistory, Upload
 from core.scope import Scope
 from core.standards import make_standards, save_standards
+from tests.cli import run_cli
 from tests.contract import EXPORT_HEADERS, FORM_HEADERS, ISSUE_KEYS, MISSING_HEADERS, REPORT_KEYS
 from tests.factories import make_institution, make_staffing_row, store_rows
 from tests.test_ingest_corpus import with_cached_formula_values, workbook_bytes
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2025-06-30"  # APP_TODAY of every projects export
 PARALLEL = 3
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -405,17 +405,6 @@ class Call:
     in_process: bool = False  # run main() here: the same code, without ~1 s of process start-up
 
 
-def run_cli(db_url: str, call: Call) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *call.args],
-        cwd=PROJECT_ROOT,
-        env=os.environ | {"DATABASE_URL": db_url} | dict(call.env),
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-
-
 def run_here(db_url: str, call: Call) -> subprocess.CompletedProcess[str]:
     """``python -m core.cli`` is ``sys.exit(main())``: the same call in this process."""
     from core.cli import main
@@ -437,7 +426,9 @@ def run_all(db_url: str, calls: Mapping[str, Call]) -> dict[str, subprocess.Comp
     """Every call: the processes a few at a time, then the in-process ones one by one."""
     with ThreadPoolExecutor(PARALLEL) as pool:
         started = {
-            name: pool.submit(run_cli, db_url, call) for name, call in calls.items() if not call.in_process
+            name: pool.submit(run_cli, db_url, *call.args, env=call.env)
+            for name, call in calls.items()
+            if not call.in_process
         }
         done = {name: future.result() for name, future in started.items()}
     return done | {name: run_here(db_url, call) for name, call in calls.items() if call.in_process}
@@ -538,7 +529,7 @@ def _import_call(world: World, name: str, form: str, file_name: str, *options: s
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     folder = tmp_path_factory.mktemp("conformance")
     world = World(db_url=f"sqlite:///{folder / 'app.db'}", folder=folder)
-    world.runs["init-db"] = run_cli(world.db_url, Call(("init-db",)))
+    world.runs["init-db"] = run_cli(world.db_url, "init-db")
     world.path("高校名录.xlsx").write_bytes(institutions_file())
     world.runs |= run_all(
         world.db_url,
@@ -1170,11 +1161,8 @@ def test_staffing_derived_columns_follow_the_standards(
 
 
 @pytest.fixture
-def factor_world(tmp_path: Path) -> str:
+def factor_world(engine: Engine, db_url: str) -> str:
     """A database whose province counts a part-time counselor as one third (教育部令第43号)."""
-    url = f"sqlite:///{tmp_path / 'factor.db'}"
-    engine = make_engine(url)
-    init_db(engine)
     schools = [make_institution(code=f"414101000{n}", name=f"校{n}") for n in (1, 2, 3)]
     store_rows(engine, "institutions", schools)
     rows = [
@@ -1193,13 +1181,12 @@ def factor_world(tmp_path: Path) -> str:
         counselor_threshold=200, ideo_threshold=350, psy_threshold=4000, psy_minimum=2, part_time_factor="1/3"
     )
     save_standards(engine, standards)
-    engine.dispose()
-    return url
+    return db_url
 
 
 def test_part_time_counselors_count_with_the_configured_factor(factor_world: str, tmp_path: Path) -> None:
     out = tmp_path / "staffing.csv"
-    completed = run_cli(factor_world, Call(("export", "staffing", str(out))))
+    completed = run_cli(factor_world, "export", "staffing", str(out))
     reader = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))
     counselors = {row["学校标识码"]: _derived(row, "辅导员") for row in reader}
 
@@ -1379,13 +1366,13 @@ def postgres_url() -> Iterator[str]:
 def test_postgresql_gives_the_same_export_as_sqlite(world: World, postgres_url: str, tmp_path: Path) -> None:
     out = tmp_path / "staffing.csv"
     steps = [
-        Call(("init-db",)),
-        Call(("import", "institutions", str(world.path("高校名录.xlsx")), "--json")),
-        Call(("import", "staffing", str(world.path("队伍配备_2024-2025.xlsx")), "--json")),
-        Call(("export", "staffing", str(out), *EXPORTS["staffing_guangxi"][2:])),
+        ("init-db",),
+        ("import", "institutions", str(world.path("高校名录.xlsx")), "--json"),
+        ("import", "staffing", str(world.path("队伍配备_2024-2025.xlsx")), "--json"),
+        ("export", "staffing", str(out), *EXPORTS["staffing_guangxi"][2:]),
     ]
 
-    codes = [run_cli(postgres_url, step).returncode for step in steps]
+    codes = [run_cli(postgres_url, *step).returncode for step in steps]
 
     assert codes == [0, 0, 0, 0]
     assert out.read_bytes() == world.csv_bytes("staffing_guangxi")

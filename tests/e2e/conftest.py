@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.cli import PROJECT_ROOT, run_cli
+
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SAMPLE_TODAY = "2025-11-30"
 SERVER_START_SECONDS = 60
@@ -115,8 +116,8 @@ def seeded_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite database loaded with the committed sample data through the CLI."""
     database = tmp_path_factory.mktemp("e2e-db") / "app.db"
     url = f"sqlite:///{database}"
-    env = {**os.environ, "DATABASE_URL": url, "APP_TODAY": SAMPLE_TODAY}
-    subprocess.run([sys.executable, "-m", "core.cli", "seed"], cwd=PROJECT_ROOT, env=env, check=True)
+    seeded = run_cli(url, "seed", env={"APP_TODAY": SAMPLE_TODAY})
+    assert seeded.returncode == 0, seeded.stderr
     return url
 
 
