@@ -32,6 +32,7 @@ from core.formatting import (
     percent_text,
     round_half_up,
 )
+from core.forms import INSTITUTIONS
 
 ON_TIME = "按时报送"
 LATE = "逾期报送"
@@ -39,14 +40,12 @@ MISSING = "未报送"
 PENDING = "待报送"
 STATUSES = (ON_TIME, LATE, MISSING, PENDING)
 
+# Who an institution is (status table, 未报送名单) and what the rates are grouped by.
 INSTITUTION_HEADERS = {
-    "code": "学校标识码",
-    "name": "学校名称",
-    "province": "所在省份",
-    "level": "办学层次",
-    "ownership": "办学性质",
+    key: INSTITUTIONS.headers[key] for key in ("code", "name", "province", "level", "ownership")
 }
-GROUP_HEADERS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质", "period": "报送期次"}
+GROUP_HEADERS = {key: INSTITUTION_HEADERS[key] for key in ("province", "level", "ownership")}
+GROUP_HEADERS["period"] = "报送期次"
 RATE_HEADERS = {
     "expected": "应报",
     "submitted": "已报",

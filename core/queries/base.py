@@ -9,11 +9,14 @@ from sqlalchemy import Engine, Select, func, select
 from sqlmodel import SQLModel
 
 from core.formatting import in_natural_order
-from core.forms import PROVINCES
+from core.forms import INSTITUTIONS, PROVINCES
 from core.models import Institution, ScreeningReport, StaffingReport
 from core.scope import Scope
 
-INSTITUTION_COLUMNS = ("province", "level", "ownership")
+# The institution's kind, joined from 高校名录 to a form's rows: key → header.
+INSTITUTION_HEADERS: dict[str, str] = {
+    key: INSTITUTIONS.headers[key] for key in ("province", "level", "ownership")
+}
 
 
 def apply_scope(
@@ -88,8 +91,6 @@ def available_provinces(engine: Engine) -> list[str]:
 
 def institutions_export(engine: Engine, scope: Scope) -> pd.DataFrame:
     """高校名录 in scope with canonical Chinese headers (the institutions CSV)."""
-    from core.forms import INSTITUTIONS
-
     frame = institutions_frame(engine, scope)
     return frame[INSTITUTIONS.keys].rename(columns=INSTITUTIONS.headers)
 

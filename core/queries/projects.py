@@ -19,16 +19,13 @@ from sqlalchemy import Engine, Select, func, select
 from core.charts.projects import TIMELINE_LIMIT
 from core.config import load_settings
 from core.formatting import count_text, local_time_text, on_screen, one_decimal, percent_text
-from core.forms import INSTITUTIONS, PROJECTS, Kind
+from core.forms import PROJECTS, Kind
 from core.metrics import projects as metrics
 from core.models import Institution, ProjectRecord, RecordHistory, Upload
-from core.queries.base import apply_scope, read_frame
+from core.queries.base import INSTITUTION_HEADERS, apply_scope, read_frame
 from core.scope import Scope
 
 HEADERS: dict[str, str] = PROJECTS.headers
-INSTITUTION_HEADERS: dict[str, str] = {
-    key: INSTITUTIONS.headers[key] for key in ("province", "level", "ownership")
-}
 DATE_KEYS: tuple[str, ...] = tuple(spec.key for spec in PROJECTS.fields if spec.kind is Kind.DATE)
 OVERDUE_HEADER = "是否逾期"
 DAYS_OVERDUE_HEADER = "逾期天数"

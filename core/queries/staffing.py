@@ -21,12 +21,11 @@ from core.forms import STAFFING, Kind
 from core.metrics import staffing as metrics
 from core.metrics.staffing import GAP, NON_COMPLIANT, RATIO, REQUIRED, STAFF, STATUS, column
 from core.models import Institution, StaffingReport
-from core.queries.base import apply_scope, read_frame
+from core.queries.base import INSTITUTION_HEADERS, apply_scope, read_frame
 from core.scope import Scope
 from core.standards import Standard, Standards, load_standards
 
-INSTITUTION_HEADERS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质"}
-GROUPINGS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质"}
+GROUPINGS = INSTITUTION_HEADERS  # 分组汇总 is by the institution's province, level or ownership
 STUDENTS = "学生总数"
 COUNTED_COUNSELORS = "计入辅导员数"  # 专职 + factor × 兼职
 # The staff column each standard is measured on, as headed in institution_table.
