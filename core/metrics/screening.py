@@ -22,10 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from core.formatting import count_text, in_natural_order, on_screen
+from core.formatting import count_text, in_natural_order, on_screen, one_decimal_texts
 from core.forms import INSTITUTIONS, SCREENING
 
 
@@ -170,21 +169,12 @@ def attention_list(rows: pd.DataFrame, coverage_line: float = DEFAULT_COVERAGE_L
 def rate_text(frame: pd.DataFrame, rate: Rate) -> pd.Series:
     """``rate`` of each row of ``frame`` (with ``flagged``) as percent text, '' without denominator.
 
-    The same text as core.formatting.percent_text (exact, one decimal, rounded half up),
-    computed for a whole column at once in integers — at national scale a table has
-    tens of thousands of rates: tenths of a percent = floor((2000·n + d) / 2d).
+    The same text as core.formatting.percent_text, computed for a whole column at once
+    (core.formatting.one_decimal_texts).
     """
     numerators = frame[rate.numerator].to_numpy(dtype="int64")
     denominators = frame[rate.denominator].to_numpy(dtype="int64")
-    has_denominator = denominators > 0
-    tenths = (2000 * numerators + denominators) // (2 * np.where(has_denominator, denominators, 1))
-    # Formatting plain ints in Python is ~3× faster than pandas string arithmetic here.
-    texts = [
-        f"{whole}.{tenth}%" if defined else ""
-        for whole, tenth, defined in zip(
-            (tenths // 10).tolist(), (tenths % 10).tolist(), has_denominator.tolist(), strict=True
-        )
-    ]
+    texts = one_decimal_texts(100 * numerators, denominators, suffix="%")
     return pd.Series(texts, index=frame.index, dtype=object)
 
 

@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from core.formatting import percent_text, ratio_text
+from core.formatting import one_decimal_texts, percent_text, ratio_text
 from core.standards import Standard, Standards
 
 COMPLIANT = "达标"
@@ -49,23 +49,6 @@ def students_total(frame: pd.DataFrame) -> pd.Series:
 def _ceil_div(numerator: np.ndarray, denominator: int | np.ndarray) -> np.ndarray:
     """Exact integer ceil(numerator / denominator), element-wise (also for negatives)."""
     return -(-numerator // denominator)
-
-
-def _ratio_texts(students: np.ndarray, units: np.ndarray, units_per_staff: int) -> np.ndarray:
-    """'1:N' for students / (units / units_per_staff), N rounded half up to one decimal.
-
-    The same rule as :func:`core.formatting.ratio_text`, in exact integer arithmetic
-    over whole columns (tenths = floor(10·x + 1/2) with x = students·q / units), because
-    a national table has tens of thousands of rows. Rows without units are not used.
-    """
-    safe_units = np.where(units > 0, units, 1)
-    tenths = (20 * students * units_per_staff + safe_units) // (2 * safe_units)
-    # Formatting plain ints in Python is ~3× faster than pandas string arithmetic here.
-    texts = [
-        f"1:{whole}.{tenth}"
-        for whole, tenth in zip((tenths // 10).tolist(), (tenths % 10).tolist(), strict=True)
-    ]
-    return np.array(texts, dtype=object)
 
 
 def _standard_columns(
@@ -97,13 +80,13 @@ def _standard_columns(
             staffed, students * q / np.where(staffed, units, 1), np.where(has_students, np.inf, np.nan)
         )
 
+    # '1:N' with N = students / (units / q), as core.formatting.ratio_text writes it.
+    ratios = np.array(one_decimal_texts(students * q, units, prefix="1:"), dtype=object)
     index = frame.index
     missing = ~reported
     return {
         STAFF: pd.Series(units / q, index=index, dtype="Float64").mask(missing),
-        RATIO: pd.Series(
-            np.where(staffed & reported, _ratio_texts(students, units, q), ""), index=index, dtype=object
-        ),
+        RATIO: pd.Series(np.where(staffed & reported, ratios, ""), index=index, dtype=object),
         PER_STAFF: pd.Series(np.where(reported, per_staff, np.nan), index=index, dtype="float64"),
         REQUIRED: pd.Series(required, index=index, dtype="Int64").mask(missing),
         GAP: pd.Series(gap, index=index, dtype="Int64").mask(missing),
