@@ -9,8 +9,8 @@ from sqlalchemy import Engine, Select, func, select
 from sqlmodel import SQLModel
 
 from core.formatting import in_natural_order
-from core.forms import INSTITUTIONS, PROVINCES
-from core.models import Institution, ScreeningReport, StaffingReport
+from core.forms import INSTITUTIONS, PROVINCES, FormSpec
+from core.models import FORM_MODELS, Institution, ScreeningReport, StaffingReport
 from core.scope import Scope
 
 # The institution's kind, joined from 高校名录 to a form's rows: key → header.
@@ -41,6 +41,20 @@ def apply_scope(
     if use_year and scope.year and model is not None and hasattr(model, "year"):
         statement = statement.where(model.year == scope.year)
     return statement
+
+
+def form_rows(form: FormSpec, name: str) -> Select:
+    """SELECT every field of ``form``'s table, then the institution's 高校名录 name (labelled
+    ``name``), province, level and ownership. :func:`apply_scope` with the form's model
+    joins Institution to it."""
+    model = FORM_MODELS[form.name]
+    return select(
+        *(getattr(model, key) for key in form.keys),
+        Institution.name.label(name),
+        Institution.province,
+        Institution.level,
+        Institution.ownership,
+    ).select_from(model)
 
 
 def read_frame(engine: Engine, statement: Select, params: dict[str, Any] | None = None) -> pd.DataFrame:

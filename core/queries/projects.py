@@ -21,8 +21,8 @@ from core.config import load_settings
 from core.formatting import count_text, local_time_text, on_screen, one_decimal, percent_text
 from core.forms import PROJECTS, Kind
 from core.metrics import projects as metrics
-from core.models import Institution, ProjectRecord, RecordHistory, Upload
-from core.queries.base import INSTITUTION_HEADERS, apply_scope, read_frame
+from core.models import ProjectRecord, RecordHistory, Upload
+from core.queries.base import INSTITUTION_HEADERS, apply_scope, form_rows, read_frame
 from core.scope import Scope
 
 HEADERS: dict[str, str] = PROJECTS.headers
@@ -91,14 +91,8 @@ def projects_frame(
 
     Columns: the form's keys, then institution_name, province, level, ownership from 高校名录.
     """
-    statement = select(
-        *(getattr(ProjectRecord, key) for key in PROJECTS.keys),
-        Institution.name.label("institution_name"),
-        Institution.province,
-        Institution.level,
-        Institution.ownership,
-    ).select_from(ProjectRecord)
-    statement = _filtered(statement, scope, categories, batches, stages).order_by(ProjectRecord.project_id)
+    statement = _filtered(form_rows(PROJECTS, "institution_name"), scope, categories, batches, stages)
+    statement = statement.order_by(ProjectRecord.project_id)
     return read_frame(engine, statement)
 
 

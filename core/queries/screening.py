@@ -12,8 +12,8 @@ from core.charts.points import capped
 from core.formatting import in_natural_order
 from core.forms import SCREENING
 from core.metrics import screening as metrics
-from core.models import Institution, ScreeningReport
-from core.queries.base import apply_scope, read_frame
+from core.models import ScreeningReport
+from core.queries.base import apply_scope, form_rows, read_frame
 from core.scope import Scope
 
 
@@ -38,19 +38,7 @@ def screening_rows(
     """The stored rows in scope (form fields as stored) with the institution's 高校名录
     name (``registered_name``), province, level and ownership; ordered by province
     (national order), code, year, term and type."""
-    statement = _filtered(
-        select(
-            *(getattr(ScreeningReport, key) for key in SCREENING.keys),
-            Institution.name.label("registered_name"),
-            Institution.province,
-            Institution.level,
-            Institution.ownership,
-        ),
-        scope,
-        term,
-        kind,
-    )
-    rows = read_frame(engine, statement)
+    rows = read_frame(engine, _filtered(form_rows(SCREENING, "registered_name"), scope, term, kind))
     return in_natural_order(rows, ["province", "code", "year", "term", "kind"])
 
 

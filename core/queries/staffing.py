@@ -20,8 +20,8 @@ from core.formatting import in_natural_order, percent_text
 from core.forms import STAFFING, Kind
 from core.metrics import staffing as metrics
 from core.metrics.staffing import GAP, NON_COMPLIANT, RATIO, REQUIRED, STAFF, STATUS, column
-from core.models import Institution, StaffingReport
-from core.queries.base import INSTITUTION_HEADERS, apply_scope, read_frame
+from core.models import StaffingReport
+from core.queries.base import INSTITUTION_HEADERS, apply_scope, form_rows, read_frame
 from core.scope import Scope
 from core.standards import Standard, Standards, load_standards
 
@@ -37,15 +37,8 @@ STAFF_HEADERS = {
 
 
 def _staffing_statement(scope: Scope) -> Select:
-    columns = [getattr(StaffingReport, key) for key in STAFFING.keys]
-    statement = select(
-        *columns,
-        Institution.name.label("registry_name"),
-        Institution.province,
-        Institution.level,
-        Institution.ownership,
-    ).select_from(StaffingReport)
-    return apply_scope(statement, scope, StaffingReport).order_by(StaffingReport.code, StaffingReport.year)
+    statement = apply_scope(form_rows(STAFFING, "registry_name"), scope, StaffingReport)
+    return statement.order_by(StaffingReport.code, StaffingReport.year)
 
 
 def _read_rows(engine: Engine, statement: Select) -> pd.DataFrame:
