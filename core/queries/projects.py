@@ -151,32 +151,15 @@ def export_table(projects: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     return table
 
 
-def export_frame(
-    engine: Engine,
-    scope: Scope,
-    today: dt.date | None = None,
-    *,
-    categories: Sequence[str] = (),
-    batches: Sequence[str] = (),
-    stages: Sequence[str] = (),
-) -> pd.DataFrame:
+def export_frame(engine: Engine, scope: Scope, today: dt.date | None = None) -> pd.DataFrame:
     """The projects CSV of ``scope`` (year ignored); ``today`` defaults to the configured today."""
-    projects = projects_frame(engine, scope, categories=categories, batches=batches, stages=stages)
-    return export_table(projects, _today(today))
+    return export_table(projects_frame(engine, scope), _today(today))
 
 
-def overview_kpis(
-    engine: Engine,
-    scope: Scope,
-    today: dt.date | None = None,
-    *,
-    categories: Sequence[str] = (),
-    batches: Sequence[str] = (),
-    stages: Sequence[str] = (),
-) -> dict[str, int]:
+def overview_kpis(engine: Engine, scope: Scope, today: dt.date | None = None) -> dict[str, int]:
     """{projects, accepted, in_progress, overdue} in ``scope`` (year ignored), for the 总览 tiles."""
     statement = select(ProjectRecord.stage, ProjectRecord.due).select_from(ProjectRecord)
-    rows = read_frame(engine, _filtered(statement, scope, categories, batches, stages))
+    rows = read_frame(engine, apply_scope(statement, scope, ProjectRecord, use_year=False))
     return metrics.kpis(rows, _today(today))
 
 
