@@ -23,7 +23,7 @@ from core.metrics import staffing as staffing_metrics
 from core.models import FORM_MODELS, RecordHistory, Upload
 from core.queries import completeness, projects, screening, staffing
 from core.queries.base import available_years, count_institutions, institutions_frame, read_frame
-from core.queries.uploads import STATUS_LABELS, form_title
+from core.queries.uploads import UPLOAD_TIME, form_title, status_title
 from core.scope import Scope
 from core.standards import Standard, load_standards
 
@@ -299,11 +299,11 @@ def _uploads(engine: Engine, code: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "上传编号": frame["id"],
-            "上传时间（北京时间）": frame["created_at"].map(local_time_text),
+            UPLOAD_TIME: frame["created_at"].map(local_time_text),
             "报表": frame["form"].map(form_title),
             "文件名": frame["file_name"],
             "上传人": frame["uploader"],
-            "状态": frame["status"].map(lambda status: STATUS_LABELS.get(status, status)),
+            "状态": frame["status"].map(status_title),
             "涉及本校记录数": frame["records"],
         }
     )

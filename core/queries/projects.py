@@ -23,6 +23,7 @@ from core.forms import PROJECTS, Kind
 from core.metrics import projects as metrics
 from core.models import ProjectRecord, RecordHistory, Upload
 from core.queries.base import INSTITUTION_HEADERS, apply_scope, form_rows, read_frame
+from core.queries.uploads import UPLOAD_TIME
 from core.scope import Scope
 
 HEADERS: dict[str, str] = PROJECTS.headers
@@ -302,7 +303,7 @@ def project_summary(
 
 _HISTORY_FIELDS = ("stage", "progress", "due", "updated")
 _HISTORY_HEADERS: dict[str, str] = {
-    "created_at": "上传时间（北京时间）",
+    "created_at": UPLOAD_TIME,
     "file_name": "上传文件",
     "uploader": "上传人",
 } | {key: HEADERS[key] for key in _HISTORY_FIELDS}

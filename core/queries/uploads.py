@@ -20,10 +20,11 @@ from core.scope import Scope
 
 SHORT_SHA = 12
 STATUS_LABELS = {"accepted": "已导入", "reverted": "已撤销"}
+UPLOAD_TIME = "上传时间（北京时间）"  # the header of an upload's time wherever uploads are listed
 
 UPLOAD_COLUMNS = {
     "id": "编号",
-    "created_at": "上传时间（北京时间）",
+    "created_at": UPLOAD_TIME,
     "uploader": "上传人",
     "file_name": "文件名",
     "sha256": "SHA-256（前 12 位）",
@@ -39,6 +40,11 @@ UPLOAD_COLUMNS = {
 
 def form_title(form: str) -> str:
     return FORMS[form].title if form in FORMS else form
+
+
+def status_title(status: str) -> str:
+    """An upload's status in Chinese: 已导入 / 已撤销."""
+    return STATUS_LABELS.get(status, status)
 
 
 def uploads_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
@@ -62,7 +68,7 @@ def uploads_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
     frame["created_at"] = frame["created_at"].map(local_time_text)
     frame["sha256"] = frame["sha256"].str[:SHORT_SHA]
     frame["form"] = frame["form"].map(form_title)
-    frame["status"] = frame["status"].map(lambda status: STATUS_LABELS.get(status, status))
+    frame["status"] = frame["status"].map(status_title)
     frame["warning_count"] = frame["warning_count"].astype(int)
     return frame.rename(columns=UPLOAD_COLUMNS)
 
@@ -86,7 +92,7 @@ class UploadDetail:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return status_title(self.status)
 
     @property
     def revertible(self) -> bool:
