@@ -19,9 +19,6 @@ class Scope:
     ownerships: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()  # limit to these institutions (a user's own school, a profile)
 
-    def with_year(self, year: str | None) -> Scope:
-        return replace(self, year=year)
-
     def all_years(self) -> Scope:
         return replace(self, year=None)
 

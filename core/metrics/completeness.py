@@ -38,7 +38,6 @@ ON_TIME = "按时报送"
 LATE = "逾期报送"
 MISSING = "未报送"
 PENDING = "待报送"
-STATUSES = (ON_TIME, LATE, MISSING, PENDING)
 
 # Who an institution is (status table, 未报送名单) and what the rates are grouped by.
 INSTITUTION_HEADERS = {
