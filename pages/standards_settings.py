@@ -8,6 +8,7 @@ from core.standards import (
     DEFAULT_STANDARDS,
     PART_TIME_FACTOR_SOURCE,
     InvalidStandards,
+    Standard,
     load_standards,
     make_standards,
     reset_standards,
@@ -21,6 +22,12 @@ st.caption(
 )
 
 SAVED_FLAG = "standards_saved"
+
+
+def threshold_field(label: str, standard: Standard) -> int:
+    """The field for one standard's 1:N, showing the N in force."""
+    return st.number_input(label, min_value=1, step=1, value=standard.threshold)
+
 
 engine = get_engine()
 standards = load_standards(engine)
@@ -36,24 +43,9 @@ st.markdown(f"- **兼职辅导员折算系数：{standards.part_time_factor}**�
 
 with st.form("standards_form"):
     st.markdown("#### 调整标准")
-    counselor = st.number_input(
-        "专职辅导员：每名对应的全日制学生数上限（1:N 中的 N）",
-        min_value=1,
-        step=1,
-        value=standards.counselors.threshold,
-    )
-    ideo = st.number_input(
-        "专职思政课教师：每名对应的全日制学生数上限",
-        min_value=1,
-        step=1,
-        value=standards.ideo.threshold,
-    )
-    psy = st.number_input(
-        "专职心理健康教育教师：每名对应的全日制学生数上限",
-        min_value=1,
-        step=1,
-        value=standards.psy.threshold,
-    )
+    counselor = threshold_field("专职辅导员：每名对应的全日制学生数上限（1:N 中的 N）", standards.counselors)
+    ideo = threshold_field("专职思政课教师：每名对应的全日制学生数上限", standards.ideo)
+    psy = threshold_field("专职心理健康教育教师：每名对应的全日制学生数上限", standards.psy)
     psy_minimum = st.number_input(
         "专职心理健康教育教师：每校最少人数",
         min_value=0,
