@@ -409,10 +409,7 @@ def _staffing_row(
     worse = (1 + school.improvement) ** years_before_newest  # earlier years had fewer staff
     counselors = _staff_for(total, min(650.0, school.counselor_ratio * worse))
     ideo = _staff_for(total, school.ideo_ratio * worse)
-    if school.psy_ratio is None:
-        psy = 0
-    else:
-        psy = max(1, math.ceil(total / (school.psy_ratio * worse)))
+    psy = 0 if school.psy_ratio is None else _staff_for(total, school.psy_ratio * worse)
     return {
         "code": school.code,
         "name": school.name,
