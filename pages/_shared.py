@@ -75,11 +75,21 @@ def _run_through_app_py() -> None:
         st.rerun()
 
 
+def _path(function: Callable[..., Any]) -> str:
+    """'module:qualname': how a cached call names the core function it runs (a key that
+    Streamlit's cache can hash, unlike the function)."""
+    return f"{function.__module__}:{function.__qualname__}"
+
+
+def _function(path: str) -> Callable[..., Any]:
+    """The function a :func:`_path` names."""
+    module_name, function_name = path.split(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
 @st.cache_data(show_spinner="正在读取数据…", max_entries=512)
 def _cached_call(function_path: str, database_url: str, scope: Scope, args: tuple, kwargs: tuple) -> Any:
-    module_name, function_name = function_path.split(":")
-    function = getattr(importlib.import_module(module_name), function_name)
-    return function(get_engine(), scope, *args, **dict(kwargs))
+    return _function(function_path)(get_engine(), scope, *args, **dict(kwargs))
 
 
 def cached(function: Callable[..., Any], scope: Scope, *args: Any, **kwargs: Any) -> Any:
@@ -88,8 +98,9 @@ def cached(function: Callable[..., Any], scope: Scope, *args: Any, **kwargs: Any
     The cache is shared by every user, so everything that limits what is read (the
     scope, later the user's limits) is part of the key.
     """
-    path = f"{function.__module__}:{function.__qualname__}"
-    return _cached_call(path, app_settings().database_url, scope, args, tuple(sorted(kwargs.items())))
+    return _cached_call(
+        _path(function), app_settings().database_url, scope, args, tuple(sorted(kwargs.items()))
+    )
 
 
 def clear_cached_reads() -> None:
@@ -154,13 +165,13 @@ def chart(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
     cached on the builder and its arguments instead. Those are fingerprinted on every
     rerun, so they should be the small frames the chart shows, not whole tables.
     """
-    st.vega_lite_chart(_chart_spec(f"{build.__module__}:{build.__qualname__}", args), width="stretch")
+    st.vega_lite_chart(_chart_spec(_path(build), args), width="stretch")
 
 
 def chart_at_own_width(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
     """:func:`chart` at the width Streamlit gives the chart's kind: its own for a faceted or
     side-by-side chart (stretching squeezes the panels), the column's for the others."""
-    st.vega_lite_chart(_chart_spec(f"{build.__module__}:{build.__qualname__}", args))
+    st.vega_lite_chart(_chart_spec(_path(build), args))
 
 
 def _fingerprint(frame: pd.DataFrame) -> bytes:
@@ -173,9 +184,7 @@ def _fingerprint(frame: pd.DataFrame) -> bytes:
 def _chart_spec(builder_path: str, args: tuple) -> dict[str, Any]:
     """The spec ``st.altair_chart`` would draw (Streamlit's own conversion: theme and
     Arrow datasets alike), for ``st.vega_lite_chart``."""
-    module_name, function_name = builder_path.split(":")
-    built = getattr(importlib.import_module(module_name), function_name)(*args)
-    return _convert_altair_to_vega_lite_spec(built)
+    return _convert_altair_to_vega_lite_spec(_function(builder_path)(*args))
 
 
 def link_to(path: str) -> None:
