@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.formatting import NOT_AVAILABLE
 from core.forms import Severity
 from core.ingest.read import ZIP_MAGIC, UnreadableFile, read_workbook
 from core.ingest.report import NORMALIZATION, Issue, ParsedFile, Plan
@@ -47,7 +48,6 @@ FILLS = {
 }
 COMMENT_AUTHOR = "高校思政工作监测平台"
 INVALID_TITLE = re.compile(r"[\\\[\]:*?/]")
-EMPTY = "—"
 
 
 # --- the report's tables ---------------------------------------------------------------
@@ -119,7 +119,7 @@ def mapping_frame(parsed: ParsedFile) -> pd.DataFrame:
 def display_value(value: Any) -> str:
     """A stored value as text for a preview: dates as 2025-06-30, whole floats without .0, empty as —."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
-        return EMPTY
+        return NOT_AVAILABLE
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):

@@ -21,6 +21,7 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 from core.config import Settings, load_settings
 from core.db import engine_for, init_db
 from core.export import csv_bytes
+from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
 
 SCOPE_KEY = "scope"
@@ -153,7 +154,7 @@ def table(
         for name in frame.columns
         if pd.api.types.is_numeric_dtype(frame[name])
     }
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=formats, placeholder="—")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=formats, placeholder=NOT_AVAILABLE)
     csv_button(frame, what, scope, key=key, label=label, build=build)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.charts.staffing import compliance_by_group_chart
-from core.formatting import count_text, on_screen
+from core.formatting import NOT_AVAILABLE, count_text, on_screen
 from core.queries.overview import overview_page
 from pages._shared import app_settings, cached, chart, current_scope, link_to, table
 
@@ -42,7 +42,7 @@ tiles = [
     ),
     (
         "队伍配备报送率",
-        reporting["reporting_rate_text"] if reporting else "—",
+        reporting["reporting_rate_text"] if reporting else NOT_AVAILABLE,
         f"{reporting['submitted']:,} / {reporting['expected']:,} 所学校已报送"
         if reporting
         else "请先在侧栏选择学年",

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.charts.completeness import comparison_chart
+from core.formatting import NOT_AVAILABLE
 from core.queries.profile import institution_choices, institution_profile
 from core.scope import Scope
 from pages._shared import app_settings, cached, chart_at_own_width, csv_button, current_scope, get_engine
@@ -30,7 +31,7 @@ def show_table(table: pd.DataFrame, title: str, scope: Scope, code: str) -> None
         table,
         hide_index=True,
         width="stretch",
-        placeholder="—",
+        placeholder=NOT_AVAILABLE,
         column_config={name: st.column_config.NumberColumn(format="localized") for name in numbers},
     )
     csv_button(table, f"学校画像_{code}_{title}", scope, key=f"profile_csv_{title}")

@@ -108,7 +108,7 @@ def institution_choices(engine: Engine, scope: Scope) -> dict[str, str]:
 
 
 def _basics(engine: Engine, row: pd.Series) -> pd.DataFrame:
-    items = [(header, row[key] or "—") for key, header in INSTITUTIONS.headers.items()]
+    items = [(header, on_screen(row[key])) for key, header in INSTITUTIONS.headers.items()]
     province_count = count_institutions(engine, Scope(provinces=(row["province"],)))
     items.append((f"{row['province']}高校数", f"{province_count:,}"))
     return pd.DataFrame(items, columns=["项目", "内容"])
