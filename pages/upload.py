@@ -22,7 +22,7 @@ from core.annotate import (
     normalizations_frame,
     problems_frame,
 )
-from core.formatting import count_text
+from core.formatting import count_text, on_screen
 from core.forms import FORMS
 from core.ingest import parse_file, plan_changes, store
 from core.ingest.report import ImportReport, ParsedFile, Plan
@@ -119,7 +119,7 @@ def show_reading(parsed: ParsedFile) -> None:
     if parsed.form_detected:
         st.info(f"系统根据表头自动识别为「{form.title}」。如不正确，请在上方选择报表后重新读取。")
     st.markdown(
-        f"报表：**{form.title}**　工作表：**{parsed.sheet or '—'}**　"
+        f"报表：**{form.title}**　工作表：**{on_screen(parsed.sheet)}**　"
         f"表头：**第 {parsed.header_row} 行**　数据：**{count_text(len(parsed.rows))} 行**"
     )
     mapping = mapping_frame(parsed)
