@@ -32,13 +32,14 @@ OVERDUE_HEADER = "是否逾期"
 DAYS_OVERDUE_HEADER = "逾期天数"
 DAYS_LEFT_HEADER = "剩余天数"
 NO_BATCH = "（未填批次）"
+INSTITUTION_NAME_HEADER = "承担单位（高校名录）"  # the 承担单位 as 高校名录 names it
 
 # Columns of the overdue / due-soon lists: the project, who and where, when it is due; the
 # days overdue / left follow 计划完成日期 so that they are visible without scrolling.
 _LIST_LEAD: dict[str, str] = {
     "project_id": HEADERS["project_id"],
     "title": HEADERS["title"],
-    "institution_name": "承担单位（高校名录）",
+    "institution_name": INSTITUTION_NAME_HEADER,
     "province": INSTITUTION_HEADERS["province"],
     "due": HEADERS["due"],
 }
@@ -55,7 +56,7 @@ _SUMMARY_LABELS: dict[str, str] = {
     "batch": HEADERS["batch"],
     "province": INSTITUTION_HEADERS["province"],
     "code": HEADERS["code"],
-    "institution_name": "承担单位（高校名录）",
+    "institution_name": INSTITUTION_NAME_HEADER,
 }
 
 
