@@ -13,7 +13,7 @@ from core.formatting import in_natural_order
 from core.forms import PROVINCES
 from core.models import Institution
 from core.queries import completeness, projects, screening, staffing
-from core.queries.base import apply_scope, count_institutions, read_frame
+from core.queries.base import apply_scope, read_frame
 from core.scope import Scope
 from core.standards import Standard, load_standards
 
@@ -28,10 +28,12 @@ COUNSELOR_COLUMNS = (
 )
 
 
-def _kpis(engine: Engine, scope: Scope, today: dt.date, staffing_kpis: dict[str, Any]) -> dict[str, Any]:
-    """Every 总览 tile: institutions, staffing (given), screening, projects, reporting rates."""
+def _kpis(
+    engine: Engine, scope: Scope, today: dt.date, institutions: int, staffing_kpis: dict[str, Any]
+) -> dict[str, Any]:
+    """Every 总览 tile: institutions and staffing (given), screening, projects, reporting rates."""
     return {
-        "institutions": count_institutions(engine, scope),
+        "institutions": institutions,
         "staffing": staffing_kpis,
         "screening": screening.overview_kpis(engine, scope),
         "projects": projects.overview_kpis(engine, scope, today),
@@ -74,9 +76,10 @@ def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
     """The 总览 page; the staffing figures of the tiles and the table come from one metrics pass."""
     standards = load_standards(engine)
     frame = staffing.metrics_frame(engine, scope, standards)
-    compliance = staffing.group_summary(frame, "province", standards)
+    provinces = _province_table(engine, scope, staffing.group_summary(frame, "province", standards))
+    institutions = int(provinces[INSTITUTIONS].sum())  # every institution has a province
     return OverviewPage(
-        kpis=_kpis(engine, scope, today, staffing.summary_kpis(frame, standards)),
-        provinces=_province_table(engine, scope, compliance),
+        kpis=_kpis(engine, scope, today, institutions, staffing.summary_kpis(frame, standards)),
+        provinces=provinces,
         counselors=standards.counselors,
     )
