@@ -137,7 +137,7 @@ def screening_page(
     risk_group = "province" if len(rollups["province"]) > 1 else "kind"
     by_institution = metrics.rollup(rows, ["code", "registered_name", "province"])
     return ScreeningPage(
-        kpis=metrics.kpi_texts(screening_totals(engine, scope, term=term, kind=kind)),
+        kpis=metrics.kpi_texts(rows[list(metrics.COUNTS)].astype("int64").sum().to_dict()),
         tables={
             name: metrics.for_screen(metrics.table(frame, columns))
             for name, (frame, columns) in sources.items()
