@@ -28,7 +28,6 @@ from sqlalchemy import Engine, delete
 from sqlmodel import Session, select
 
 from core.db import session_scope
-from core.formatting import on_screen
 from core.forms import TERMS
 from core.models import AppSetting, utc_now
 
@@ -149,7 +148,7 @@ def deadline_table(engine: Engine, years: list[str]) -> pd.DataFrame:
         {
             "学年": [period.year for period in periods],
             "报表": [FORM_LABELS[period.form] for period in periods],
-            "学期": [on_screen(period.term_label) for period in periods],
+            "学期": [period.term_label or None for period in periods],  # empty in the CSV, "—" on screen
             "截止日期": [in_force[period].isoformat() for period in periods],
             "默认截止日期": [default_deadline(period).isoformat() for period in periods],
             "已调整": ["是" if in_force[period] != default_deadline(period) else "否" for period in periods],

@@ -23,7 +23,7 @@ reporting = kpis["reporting"]["staffing"]
 tiles = [
     ("高校数", count_text(kpis["institutions"]), None, "pages/profile.py"),
     (
-        "辅导员 1:200 达标率",
+        f"辅导员 1:{page.counselors.threshold:,} 达标率",
         on_screen(staffing["counselors_share_text"]),
         f"{staffing['counselors_compliant']:,} / {staffing['counselors_applicable']:,} 所学校达标",
         "pages/staffing.py",

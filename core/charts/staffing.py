@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from core.formatting import on_screen, percent_text
 from core.metrics.staffing import COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE
 from core.queries.staffing import STAFF_HEADERS, STUDENTS
 from core.standards import Standard
@@ -30,7 +31,8 @@ def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: st
     with the scope's overall share as a reference line."""
     label = standard.label
     data = _with_share(table, label).dropna(subset=["share"])
-    overall = data[f"{label}达标学校数"].sum() / max(data[f"{label}适用学校数"].sum(), 1)
+    compliant, applicable = int(data[f"{label}达标学校数"].sum()), int(data[f"{label}适用学校数"].sum())
+    overall = compliant / max(applicable, 1)
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -47,7 +49,11 @@ def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: st
         )
     )
     reference = (
-        alt.Chart(pd.DataFrame({"share": [overall], "name": [f"整体达标率 {overall:.1%}"]}))
+        alt.Chart(
+            pd.DataFrame(
+                {"share": [overall], "name": [f"整体达标率 {on_screen(percent_text(compliant, applicable))}"]}
+            )
+        )
         .mark_rule(color=REFERENCE_COLOR, strokeDash=[4, 4])
         .encode(x="share:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
     )
