@@ -299,8 +299,8 @@ def reader_for(spec: FieldSpec) -> Callable[[Any], Normalized]:
     if kind is Kind.PERCENT:
         return parse_percent
     if kind in (Kind.ENUM, Kind.PROVINCE):
-        return functools.partial(parse_enum, spec)
-    return functools.partial(parse_text, spec)
+        return _REPEATED(functools.partial(parse_enum, spec))
+    return _REPEATED(functools.partial(parse_text, spec))
 
 
 # --- headers ------------------------------------------------------------------------------

@@ -154,6 +154,7 @@ class _Column(NamedTuple):
     percent_rows: frozenset[int]
     spec: FieldSpec
     letter: str
+    counts: bool  # a count column: the usual cell, a whole float >= 0, is read inline
 
 
 def _columns(table: Table) -> list[_Column]:
@@ -163,7 +164,8 @@ def _columns(table: Table) -> list[_Column]:
         if index is None:
             continue
         percent = table.sheet.percent_rows(index) if spec.kind is Kind.PERCENT else frozenset()
-        columns.append(_Column(spec.key, index, reader_for(spec), percent, spec, column_letter(index)))
+        read, counts = reader_for(spec), spec.kind is Kind.COUNT
+        columns.append(_Column(spec.key, index, read, percent, spec, column_letter(index), counts))
     return columns
 
 
@@ -182,8 +184,12 @@ def _read_row(
     found: list[_Found] = []
     filled = False
     width = len(raw_row)
-    for key, position, read, percent_rows, spec, letter in columns:
+    for key, position, read, percent_rows, spec, letter, counts in columns:
         raw = raw_row[position] if position < width else None
+        if counts and raw.__class__ is float and raw >= 0 and raw.is_integer():
+            values[key] = int(raw)  # what parse_count returns for it, without the call
+            filled = True
+            continue
         if raw is None or (raw.__class__ is str and not raw.strip()):
             values[key] = spec.default
             if spec.required:
