@@ -55,20 +55,23 @@ def get_engine() -> Engine:
 
 def current_scope() -> Scope:
     """The scope chosen in the sidebar (app.py keeps it in session state)."""
-    if SCOPE_KEY not in st.session_state:
-        _run_through_app_py()
+    run_through_app()
     return st.session_state.get(SCOPE_KEY, Scope())
 
 
-def _run_through_app_py() -> None:
-    """Rerun through app.py when a page was started without it.
+def run_through_app() -> None:
+    """Rerun through app.py when a page was started without it. Every page calls this first
+    (directly, or through :func:`current_scope`).
 
     Because the screens live in a folder called ``pages/``, Streamlit starts each server
     in its legacy folder mode and only leaves it when ``st.navigation`` is first called.
     If the very first request of a fresh server is a page's own address (a bookmark),
-    that page runs alone — no sidebar filters, no scope. Leaving the legacy mode and
-    rerunning sends the same request through app.py, as every later one goes.
+    that page runs alone — Streamlit's file-name navigation (app, shared, upload …), no
+    sidebar filters, no scope. Leaving the legacy mode and rerunning sends the same
+    request through app.py, as every later one goes.
     """
+    if SCOPE_KEY in st.session_state:
+        return
     from streamlit.runtime.pages_manager import PagesManager
 
     if getattr(PagesManager, "uses_pages_directory", False):

@@ -14,8 +14,9 @@ from core.standards import (
     reset_standards,
     save_standards,
 )
-from pages._shared import clear_cached_reads, get_engine
+from pages._shared import clear_cached_reads, get_engine, run_through_app
 
+run_through_app()
 st.title("配备标准")
 st.caption(
     "修改后，所有页面的师生比、应配数、缺口和达标情况都按新标准重新计算。账户功能上线后，此页仅限管理员使用。"

@@ -27,7 +27,14 @@ from core.forms import FORMS
 from core.ingest import parse_file, plan_changes, store
 from core.ingest.report import ImportReport, ParsedFile, Plan
 from core.templates import template_bytes
-from pages._shared import app_settings, clear_cached_reads, csv_button, current_scope, get_engine
+from pages._shared import (
+    app_settings,
+    clear_cached_reads,
+    csv_button,
+    current_scope,
+    get_engine,
+    run_through_app,
+)
 
 UPLOADER_KEY = "uploader_name"  # not a widget key, so the name survives page changes
 RESULT_KEY = "upload_result"
@@ -209,6 +216,7 @@ def show_stored(report: ImportReport) -> None:
     st.page_link("pages/uploads.py", label="查看上传记录（可撤销本次上传）", icon=":material/history:")
 
 
+run_through_app()
 st.title("数据上传")
 uploader = uploader_name()
 choice = st.selectbox(

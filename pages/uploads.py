@@ -82,8 +82,8 @@ def revert_section(detail: UploadDetail) -> None:
         st.rerun()
 
 
-st.title("上传记录")
 scope = current_scope()
+st.title("上传记录")
 if flash := st.session_state.pop(FLASH_KEY, None):
     st.success(flash, icon=":material/check_circle:")
 
