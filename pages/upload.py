@@ -52,6 +52,22 @@ class UploadResult:
     report: ImportReport | None = None
 
 
+def chinese_dropzone(limit_mb: int) -> None:
+    """Streamlit writes its uploader's button and hint in English ("Upload", "20MB per file");
+    it has no setting for them, so a style rule shows them in Chinese."""
+    hint = f"拖放文件到此处，或点左侧按钮选择 · 单个文件不超过 {limit_mb} MB · 支持 XLSX、XLS、CSV"
+    st.html(
+        "<style>"
+        '[data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }'
+        f'[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{hint}"; '
+        "font-size: 0.875rem; opacity: 0.7; }"
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after '
+        '{ content: "选择文件"; font-size: 0.875rem; }'
+        "</style>"
+    )
+
+
 def form_label(choice: str) -> str:
     return "自动识别" if choice == AUTO else FORMS[choice].title
 
@@ -228,6 +244,7 @@ choice = st.selectbox(
 )
 template_buttons()
 limit_mb = app_settings().max_upload_mb
+chinese_dropzone(limit_mb)
 uploaded = st.file_uploader(
     f"选择文件（.xlsx / .xls / .csv，不超过 {limit_mb} MB）",
     type=["xlsx", "xls", "csv"],

@@ -79,3 +79,30 @@ def test_upload_preview_confirm_and_revert(
 
     expect(page.get_by_test_id("stAlert").filter(has_text="已撤销")).to_be_visible(timeout=30_000)
     assert counselors_of(seeded_database_url, stored["code"], stored["year"]) == stored["counselors_ft"]
+
+
+# What a user reads inside the drop zone: visible text nodes (not the icon's ligature name) and
+# the generated ::after text the page's style rule puts in place of Streamlit's English.
+_SHOWN_TEXT = """zone => {
+  const parts = [];
+  for (const element of zone.querySelectorAll('*')) {
+    if (!element.checkVisibility() || element.closest('[data-testid="stIconMaterial"]')) continue;
+    if (getComputedStyle(element).fontSize !== '0px') {
+      for (const node of element.childNodes) {
+        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()) parts.push(node.textContent.trim());
+      }
+    }
+    const generated = getComputedStyle(element, '::after').content;
+    if (generated && generated !== 'none' && generated !== 'normal') parts.push(JSON.parse(generated));
+  }
+  return parts.join(' | ');
+}"""
+
+
+def test_drop_zone_reads_in_chinese(page: Page, app_url: str) -> None:
+    open_page(page, app_url, "数据上传")
+
+    shown = page.get_by_test_id("stFileUploaderDropzone").evaluate(_SHOWN_TEXT)
+
+    assert "选择文件" in shown and "不超过 20 MB" in shown, shown
+    assert "Upload" not in shown and "per file" not in shown, shown
