@@ -53,17 +53,23 @@ class UploadResult:
 
 
 def chinese_dropzone(limit_mb: int) -> None:
-    """Streamlit writes its uploader's button and hint in English ("Upload", "20MB per file");
-    it has no setting for them, so a style rule shows them in Chinese."""
+    """Streamlit writes its uploader's button, hint and refusals in English ("Upload",
+    "20MB per file", "File must be 20.0MB or smaller", "application/pdf files are not
+    allowed"); it has no setting for them, so style rules show them in Chinese. The browser
+    refuses a file for its size or type before this page sees it, and both refusals share
+    one element, so one message covers both."""
+    zone, chip = '[data-testid="stFileUploaderDropzone"]', '[data-testid="stFileChip"] [role="alert"]'
     hint = f"拖放文件到此处，或点左侧按钮选择 · 单个文件不超过 {limit_mb} MB · 支持 XLSX、XLS、CSV"
+    refusal = f"无法上传：只接受不超过 {limit_mb} MB 的 .xlsx、.xls、.csv 文件"
     st.html(
         "<style>"
-        '[data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }'
-        f'[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{hint}"; '
-        "font-size: 0.875rem; opacity: 0.7; }"
-        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }'
-        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after '
-        '{ content: "选择文件"; font-size: 0.875rem; }'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div::after '
+        f'{{ content: "{hint}"; font-size: 0.875rem; opacity: 0.7; }}'
+        f'{zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}'
+        f'{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: "选择文件"; font-size: 0.875rem; }}'
+        f"{chip} {{ font-size: 0; }}"
+        f'{chip}::after {{ content: "{refusal}"; font-size: 0.75rem; }}'
         "</style>"
     )
 

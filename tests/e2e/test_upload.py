@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -102,7 +103,29 @@ _SHOWN_TEXT = """zone => {
 def test_drop_zone_reads_in_chinese(page: Page, app_url: str) -> None:
     open_page(page, app_url, "数据上传")
 
-    shown = page.get_by_test_id("stFileUploaderDropzone").evaluate(_SHOWN_TEXT)
+    shown = page.get_by_test_id("stFileUploader").evaluate(_SHOWN_TEXT)
 
     assert "选择文件" in shown and "不超过 20 MB" in shown, shown
     assert "Upload" not in shown and "per file" not in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("file_name", "size"),
+    [
+        ("报送_过大.xlsx", 21 * 1024 * 1024),  # case: over the 20 MB limit the widget enforces
+        ("工作总结.pdf", 1024),  # case: a type the widget does not accept
+    ],
+)
+def test_browser_refusal_reads_in_chinese(
+    page: Page, app_url: str, tmp_path: Path, file_name: str, size: int
+) -> None:
+    refused = tmp_path / file_name
+    refused.write_bytes(b"\0" * size)
+    open_page(page, app_url, "数据上传")
+
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(refused))
+    expect(page.get_by_test_id("stFileChip")).to_have_attribute("aria-invalid", "true")
+    shown = page.get_by_test_id("stFileUploader").evaluate(_SHOWN_TEXT)
+
+    assert "无法上传：只接受不超过 20 MB 的 .xlsx、.xls、.csv 文件" in shown, shown
+    assert "Error" not in shown, shown
