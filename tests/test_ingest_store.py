@@ -184,6 +184,19 @@ def test_store_refuses_a_file_with_errors(any_engine: Engine) -> None:
     assert stored(any_engine, "staffing") == []
 
 
+def test_a_count_too_big_for_any_school_is_a_located_error_on_both_databases(any_engine: Engine) -> None:
+    with_schools(any_engine)
+    data = filled_template("staffing", [make_staffing_row(undergrad=3_000_000_000)])
+
+    report = import_bytes(any_engine, "staffing", data, "s.xlsx")
+
+    assert not report.accepted
+    assert [(issue.row, issue.column, issue.code) for issue in report.errors] == [
+        (2, "全日制本专科生数", Reason.IMPLAUSIBLE_COUNT)
+    ]
+    assert stored(any_engine, "staffing") == []
+
+
 def test_two_uploads_at_once_both_land_without_lost_or_mixed_rows(any_engine: Engine) -> None:
     with_schools(any_engine, SECOND_SCHOOL)
     files = {

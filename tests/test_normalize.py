@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from core.forms import FORMS, PROVINCES, get_form
 from core.ingest.codes import Reason
 from core.ingest.normalize import (
+    MAX_COUNT,
     NormalizeError,
     match_header,
     parse_academic_year,
@@ -47,6 +48,7 @@ def _error_code(function, *args: Any, **kwargs: Any) -> str:
         (" 1 234 ", 1234, Reason.NUMBER_CLEANED),  # case: spaces inside
         ("12.0", 12, Reason.TEXT_NUMBER),  # case: text with a zero decimal
         (0, 0, None),  # case: zero is a count
+        (10_000_000.0, 10_000_000, None),  # case: the largest count accepted
     ],
 )
 def test_count_readings(raw: Any, value: int, note_code: str | None) -> None:
@@ -68,13 +70,16 @@ def test_count_readings(raw: Any, value: int, note_code: str | None) -> None:
         (True, Reason.NOT_A_NUMBER),  # case: a checkbox value
         (float("nan"), Reason.NOT_A_NUMBER),  # case: NaN
         (dt.date(2024, 1, 1), Reason.NOT_A_NUMBER),  # case: a date in a count column
+        (3_000_000_000.0, Reason.IMPLAUSIBLE_COUNT),  # case: beyond PostgreSQL's integer
+        (13_812_345_678, Reason.IMPLAUSIBLE_COUNT),  # case: a phone number as an integer cell
+        ("10,000,001", Reason.IMPLAUSIBLE_COUNT),  # case: one over the bound, as text
     ],
 )
 def test_count_refusals(raw: Any, code: str) -> None:
     assert _error_code(parse_count, raw) == code
 
 
-@given(st.integers(min_value=0, max_value=10**12))
+@given(st.integers(min_value=0, max_value=MAX_COUNT))
 def test_any_count_written_with_separators_or_full_width_digits_reads_back(number: int) -> None:
     grouped = f"{number:,}"
     assert parse_count(grouped).value == number

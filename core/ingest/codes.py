@@ -31,6 +31,7 @@ class Reason(StrEnum):
     NOT_A_NUMBER = "not_a_number"
     NOT_WHOLE = "not_whole"
     NEGATIVE = "negative"
+    IMPLAUSIBLE_COUNT = "implausible_count"  # above MAX_COUNT: a phone number or ID in a count cell
     BAD_CODE = "bad_code"
     BAD_YEAR = "bad_year"
     YEAR_NOT_CONSECUTIVE = "year_not_consecutive"

@@ -89,24 +89,34 @@ def _number_from_text(text: str) -> tuple[Decimal, str | None]:
     raise NormalizeError(Reason.NOT_A_NUMBER, f"“{stripped}”不是数字，请填写阿拉伯数字（如 1234）")
 
 
+# No institution counts ten million of anything; a bigger number is a phone number or an ID
+# pasted into a count cell (and would not fit PostgreSQL's integer column).
+MAX_COUNT = 10_000_000
+
+
 def _whole(number: Decimal | float, raw: Any) -> int:
     if number != int(number):
         raise NormalizeError(Reason.NOT_WHOLE, f"“{shown(raw)}”不是整数，人数须填写非负整数")
     if number < 0:
         raise NormalizeError(Reason.NEGATIVE, f"“{shown(raw)}”是负数，人数须填写非负整数（没有填 0）")
+    if number > MAX_COUNT:
+        raise NormalizeError(
+            Reason.IMPLAUSIBLE_COUNT,
+            f"“{shown(raw)}”超过 {MAX_COUNT:,}，不是一所学校的人数，请核对是否填入了电话、证件号或填错了列",
+        )
     return int(number)
 
 
 def parse_count(raw: Any) -> Normalized:
-    """A whole number >= 0: 12, 12.0, '12', '1,234', '１２３' → int; 12.5, -1, 'abc' → error."""
+    """A whole number 0…MAX_COUNT: 12, 12.0, '12', '1,234', '１２３' → int; 12.5, -1, 'abc' → error."""
     kind = raw.__class__
     if kind is float:
-        if raw >= 0 and raw.is_integer():  # the usual cell: a number Excel stored as float
+        if 0 <= raw <= MAX_COUNT and raw.is_integer():  # the usual cell: a number Excel stored as float
             return Normalized(int(raw))
         if math.isfinite(raw):
             return Normalized(_whole(raw, raw))
     elif kind is int:
-        return Normalized(raw if raw >= 0 else _whole(raw, raw))
+        return Normalized(raw if 0 <= raw <= MAX_COUNT else _whole(raw, raw))
     if kind is str:
         number, decorated = _number_from_text(raw)
         value = _whole(number, raw)

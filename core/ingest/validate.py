@@ -22,6 +22,7 @@ from core.forms import FieldSpec, FormSpec, Kind, Severity
 from core.ingest.codes import Reason
 from core.ingest.detect import Table
 from core.ingest.normalize import (
+    MAX_COUNT,
     Normalized,
     NormalizeError,
     header_note,
@@ -186,7 +187,7 @@ def _read_row(
     width = len(raw_row)
     for key, position, read, percent_rows, spec, letter, counts in columns:
         raw = raw_row[position] if position < width else None
-        if counts and raw.__class__ is float and raw >= 0 and raw.is_integer():
+        if counts and raw.__class__ is float and 0 <= raw <= MAX_COUNT and raw.is_integer():
             values[key] = int(raw)  # what parse_count returns for it, without the call
             filled = True
             continue
