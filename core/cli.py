@@ -18,10 +18,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from core.config import ConfigError, load_settings
-from core.db import engine_for, init_db
+from core.db import engine_for, init_db, missing_sqlite_file
 from core.forms import FORMS
 from core.scope import Scope, canonical_province
 
@@ -30,12 +30,48 @@ EXIT_REJECTED = 1
 EXIT_USAGE = 2
 
 
+# argparse marks its own messages for translation (gettext); these are their Chinese, so that
+# a mistyped command is answered in the language of every other message of the product.
+_ARGPARSE_CHINESE = {
+    "usage: ": "用法：",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s（用 --help 查看用法）\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r，可选：%(choices)s",
+    "invalid %(type)s value: %(value)r": "无效的取值 %(value)r",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "后面需要一个取值",
+    "expected at most one argument": "后面最多一个取值",
+    "expected at least one argument": "后面至少需要一个取值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+}
+argparse._ = lambda message: _ARGPARSE_CHINESE.get(message, message)
+
+
 class UsageError(Exception):
     """Bad arguments that argparse itself cannot see (exit code 2)."""
 
 
-def _engine():
-    engine = engine_for(load_settings().database_url)
+def _engine(*, existing: bool = False):
+    """The engine of DATABASE_URL with its schema in place. ``existing``: for commands that only
+    read, a SQLite file that is not there is a mistyped path, not an empty database."""
+    url = load_settings().database_url
+    try:
+        if existing and (missing := missing_sqlite_file(url)) is not None:
+            raise UsageError(
+                f"数据库文件 {missing} 不存在。请检查 DATABASE_URL 是否写错，"
+                "或先运行 python -m core.cli init-db 并导入数据"
+            )
+        engine = engine_for(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as problem:
+        raise UsageError(
+            f"DATABASE_URL 无法使用（{problem}）。请写成 SQLAlchemy 地址，"
+            "如 sqlite:////绝对路径/app.db 或 postgresql+psycopg://用户@主机:5432/库名"
+        ) from None
     init_db(engine)
     return engine
 
@@ -71,9 +107,8 @@ def _normalised_year(raw: str | None) -> str | None:
 
 
 def cmd_init_db(_args: argparse.Namespace) -> int:
-    settings = load_settings()
-    init_db(engine_for(settings.database_url))
-    print(f"数据库已就绪：{settings.database_url}")
+    _engine()
+    print(f"数据库已就绪：{load_settings().database_url}")
     return EXIT_OK
 
 
@@ -120,11 +155,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from core.export import export_csv
 
-    scope = _province_scope(args.province, _normalised_year(args.year))
+    by_year = args.form in ("staffing", "screening")  # the spec: --year is ignored for the others
+    scope = _province_scope(args.province, _normalised_year(args.year) if by_year else None)
     options = {"mask_small": True} if args.mask_small else {}
     if args.mask_small and args.form != "screening":
         raise UsageError("--mask-small 只适用于 screening（心理筛查）")
-    rows = export_csv(_engine(), args.form, scope, _output(args.out), **options)
+    rows = export_csv(_engine(existing=True), args.form, scope, _output(args.out), **options)
     print(f"已导出 {rows} 行：{args.out}")
     return EXIT_OK
 
@@ -147,7 +183,7 @@ def cmd_missing(args: argparse.Namespace) -> int:
             raise UsageError(f"--term：{problem.message}") from None
     scope = _province_scope(args.province, _normalised_year(args.year))
     out = _output(args.out)
-    frame = missing_frame(_engine(), scope, args.form, term=term)
+    frame = missing_frame(_engine(existing=True), scope, args.form, term=term)
     write_csv(frame, out)
     print(f"未报送 {len(frame)} 所：{args.out}")
     return EXIT_OK
@@ -165,8 +201,9 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core.cli", description="高校思政工作监测平台 命令行")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="子命令", title="子命令")
     form_choices = list(FORMS)
+    form_help = f"报表：{'、'.join(f'{name}（{form.title}）' for name, form in FORMS.items())}"
 
     commands.add_parser("init-db", help="在 DATABASE_URL 中建表").set_defaults(run=cmd_init_db)
 
@@ -177,31 +214,33 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(run=cmd_seed)
 
     template = commands.add_parser("template", help="生成空白模板")
-    template.add_argument("form", choices=form_choices)
-    template.add_argument("out")
+    template.add_argument("form", choices=form_choices, metavar="FORM", help=form_help)
+    template.add_argument("out", metavar="OUT.xlsx", help="要写入的模板文件")
     template.set_defaults(run=cmd_template)
 
     importer = commands.add_parser("import", help="校验并入库")
-    importer.add_argument("form", choices=form_choices)
-    importer.add_argument("file")
+    importer.add_argument("form", choices=form_choices, metavar="FORM", help=form_help)
+    importer.add_argument("file", metavar="FILE", help="要导入的 .xlsx / .xls / .csv 文件")
     importer.add_argument("--dry-run", action="store_true", help="只校验，不入库")
     importer.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     importer.set_defaults(run=cmd_import)
 
     export = commands.add_parser("export", help="导出 CSV")
-    export.add_argument("form", choices=form_choices)
-    export.add_argument("out")
-    export.add_argument("--year")
-    export.add_argument("--province")
+    export.add_argument("form", choices=form_choices, metavar="FORM", help=form_help)
+    export.add_argument("out", metavar="OUT.csv", help="要写入的 CSV 文件")
+    export.add_argument("--year", metavar="学年", help="如 2024-2025（项目进度不按学年筛选）")
+    export.add_argument("--province", metavar="省份", help="如 河南 或 河南省")
     export.add_argument("--mask-small", action="store_true", help="1–4 的人数写作 <5")
     export.set_defaults(run=cmd_export)
 
     missing = commands.add_parser("missing", help="未报送名单")
-    missing.add_argument("form", choices=["staffing", "screening"])
-    missing.add_argument("out")
-    missing.add_argument("--year", required=True)
-    missing.add_argument("--term")
-    missing.add_argument("--province")
+    missing.add_argument(
+        "form", choices=["staffing", "screening"], metavar="FORM", help="staffing 或 screening"
+    )
+    missing.add_argument("out", metavar="OUT.csv", help="要写入的 CSV 文件")
+    missing.add_argument("--year", required=True, metavar="学年", help="如 2024-2025")
+    missing.add_argument("--term", metavar="学期", help="秋季学期 或 春季学期（仅 screening）")
+    missing.add_argument("--province", metavar="省份", help="如 河南 或 河南省")
     missing.set_defaults(run=cmd_missing)
     return parser
 

@@ -3,7 +3,7 @@
 | variable | meaning | default |
 |---|---|---|
 | DATABASE_URL | SQLAlchemy URL of the database | sqlite file ``data/app.db`` |
-| APP_TODAY | the date taken as "today" (YYYY-MM-DD), for reproducible overdue figures | the clock |
+| APP_TODAY | the date taken as "today" (YYYY-MM-DD), for reproducible overdue figures | the date in Beijing |
 | MAX_UPLOAD_MB | largest workbook accepted, in MB | 20 |
 | UPLOADER_NAME | default uploader name recorded by the command line | 命令行 |
 """
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# China has one time zone and no daylight saving: a fixed offset needs no tz database.
+LOCAL_TIME = dt.timezone(dt.timedelta(hours=8), "北京时间")
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "app.db"
 
 
@@ -35,8 +37,9 @@ class Settings:
         return self.max_upload_mb * 1024 * 1024
 
     def today(self) -> dt.date:
-        """APP_TODAY when set, otherwise the clock's date."""
-        return self.today_override or dt.date.today()
+        """APP_TODAY when set, otherwise the date in Beijing (not the server's zone: a UTC
+        server would count a deadline overdue a day late before 08:00)."""
+        return self.today_override or dt.datetime.now(LOCAL_TIME).date()
 
 
 def _parse_today(raw: str | None) -> dt.date | None:

@@ -17,11 +17,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from core.config import LOCAL_TIME
 from core.forms import LEVELS, OWNERSHIPS, PROVINCES, SCREENING_KINDS, TERMS
 
 NOT_AVAILABLE = "—"
-# China has one time zone and no daylight saving: a fixed offset needs no tz database.
-LOCAL_TIME = dt.timezone(dt.timedelta(hours=8), "北京时间")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Columns whose values are listed in a known order: the national province order, 秋季学期
 # before 春季学期, the form's order of 办学层次, 办学性质 and 筛查类型.

@@ -13,11 +13,12 @@ from core.config import DEFAULT_DB_PATH, ConfigError, load_settings
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_defaults_use_sqlite_file_under_data_and_the_clock() -> None:
+def test_defaults_use_sqlite_file_under_data_and_the_clock_in_beijing() -> None:
     settings = load_settings({})
     assert settings.database_url == f"sqlite:///{DEFAULT_DB_PATH}"
     assert DEFAULT_DB_PATH.parent.name == "data"
-    assert settings.today() == dt.date.today()
+    # Beijing's date, whatever the server's zone (a UTC server is a day behind before 08:00 there)
+    assert settings.today() == (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)).date()
     assert settings.max_upload_bytes == 20 * 1024 * 1024
 
 
