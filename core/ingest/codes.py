@@ -40,11 +40,15 @@ class Reason(StrEnum):
     BAD_DATE = "bad_date"
     PERCENT_RANGE = "percent_out_of_range"
     TOO_LONG = "too_long"
+    CELL_ERROR_VALUE = "cell_error_value"  # the cell shows #DIV/0!, #N/A … (the formula failed)
+    FORMULA_WITHOUT_VALUE = "formula_without_value"  # a formula the file holds no result for
+    MERGED_DATA_CELL = "merged_data_cell"  # a blank cell inside a merged range (when not filled)
     # across rows and against what is stored
     DUPLICATE_KEY = "duplicate_key"
     UNKNOWN_INSTITUTION = "unknown_institution"
     NAME_MISMATCH = "name_mismatch"  # warning
     DUPLICATE_UPLOAD = "duplicate_upload"  # warning
+    OTHER_DATA_SHEET = "other_data_sheet"  # warning: another sheet has this form's header and data
     # normalisations (reported, never blocking)
     TEXT_NUMBER = "text_number"  # plain digits stored as text in a workbook
     NUMBER_CLEANED = "number_cleaned"  # separators, spaces or full-width digits removed
@@ -63,3 +67,8 @@ class Reason(StrEnum):
     SHEET_CHOSEN = "sheet_chosen"
     FORM_DETECTED = "form_detected"
     MORE_OF_THE_SAME = "more_of_the_same"
+    MERGED_CELLS_FILLED = "merged_cells_filled"  # a merged data cell's value given to every row it spans
+    EXAMPLE_SHEET_IGNORED = "example_sheet_ignored"  # 填报示例 / 样表 … sheets are not data
+    HEADER_COMBINED = "header_combined"  # a two-row header read as sub-header + group (专职 + 辅导员)
+    COLUMN_NUMBER_ROW = "column_number_row_skipped"  # 甲 乙 丙 1 2 3 … or a units row under the header
+    FLOAT_NOISE = "float_noise"  # 60.000000000000007 read as Excel shows it, 60

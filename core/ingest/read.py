@@ -60,6 +60,9 @@ class RawSheet:
     hidden: bool = False
     typed: bool = True
     percent_loader: Callable[[str, int], frozenset[int]] | None = field(default=None, repr=False)
+    # merged ranges as (first row, first column, last row, last column), 0-based, inclusive;
+    # only the first cell of a range holds the value
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def percent_rows(self, column: int) -> frozenset[int]:
         """Row indices (0-based) whose cell in ``column`` (0-based) has a percent number format."""
@@ -330,7 +333,10 @@ def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
                         "请删除多余的空行空列或无关内容后再上传",
                     )
             cells = sheet.to_python(skip_empty_area=False) if sheet.end is not None else []
-            sheets.append(RawSheet(name=meta.name, rows=cells, percent_loader=loader))
+            merged = [
+                (top, left, bottom, right) for (top, left), (bottom, right) in sheet.merged_cell_ranges or []
+            ]
+            sheets.append(RawSheet(name=meta.name, rows=cells, percent_loader=loader, merged=merged))
     except PasswordError:
         _refuse_encrypted()
     except (CalamineError, ValueError, OverflowError, UnicodeDecodeError):
