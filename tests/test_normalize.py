@@ -364,6 +364,12 @@ def test_percent_written_any_way_means_the_same(hundredths: int) -> None:
         ("projects", "完成进度（%）", "progress"),  # case: percent unit
         ("projects", "完成进度(％)", "progress"),  # case: full-width percent sign
         ("staffing", "序号", None),  # case: not a field
+        ("staffing", "兼职辅导员（人）", "counselors_pt"),  # case: the unit stands for the trailing 数
+        ("staffing", "全日制本专科生(人)", "undergrad"),  # case: the same for a required count
+        ("staffing", "心理健康教育专职教师（名）", "psy_teachers"),  # case: an alias's stem and another unit
+        ("screening", "高风险（人）", "high"),  # case: the unit stands for the trailing 人数
+        ("screening", "二级预警", "medium"),  # case: a level alias's stem
+        ("staffing", "学校标识", None),  # case: only counts have stems
     ],
 )
 def test_header_matching(form_name: str, written: str, key: str | None) -> None:

@@ -327,10 +327,26 @@ def normalize_header(text: Any) -> str:
     return _UNIT.sub("", bare)
 
 
+def _count_stems(fields: tuple[FieldSpec, ...]) -> dict[str, str]:
+    """A count's name without its trailing 数/人数 ('兼职辅导员（人）' is 兼职辅导员数: the unit
+    stands for it), for every count field whose stem no other field shares."""
+    stems: dict[str, set[str]] = {}
+    for spec in fields:
+        if spec.kind is not Kind.COUNT:
+            continue
+        for written in (spec.header, *spec.aliases):
+            bare = normalize_header(written)
+            stem = bare.removesuffix("人数") if bare.endswith("人数") else bare.removesuffix("数")
+            if stem != bare and len(stem) >= 2:
+                stems.setdefault(stem, set()).add(spec.key)
+    return {stem: next(iter(keys)) for stem, keys in stems.items() if len(keys) == 1}
+
+
 @functools.cache
 def _header_index(form_name: str) -> dict[str, str]:
+    """Normalised header → field key: count stems, then aliases, then canonical headers (later wins)."""
     fields = get_form(form_name).fields
-    index: dict[str, str] = {}
+    index = _count_stems(fields)
     for spec in fields:
         for written in spec.aliases:
             index[normalize_header(written)] = spec.key
