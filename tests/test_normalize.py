@@ -14,6 +14,7 @@ from core.ingest.codes import Reason
 from core.ingest.normalize import (
     MAX_COUNT,
     NormalizeError,
+    as_excel_shows,
     match_header,
     parse_academic_year,
     parse_code,
@@ -87,9 +88,19 @@ def test_any_count_written_with_separators_or_full_width_digits_reads_back(numbe
     assert parse_count(float(number)).value == number
 
 
-@given(st.floats(min_value=0, max_value=1e9, allow_nan=False).filter(lambda value: not value.is_integer()))
-def test_no_fraction_is_ever_a_count(number: float) -> None:
+@given(
+    st.floats(min_value=0, max_value=MAX_COUNT, allow_nan=False).filter(
+        lambda value: not as_excel_shows(value).is_integer()
+    )
+)
+def test_no_fraction_excel_would_show_is_ever_a_count(number: float) -> None:
     assert _error_code(parse_count, number) == Reason.NOT_WHOLE
+
+
+def test_a_formula_result_off_in_the_16th_digit_reads_as_excel_shows_it() -> None:
+    result = parse_count(60.000000000000007)  # what Excel stores for =200*0.3, shown as 60
+
+    assert (result.value, result.code) == (60, Reason.FLOAT_NOISE)
 
 
 # --- academic years ----------------------------------------------------------------------------
@@ -284,6 +295,25 @@ def test_date_refusals(raw: Any) -> None:
     assert _error_code(parse_date, raw) == Reason.BAD_DATE
 
 
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("4141010001.0", "4141010001"),  # case: a float written out as text (pandas, CSV exports)
+        ('="4141010001"', "4141010001"),  # case: Excel's keep-as-text formula in a CSV
+        ("'4141010001", "4141010001"),  # case: an apostrophe typed into a CSV
+        ('"4141010001"', "4141010001"),  # case: quotes left around the code
+    ],
+)
+def test_codes_as_other_systems_write_them(raw: str, code: str) -> None:
+    result = parse_code(raw)
+
+    assert (result.value, result.code) == (code, Reason.NUMBER_CLEANED)
+
+
+def test_a_date_typed_as_the_number_20240301_reads_like_the_text() -> None:
+    assert parse_date(20240301).value == parse_date("20240301").value == dt.date(2024, 3, 1)
+
+
 @given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_every_written_form_of_a_date_reads_back(day: dt.date) -> None:
     for text in (
@@ -327,6 +357,17 @@ def test_percent_readings(raw: Any, formatted: bool, value: float) -> None:
 )
 def test_percent_refusals(raw: Any, code: str) -> None:
     assert _error_code(parse_percent, raw) == code
+
+
+def test_a_percent_formatted_cell_is_reported_and_one_showing_8500_percent_says_so() -> None:
+    assert (
+        parse_percent(0.85, percent_formatted=True).code == Reason.PERCENT_FORMAT
+    )  # reported, as the spec asks
+
+    with pytest.raises(NormalizeError) as refused:
+        parse_percent(85, percent_formatted=True)
+
+    assert "显示为 8500%" in refused.value.message and "85%" in refused.value.message
 
 
 def test_unformatted_fraction_is_kept_but_questioned() -> None:

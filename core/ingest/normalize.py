@@ -58,7 +58,9 @@ def is_blank(raw: Any) -> bool:
 
 
 def shown(raw: Any) -> str:
-    """The cell as the user wrote it, for messages: 12.0 → '12', dates ISO."""
+    """The cell as the user sees it, for messages: 12.0 → '12', True → 'TRUE', dates ISO."""
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, dt.datetime):
@@ -107,6 +109,12 @@ def _whole(number: Decimal | float, raw: Any) -> int:
     return int(number)
 
 
+def as_excel_shows(number: float) -> float:
+    """``number`` to the 15 significant digits Excel displays: a formula such as =200*0.3 stores
+    60.000000000000007, which every user sees as 60."""
+    return float(f"{number:.15g}")
+
+
 def parse_count(raw: Any) -> Normalized:
     """A whole number 0…MAX_COUNT: 12, 12.0, '12', '1,234', '１２３' → int; 12.5, -1, 'abc' → error."""
     kind = raw.__class__
@@ -114,7 +122,13 @@ def parse_count(raw: Any) -> Normalized:
         if 0 <= raw <= MAX_COUNT and raw.is_integer():  # the usual cell: a number Excel stored as float
             return Normalized(int(raw))
         if math.isfinite(raw):
-            return Normalized(_whole(raw, raw))
+            displayed = as_excel_shows(raw)
+            value = _whole(displayed, raw)
+            if displayed != raw:
+                return Normalized(
+                    value, f"{raw!r} 按 Excel 显示的 {value} 读取（公式计算的浮点误差）", Reason.FLOAT_NOISE
+                )
+            return Normalized(value)
     elif kind is int:
         return Normalized(raw if 0 <= raw <= MAX_COUNT else _whole(raw, raw))
     if kind is str:
@@ -148,7 +162,17 @@ def parse_percent(raw: Any, *, percent_formatted: bool = False) -> Normalized:
         value, code = _percent_from_text(raw)
         note = f"文本“{raw.strip()}”按 {shown(value)}% 读取"
     elif percent_formatted:
-        value = float(Decimal(repr(float(raw))) * 100)
+        value = float(Decimal(repr(as_excel_shows(float(raw)))) * 100)
+        if not 0 <= value <= 100:
+            raise NormalizeError(
+                Reason.PERCENT_RANGE,
+                f"单元格设为百分比格式，“{shown(raw)}”显示为 {shown(value)}%，超出 0–100；"
+                f"请填写 {shown(raw)}%，或取消百分比格式后填写 0 到 100 之间的数",
+            )
+        note, code = (
+            f"百分比格式单元格 {shown(raw)}（显示为 {shown(value)}%）按 {shown(value)} 读取",
+            Reason.PERCENT_FORMAT,
+        )
     else:
         value = float(raw)
         if 0 < value < 1:
@@ -162,6 +186,9 @@ def parse_percent(raw: Any, *, percent_formatted: bool = False) -> Normalized:
 # --- codes, text, choices ---------------------------------------------------------------
 
 _CODE = re.compile(r"\d{10}")
+# what other systems wrap a code in: ="4141010001" (Excel's keep-as-text trick), a typed
+# apostrophe, a float's .0 written out as text (pandas)
+_WRAPPED_CODE = re.compile(r"""(?:=?"(?P<quoted>[^"]*)"|'(?P<apostrophe>.*)|(?P<float>\d{10})\.0+)""")
 _REPEATED = functools.lru_cache(maxsize=8192, typed=True)  # codes, years and dates repeat down a column
 
 
@@ -175,13 +202,16 @@ def parse_code(raw: Any) -> Normalized:
     else:
         text = without_spaces(str(raw))
     code = to_half_width(text)
+    reason = Reason.FULL_WIDTH
+    if (wrapped := _WRAPPED_CODE.fullmatch(code)) is not None:
+        code, reason = next(part for part in wrapped.groups() if part is not None), Reason.NUMBER_CLEANED
     if not _CODE.fullmatch(code):
         hint = "；以 0 开头的标识码请把单元格设为文本格式" if len(code) == 9 and code.isdigit() else ""
         raise NormalizeError(
             Reason.BAD_CODE, f"“{shown(raw)}”不是 10 位学校标识码（如 4141010001），请核对{hint}"
         )
     if code != text:
-        return _reread(raw, code, Reason.FULL_WIDTH)
+        return _reread(raw, code, reason)
     return Normalized(code)
 
 
@@ -278,6 +308,8 @@ def parse_date(raw: Any) -> Normalized:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if float(raw).is_integer() and int(raw) in _SERIALS:
             return _reread(raw, _EXCEL_EPOCH + dt.timedelta(days=int(raw)), Reason.DATE_SERIAL)
+        if float(raw).is_integer():  # 20240301 typed as a number reads as the text does
+            return parse_date(str(int(raw)))
         raise NormalizeError(Reason.BAD_DATE, f"“{shown(raw)}”不是日期，{_DATE_HELP}")
     text = to_half_width(str(raw)).strip()
     match = _DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
