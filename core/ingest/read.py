@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import io
 import re
 import warnings
@@ -25,7 +26,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from core.ingest.codes import Reason
 
@@ -47,6 +48,14 @@ class UnreadableFile(Exception):
         self.message = message
 
 
+class CellUnseen(NamedTuple):
+    """A cell that reads as empty but is not: ``kind`` 'error' (``text`` #DIV/0!) or 'formula'
+    (``text`` the formula, without a result)."""
+
+    kind: str
+    text: str
+
+
 @dataclass
 class RawSheet:
     """One sheet's cells: ``rows[i][j]`` is Excel row i+1, column j+1 ('' or None when empty).
@@ -60,9 +69,20 @@ class RawSheet:
     hidden: bool = False
     typed: bool = True
     percent_loader: Callable[[str, int], frozenset[int]] | None = field(default=None, repr=False)
+    # cells the values read as empty although the user sees something: see :meth:`unseen`
+    unseen_loader: Callable[[str], dict[tuple[int, int], CellUnseen]] | None = field(default=None, repr=False)
     # merged ranges as (first row, first column, last row, last column), 0-based, inclusive;
     # only the first cell of a range holds the value
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def unseen(self, row: int, column: int) -> CellUnseen | None:
+        """What a cell that reads as empty (0-based ``row``, ``column``) really holds, when it is
+        not empty for the user: an Excel error value (#DIV/0!) or a formula the file keeps no
+        result for (written by a program that does not calculate). The spreadsheet library
+        returns '' for both, so they are looked up in the file, only when a blank is met."""
+        if self.unseen_loader is None:
+            return None
+        return self.unseen_loader(self.name).get((row, column))
 
     def percent_rows(self, column: int) -> frozenset[int]:
         """Row indices (0-based) whose cell in ``column`` (0-based) has a percent number format."""
@@ -230,6 +250,83 @@ def _xlsx_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
     return percent_rows
 
 
+_XLSX_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_XLSX_REFERENCE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_XLSX_ERROR_TYPE = re.compile(rb'\bt="e"')
+_XLSX_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
+_XLSX_VALUE = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
+_SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the member holding its cells (from xl/workbook.xml and its relationships)."""
+    from defusedxml import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {item.get("Id"): item.get("Target", "") for item in relationships}
+    paths = {}
+    for sheet in workbook.iter(f"{_SPREADSHEET_NS}sheet"):
+        target = targets.get(sheet.get(_RELATIONSHIP_ID), "")
+        paths[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return paths
+
+
+def _xlsx_unseen_cells(xml: bytes) -> dict[tuple[int, int], CellUnseen]:
+    found: dict[tuple[int, int], CellUnseen] = {}
+    if b't="e"' not in xml and b"<f" not in xml:
+        return found  # the usual file: no formulas, no error values, nothing to look at
+    for attributes, body in _XLSX_CELL.findall(xml):
+        reference = _XLSX_REFERENCE.search(attributes)
+        if reference is None:
+            continue
+        value = _XLSX_VALUE.search(body or b"")
+        where = (int(reference[2]) - 1, _column_number(reference[1]) - 1)
+        if _XLSX_ERROR_TYPE.search(attributes) and value is not None:
+            found[where] = CellUnseen("error", value[1].decode("utf-8", "replace"))
+        elif (formula := _XLSX_FORMULA.search(body or b"")) is not None and (value is None or not value[1]):
+            text = html.unescape((formula[1] or b"").decode("utf-8", "replace"))
+            found[where] = CellUnseen("formula", f"={text}" if text else "（共享公式）")
+    return found
+
+
+def _xlsx_unseen_loader(data: bytes) -> Callable[[str], dict[tuple[int, int], CellUnseen]]:
+    @functools.cache
+    def unseen(sheet_name: str) -> dict[tuple[int, int], CellUnseen]:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                path = _xlsx_sheet_paths(archive).get(sheet_name)
+                return _xlsx_unseen_cells(archive.read(path)) if path else {}
+        except (KeyError, ValueError, zipfile.BadZipFile, SyntaxError):
+            return {}  # the cells stay blank, as the values said
+
+    return unseen
+
+
+def _xls_unseen_loader(data: bytes) -> Callable[[str], dict[tuple[int, int], CellUnseen]]:
+    """Error values of an .xls sheet (an .xls always keeps its formulas' results)."""
+
+    @functools.cache
+    def unseen(sheet_name: str) -> dict[tuple[int, int], CellUnseen]:
+        import xlrd
+
+        try:
+            sheet = xlrd.open_workbook(file_contents=data, on_demand=True).sheet_by_name(sheet_name)
+        except (xlrd.XLRDError, KeyError, ValueError):
+            return {}
+        return {
+            (row, column): CellUnseen(
+                "error", xlrd.error_text_from_code.get(sheet.cell_value(row, column), "#错误")
+            )
+            for row in range(sheet.nrows)
+            for column in range(sheet.row_len(row))
+            if sheet.cell_type(row, column) == xlrd.XL_CELL_ERROR
+        }
+
+    return unseen
+
+
 def _xls_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
     """Looks up percent-formatted cells of one column of an .xls sheet, on demand (xlrd's formats)."""
 
@@ -310,12 +407,12 @@ def _refuse_huge_grids(data: bytes) -> None:
 def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
-    loader = None
+    loader = unseen = None
     if kind == "xlsx":
         _refuse_huge_grids(data)
-        loader = _xlsx_percent_loader(data)
+        loader, unseen = _xlsx_percent_loader(data), _xlsx_unseen_loader(data)
     elif kind == "xls":
-        loader = _xls_percent_loader(data)
+        loader, unseen = _xls_percent_loader(data), _xls_unseen_loader(data)
     sheets: list[RawSheet] = []
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -336,7 +433,11 @@ def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
             merged = [
                 (top, left, bottom, right) for (top, left), (bottom, right) in sheet.merged_cell_ranges or []
             ]
-            sheets.append(RawSheet(name=meta.name, rows=cells, percent_loader=loader, merged=merged))
+            sheets.append(
+                RawSheet(
+                    name=meta.name, rows=cells, percent_loader=loader, unseen_loader=unseen, merged=merged
+                )
+            )
     except PasswordError:
         _refuse_encrypted()
     except (CalamineError, ValueError, OverflowError, UnicodeDecodeError):

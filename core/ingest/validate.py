@@ -33,12 +33,16 @@ from core.ingest.normalize import (
     to_half_width,
     without_spaces,
 )
+from core.ingest.read import RawSheet
 from core.ingest.report import NORMALIZATION, Issue
 
 NOTES_PER_KIND = 20  # normalisation notes of one kind in one column before they are summarised
-_TOTAL_ROW = re.compile(r"(合计|总计|小计|总合计)([:：(（].*)?")
+# 合计, 总计：, 全省合计, 本表合计, 全省高校小计（…）: a short prefix without digits is allowed
+_TOTAL_ROW = re.compile(r"\D{0,6}?(合计|总计|小计)([:：(（].*)?")
+# the signature lines under a form: 填表人：张三  审核人：李四  联系电话：…, 填报日期：…, 单位（盖章）
 _FOOTER_ROW = re.compile(
-    r"(填表人|填报人|审核人|联系人|联系电话|负责人签字|单位负责人|注[:：]|说明[:：]|备注[:：])"
+    r"(填表人|填报人|制表人|统计人|审核人|复核人|联系人|联系电话|负责人|单位负责人|分管领导|"
+    r"填报日期|填表日期|报送日期|制表日期|填报单位|单位[(（]?盖章|注[:：]|说明[:：]|备注[:：])"
 )
 
 
@@ -138,12 +142,16 @@ def check_headers(table: Table, log: IssueLog) -> None:
 
 
 def _skipped_line(row: list[Any]) -> str | None:
-    """'total' for a closing 合计/总计/小计 row, 'footer' for a 填表人… line, else None."""
+    """'total' for a closing 合计/总计/小计 row, 'footer' for a 填表人… line, else None.
+
+    Asked only of rows that have errors, so a data row is never skipped: a footer line is
+    one whose first filled cell is a signature label, however many cells it spreads over.
+    """
     texts = [without_spaces(cell) for cell in row if isinstance(cell, str) and not is_blank(cell)]
     if any(_TOTAL_ROW.fullmatch(text) for text in texts[:3]):
         return "total"
-    filled = sum(1 for cell in row if not is_blank(cell))
-    if texts and filled <= 2 and _FOOTER_ROW.match(texts[0]):
+    first = next((cell for cell in row if not is_blank(cell)), None)
+    if texts and isinstance(first, str) and _FOOTER_ROW.match(texts[0]):
         return "footer"
     return None
 
@@ -174,8 +182,36 @@ def _columns(table: Table) -> list[_Column]:
 _Found = tuple[str, str, str, FieldSpec, Any]
 
 
+def _unseen_problem(sheet: RawSheet, index: int, column: _Column) -> _Found | None:
+    """The error of a cell that reads as empty but shows an error value or holds a formula
+    without a result (see RawSheet.unseen): never a silent 0 or "not reported"."""
+    unseen = sheet.unseen(index, column.index)
+    if unseen is None:
+        return None
+    if unseen.kind == "error":
+        return (
+            Severity.ERROR,
+            Reason.CELL_ERROR_VALUE,
+            f"单元格显示错误值 {unseen.text}（公式出错），请改正公式或直接填写数值",
+            column.spec,
+            unseen.text,
+        )
+    return (
+        Severity.ERROR,
+        Reason.FORMULA_WITHOUT_VALUE,
+        f"单元格是公式 {unseen.text}，但文件里没有保存它的计算结果（常见于其他软件生成的表格）；"
+        "请在 Excel/WPS 中打开并保存后再上传，或直接填写数值",
+        column.spec,
+        unseen.text,
+    )
+
+
 def _read_row(
-    columns: list[_Column], absent: dict[str, Any], raw_row: list[Any], index: int, typed: bool
+    columns: list[_Column],
+    absent: dict[str, Any],
+    raw_row: list[Any],
+    index: int,
+    sheet: RawSheet,
 ) -> tuple[dict[str, Any] | None, list[_Found]]:
     """The row's values by field key (None when every mapped cell is empty) and what was found in it.
 
@@ -185,13 +221,19 @@ def _read_row(
     found: list[_Found] = []
     filled = False
     width = len(raw_row)
-    for key, position, read, percent_rows, spec, letter, counts in columns:
+    typed = sheet.typed
+    for column in columns:
+        key, position, read, percent_rows, spec, letter, counts = column
         raw = raw_row[position] if position < width else None
         if counts and raw.__class__ is float and 0 <= raw <= MAX_COUNT and raw.is_integer():
             values[key] = int(raw)  # what parse_count returns for it, without the call
             filled = True
             continue
         if raw is None or (raw.__class__ is str and not raw.strip()):
+            if (problem := _unseen_problem(sheet, index, column)) is not None:
+                values[key], filled = None, True
+                found.append(problem)
+                continue
             values[key] = spec.default
             if spec.required:
                 found.append(
@@ -215,13 +257,37 @@ def _read_row(
     return (values if filled else None), found
 
 
+def _fill_merged_cells(table: Table, columns: list[_Column], log: IssueLog) -> None:
+    """A data cell merged down several rows (one 学年 for every school, one code over a
+    school's two rows) holds its value only in its first cell; the user sees it in every row,
+    so every row of the range gets it, and the user is told."""
+    by_index = {column.index: column for column in columns}
+    rows = table.sheet.rows
+    for top, left, bottom, _right in sorted(table.sheet.merged):
+        column = by_index.get(left)
+        if column is None or top < table.data_start or bottom == top or is_blank(rows[top][left]):
+            continue
+        value = rows[top][left]
+        for index in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            if left < len(rows[index]) and is_blank(rows[index][left]):
+                rows[index][left] = value
+        log.note(
+            Reason.MERGED_CELLS_FILLED,
+            f"{column.letter}{top + 1}:{column.letter}{bottom + 1} 是合并单元格，按“{shown(value)}”填入其中每一行",
+            top + 1,
+            column.spec.header,
+            value,
+        )
+
+
 def read_rows(
     table: Table, log: IssueLog, progress: Callable[[int, int], None] | None = None
 ) -> tuple[Validated, set[tuple[int, str]]]:
     """Each data row's values by field key, and the (row, key) cells that could not be read."""
     columns = _columns(table)
+    _fill_merged_cells(table, columns, log)
     absent = {spec.key: spec.default for spec in table.form.fields if spec.key not in table.columns}
-    typed = table.sheet.typed
+    sheet = table.sheet
     data = Validated([], [])
     bad_cells: set[tuple[int, str]] = set()
     empty_rows: list[int] = []
@@ -230,7 +296,7 @@ def read_rows(
         if progress is not None and index % 2000 == 0:
             progress(index, len(sheet_rows))
         number = index + 1
-        values, found = _read_row(columns, absent, sheet_rows[index], index, typed)
+        values, found = _read_row(columns, absent, sheet_rows[index], index, sheet)
         if values is None:
             empty_rows.append(number)
             continue

@@ -1,0 +1,183 @@
+"""Cells as real offices' files hold them: error values, formulas without results, merged data
+cells, signature lines and total rows, codes exported by other systems.
+
+Each workbook is written by openpyxl (or xlwt for .xls) the way the situation arises.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+import xlwt
+from sqlalchemy import Engine
+
+from core.forms import STAFFING
+from core.ingest import import_bytes
+from core.ingest.codes import Reason
+from core.templates import template_workbook
+from tests.factories import make_staffing_row
+from tests.test_ingest_corpus import (
+    SECOND_SCHOOL,
+    in_form_order,
+    located,
+    stored,
+    with_cached_formula_values,
+    with_schools,
+    workbook_bytes,
+)
+
+THIRD_SCHOOL = SECOND_SCHOOL | {"code": "4141010003", "name": "示例第三大学"}
+
+
+def _staffing_workbook(rows: list[list[Any]]):
+    """The staffing template with ``rows`` (lists of cells in template order) below the header."""
+    workbook = template_workbook("staffing")
+    for row in rows:
+        workbook.active.append(row)
+    return workbook
+
+
+def _import(engine: Engine, data: bytes, file_name: str = "队伍配备.xlsx"):
+    with_schools(engine, SECOND_SCHOOL, THIRD_SCHOOL)
+    return import_bytes(engine, "staffing", data, file_name)
+
+
+def _sheet(workbook):
+    return workbook[STAFFING.sheet]
+
+
+@pytest.mark.parametrize(
+    ("column", "shown"),
+    [
+        ("counselors_pt", "#DIV/0!"),  # case: an optional count, which would have been stored as 0
+        ("psy_teachers", "#N/A"),  # case: an optional count, which would have been "not reported"
+        ("postgrad", "#NAME?"),  # case: a required count, which said "必填项，请填写"
+    ],
+)
+def test_a_cell_showing_an_excel_error_is_an_error_not_a_blank(
+    engine: Engine, column: str, shown: str
+) -> None:
+    row = in_form_order("staffing", make_staffing_row())
+    row[STAFFING.keys.index(column)] = shown  # openpyxl stores an error code as an error value
+    workbook = _staffing_workbook([row])
+
+    report = _import(engine, workbook_bytes(workbook))
+
+    assert located(report) == [(2, STAFFING.field(column).header, Reason.CELL_ERROR_VALUE)]
+    assert shown in report.errors[0].message and "改正公式" in report.errors[0].message
+    assert stored(engine, "staffing") == []
+
+
+def test_an_error_value_in_an_xls_is_an_error(engine: Engine) -> None:
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet(STAFFING.sheet)
+    for column, header in enumerate(STAFFING.headers.values()):
+        sheet.write(0, column, header)
+    errored = STAFFING.keys.index("counselors_pt")
+    for column, value in enumerate(in_form_order("staffing", make_staffing_row())):
+        if column != errored:
+            sheet.write(1, column, value)
+    sheet.row(1).set_cell_error(errored, "#DIV/0!")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    report = _import(engine, buffer.getvalue(), "队伍配备.xls")
+
+    assert located(report) == [(2, "兼职辅导员数", Reason.CELL_ERROR_VALUE)]
+
+
+def test_a_formula_the_file_keeps_no_result_for_is_an_error_saying_to_save_it_in_excel(
+    engine: Engine,
+) -> None:
+    row = in_form_order("staffing", make_staffing_row())
+    row[STAFFING.keys.index("counselors_pt")] = "=4+6"  # written by a program: no cached result
+    workbook = _staffing_workbook([row])
+
+    report = _import(engine, workbook_bytes(workbook))
+
+    assert located(report) == [(2, "兼职辅导员数", Reason.FORMULA_WITHOUT_VALUE)]
+    assert "=4+6" in report.errors[0].message and "保存" in report.errors[0].message
+
+
+def test_a_formula_with_its_cached_result_is_read_as_that_result(engine: Engine) -> None:
+    row = in_form_order("staffing", make_staffing_row())
+    row[STAFFING.keys.index("counselors_pt")] = "=4+6"
+    data = with_cached_formula_values(workbook_bytes(_staffing_workbook([row])), {"4+6": 10})
+
+    report = _import(engine, data)
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "staffing")[0]["counselors_pt"] == 10
+
+
+def test_a_year_merged_down_the_rows_reaches_every_row_and_is_reported(engine: Engine) -> None:
+    rows = [
+        in_form_order("staffing", make_staffing_row(code=school["code"], name=school["name"]))
+        for school in ({"code": "4141010001", "name": "示例第一大学"}, SECOND_SCHOOL, THIRD_SCHOOL)
+    ]
+    for row in rows[1:]:
+        row[STAFFING.keys.index("year")] = None
+    workbook = _staffing_workbook(rows)
+    _sheet(workbook).merge_cells("C2:C4")
+
+    report = _import(engine, workbook_bytes(workbook))
+
+    assert report.accepted, report.to_text()
+    assert [row["year"] for row in stored(engine, "staffing")] == ["2024-2025"] * 3
+    assert (2, "学年", Reason.MERGED_CELLS_FILLED) in located(report, "normalizations")
+
+
+def test_a_signature_line_across_three_cells_and_a_dated_footer_are_skipped(engine: Engine) -> None:
+    rows = [
+        in_form_order("staffing", make_staffing_row()),
+        ["合计", None, None, 18000, 2000, 100, 10, 60, 6],
+        ["填表人：张三", None, "审核人：李四", None, "联系电话：0371-12345678"],
+        ["填报日期：2025年3月10日"],
+    ]
+
+    report = _import(engine, workbook_bytes(_staffing_workbook(rows)))
+
+    assert report.accepted, report.to_text()
+    assert len(stored(engine, "staffing")) == 1
+    skipped = [row for row, _column, code in located(report, "normalizations") if code == Reason.TOTAL_ROW]
+    assert skipped == [3, 4, 5]
+
+
+@pytest.mark.parametrize("label", ["全省合计", "本表合计", "合 计", "总计：", "全省高校小计（3所）"])
+def test_total_rows_with_a_prefix_are_skipped(engine: Engine, label: str) -> None:
+    rows = [in_form_order("staffing", make_staffing_row()), [label, None, "2024-2025", 18000, 2000, 100]]
+
+    report = _import(engine, workbook_bytes(_staffing_workbook(rows)))
+
+    assert report.accepted, report.to_text()
+    assert (3, None, Reason.TOTAL_ROW) in located(report, "normalizations")
+
+
+def test_codes_exported_by_other_systems_are_read_from_a_csv(engine: Engine) -> None:
+    header = ",".join(STAFFING.headers.values())
+    lines = [header]
+    for code in ("4141010001.0", '"=""4141010002"""', "'4141010003"):
+        cells = in_form_order("staffing", make_staffing_row(code="X", name=None))[1:]
+        lines.append(",".join([code, *("" if cell is None else str(cell) for cell in cells)]))
+    data = ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+    report = _import(engine, data, "队伍配备.csv")
+
+    assert report.accepted, report.to_text()
+    assert [row["code"] for row in stored(engine, "staffing")] == ["4141010001", "4141010002", "4141010003"]
+
+
+def test_a_count_off_in_the_16th_digit_reads_as_excel_shows_it(engine: Engine) -> None:
+    row = in_form_order("staffing", make_staffing_row())
+    row[STAFFING.keys.index("counselors_ft")] = "=200*0.5"
+    data = with_cached_formula_values(
+        workbook_bytes(_staffing_workbook([row])), {"200*0.5": "100.00000000000001"}
+    )
+
+    report = _import(engine, data)
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "staffing")[0]["counselors_ft"] == 100
+    assert (2, "专职辅导员数", Reason.FLOAT_NOISE) in located(report, "normalizations")
