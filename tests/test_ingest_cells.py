@@ -6,18 +6,20 @@ Each workbook is written by openpyxl (or xlwt for .xls) the way the situation ar
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from typing import Any
 
 import pytest
 import xlwt
 from sqlalchemy import Engine
 
-from core.forms import STAFFING
+from core.forms import PROJECTS, STAFFING
 from core.ingest import import_bytes
 from core.ingest.codes import Reason
 from core.templates import template_workbook
-from tests.factories import make_staffing_row
+from tests.factories import make_project_row, make_staffing_row
 from tests.test_ingest_corpus import (
     SECOND_SCHOOL,
     in_form_order,
@@ -181,3 +183,93 @@ def test_a_count_off_in_the_16th_digit_reads_as_excel_shows_it(engine: Engine) -
     assert report.accepted, report.to_text()
     assert stored(engine, "staffing")[0]["counselors_ft"] == 100
     assert (2, "专职辅导员数", Reason.FLOAT_NOISE) in located(report, "normalizations")
+
+
+# --- files that are not what their name says, and where a huge sheet reaches -----------------
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            b"<html><body><table><tr><td>\xe5\xad\xa6\xe6\xa0\xa1</td></tr></table></body></html>",
+            "网页",
+        ),  # case: web export
+        (
+            b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+            "Excel 2003 XML",
+        ),  # case: Excel 2003 XML
+        ("学校标识码\t学年\n4141010001\t2024-2025\n".encode(), "纯文本"),  # case: tab-separated text
+    ],
+)
+def test_text_named_xls_says_what_it_really_is(engine: Engine, content: bytes, said: str) -> None:
+    report = _import(engine, content, "队伍配备.xls")
+
+    assert report.exit_code == 2 and [issue.code for issue in report.errors] == [Reason.NOT_A_SPREADSHEET]
+    assert said in report.errors[0].message and "另存为” .xlsx" in report.errors[0].message
+
+
+def test_a_huge_used_area_names_the_sheet_and_how_far_it_reaches(engine: Engine) -> None:
+    workbook = template_workbook("staffing")
+    _sheet(workbook)["Z1048576"] = " "
+
+    report = _import(engine, workbook_bytes(workbook))
+
+    assert [issue.code for issue in report.errors] == [Reason.SHEET_TOO_LARGE]
+    assert (
+        "工作表“队伍配备”" in report.errors[0].message and "Z 列、第 1,048,576 行" in report.errors[0].message
+    )
+
+
+def _ods_bytes(sheet: str, rows: list[list[tuple[str, str]]]) -> bytes:
+    """A LibreOffice .ods with one sheet; each cell is (value type, value)."""
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    text = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+    def cell(kind: str, value: str) -> str:
+        if kind == "string":
+            return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+        attribute = "office:date-value" if kind == "date" else "office:value"
+        return f'<table:table-cell office:value-type="{kind}" {attribute}="{value}"><text:p>{value}</text:p></table:table-cell>'
+
+    body = "".join(
+        "<table:table-row>" + "".join(cell(*item) for item in row) + "</table:table-row>" for row in rows
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
+        f'xmlns:table="{table}" xmlns:text="{text}" office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="{sheet}">{body}</table:table></office:spreadsheet></office:body>'
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return buffer.getvalue()
+
+
+def test_a_percentage_in_a_libreoffice_file_is_read_as_shown(engine: Engine) -> None:
+    row = make_project_row(code="4141010001")
+    cells = []
+    for key, value in zip(PROJECTS.keys, in_form_order("projects", row), strict=True):
+        if key == "progress":
+            cells.append(("percentage", "0.85"))
+        elif isinstance(value, dt.date):
+            cells.append(("date", value.isoformat()))
+        else:
+            cells.append(("string", "" if value is None else str(value)))
+    data = _ods_bytes(PROJECTS.sheet, [[("string", header) for header in PROJECTS.headers.values()], cells])
+    with_schools(engine)
+
+    report = import_bytes(engine, "projects", data, "项目进度.ods")
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "projects")[0]["progress"] == 85

@@ -181,9 +181,29 @@ def _kind_of(data: bytes, file_name: str) -> str:
         _check_ole(data)
         return "xls"
     is_text = data.startswith(UTF16_BOMS) or b"\x00" not in data[:65536]
-    if PurePath(file_name).suffix.lower() in (".csv", ".txt") and is_text:
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix in (".csv", ".txt") and is_text:
         return "csv"
+    if is_text and suffix in (".xls", ".xlsx", ".et"):
+        _refuse_text_named_like_a_workbook(data, suffix)
     raise UnreadableFile(Reason.NOT_A_SPREADSHEET, "这不是表格文件，请上传 .xlsx、.xls 或 .csv 文件")
+
+
+def _refuse_text_named_like_a_workbook(data: bytes, suffix: str) -> NoReturn:
+    """Web systems' “导出 Excel” often writes a web page, Excel 2003 XML or tab-separated text
+    under an .xls name; say what the file really is and how to turn it into a workbook."""
+    head = data[:4096].lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        what = "Excel 2003 XML 表格"
+    elif b"<html" in head or b"<table" in head or b"<!doctype html" in head:
+        what = "网页（HTML 表格，多为业务系统“导出 Excel”生成）"
+    else:
+        what = "纯文本（可能是系统导出的制表符或逗号分隔文本）"
+    raise UnreadableFile(
+        Reason.NOT_A_SPREADSHEET,
+        f"文件扩展名是 {suffix}，但内容是{what}，不是真正的 Excel 工作簿；"
+        "请用 Excel/WPS 打开后“另存为” .xlsx 再上传",
+    )
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -327,6 +347,51 @@ def _xls_unseen_loader(data: bytes) -> Callable[[str], dict[tuple[int, int], Cel
     return unseen
 
 
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_percent_cells(content: bytes, sheet_name: str, column: int) -> frozenset[int]:
+    """Rows whose cell in ``column`` is a percentage in one table of an .ods content.xml."""
+    from defusedxml import ElementTree
+
+    for table in ElementTree.fromstring(content).iter(f"{_ODS_TABLE}table"):
+        if table.get(f"{_ODS_TABLE}name") != sheet_name:
+            continue
+        found, row_index = set(), 0
+        for row in table.iter(f"{_ODS_TABLE}table-row"):
+            row_repeats = int(row.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+            column_index = 0
+            for cell in row:
+                repeats = int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+                if column_index <= column < column_index + repeats:
+                    if cell.get(f"{_ODS_OFFICE}value-type") == "percentage":
+                        found.update(range(row_index, row_index + min(row_repeats, 100_000)))
+                    break
+                column_index += repeats
+            row_index += row_repeats
+        return frozenset(found)
+    return frozenset()
+
+
+def _ods_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
+    """Percent cells of an .ods (LibreOffice/WPS) sheet: 85% is stored there as the value 0.85."""
+
+    @functools.cache
+    def content() -> bytes:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.read("content.xml")
+
+    @functools.cache
+    def percent_rows(sheet_name: str, column: int) -> frozenset[int]:
+        try:
+            return _ods_percent_cells(content(), sheet_name, column)
+        except (KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
+            return frozenset()
+
+    return percent_rows
+
+
 def _xls_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
     """Looks up percent-formatted cells of one column of an .xls sheet, on demand (xlrd's formats)."""
 
@@ -378,6 +443,23 @@ def _grid(references: list[tuple[bytes, bytes]], rows: int, columns: int) -> tup
     return rows, columns
 
 
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _too_large(sheet_name: str | None, rows: int, columns: int) -> UnreadableFile:
+    where = f"工作表“{sheet_name}”" if sheet_name else "工作表"
+    return UnreadableFile(
+        Reason.SHEET_TOO_LARGE,
+        f"{where}的使用区域过大（{rows:,} 行 × {columns:,} 列，最远到 {_column_letters(columns)} 列、"
+        f"第 {rows:,} 行，多半是那里误填了内容或格式）；请删除多余的行列（或把数据复制到新工作表）后再上传",
+    )
+
+
 def _refuse_huge_grids(data: bytes) -> None:
     """Refuse a sheet whose cells span a huge grid (a tiny file with a cell at XFD1048576).
 
@@ -398,10 +480,14 @@ def _refuse_huge_grids(data: bytes) -> None:
             if rows * columns > MAX_SHEET_CELLS:
                 rows, columns = _grid(_ANY_REFERENCE.findall(xml), 0, 0)
             if rows * columns > MAX_SHEET_CELLS:
-                raise UnreadableFile(
-                    Reason.SHEET_TOO_LARGE,
-                    f"工作表的使用区域过大（{rows:,} 行 × {columns:,} 列），请删除多余的空行空列或无关内容后再上传",
-                )
+                raise _too_large(_sheet_named_by(archive, name), rows, columns)
+
+
+def _sheet_named_by(archive: zipfile.ZipFile, member: str) -> str | None:
+    try:
+        return next((sheet for sheet, path in _xlsx_sheet_paths(archive).items() if path == member), None)
+    except (KeyError, ValueError, SyntaxError):
+        return None
 
 
 def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
@@ -413,6 +499,8 @@ def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
         loader, unseen = _xlsx_percent_loader(data), _xlsx_unseen_loader(data)
     elif kind == "xls":
         loader, unseen = _xls_percent_loader(data), _xls_unseen_loader(data)
+    elif kind == "ods":
+        loader = _ods_percent_loader(data)
     sheets: list[RawSheet] = []
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -424,11 +512,7 @@ def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
             if sheet.end is not None:
                 rows, columns = sheet.end[0] + 1, sheet.end[1] + 1
                 if rows * columns > MAX_SHEET_CELLS:
-                    raise UnreadableFile(
-                        Reason.SHEET_TOO_LARGE,
-                        f"工作表“{meta.name}”的使用区域过大（{rows:,} 行 × {columns:,} 列），"
-                        "请删除多余的空行空列或无关内容后再上传",
-                    )
+                    raise _too_large(meta.name, rows, columns)
             cells = sheet.to_python(skip_empty_area=False) if sheet.end is not None else []
             merged = [
                 (top, left, bottom, right) for (top, left), (bottom, right) in sheet.merged_cell_ranges or []
