@@ -19,7 +19,7 @@ if scope.year is None:
     st.stop()
 today = app_settings().today()
 st.caption(
-    f"范围：{scope.label()}；今天：{today.isoformat()}。"
+    f"范围：{scope.describe()}；今天：{today.isoformat()}。"
     "按时报送 = 首次报送不晚于截止日期（北京时间）；逾期报送 = 首次报送晚于截止日期；"
     "未报送 = 截止日期已过仍无数据；待报送 = 尚无数据、截止日期未到。"
     "报送率 = 已报学校数 / 应报学校数，按时报送率 = 按时报送学校数 / 应报学校数。"

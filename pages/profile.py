@@ -40,7 +40,7 @@ def show_table(table: pd.DataFrame, title: str, scope: Scope, code: str) -> None
 scope = current_scope().all_years()
 today = app_settings().today()
 st.title("学校画像")
-st.caption(f"范围：{scope.label()}。各项数据旁列出所在省份同期的数值，供对照。")
+st.caption(f"范围：{scope.describe()}。各项数据旁列出所在省份同期的数值，供对照。")
 
 labels = cached(institution_choices, scope)
 if not labels:

@@ -44,6 +44,7 @@ def test_page_shows_the_staffing_rates_and_missing_list(app_engine: Engine) -> N
     app = open_page()
 
     assert app.title[0].value == "报送情况"
+    assert app.caption[0].value.startswith(f"范围：全部省份 · {YEAR} 学年；")  # words, not a file-name label
     metrics = metrics_shown(app)
     assert metrics["截止日期"] == "2024-11-30"
     assert metrics["报送率"] == "80.0%"
