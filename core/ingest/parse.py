@@ -13,7 +13,16 @@ from sqlalchemy import Engine, select
 
 from core.forms import FormSpec, Severity, get_form
 from core.ingest.codes import Reason
-from core.ingest.detect import Table, detect_form, find_table, usable_sheets
+from core.ingest.detect import (
+    Table,
+    data_row_count,
+    detect_form,
+    example_sheets,
+    example_with_header,
+    find_table,
+    is_named_like,
+    usable_sheets,
+)
 from core.ingest.read import RawSheet, UnreadableFile, read_workbook
 from core.ingest.report import Issue, ParsedFile
 from core.ingest.validate import (
@@ -48,6 +57,11 @@ def _no_header(parsed: ParsedFile, sheets: list[RawSheet], form: FormSpec | None
     else:
         examples = "、".join(spec.header for spec in form.fields if spec.required)
         message = f"找不到「{form.title}」的表头行（应包含 {examples} 等列），请使用系统提供的模板填写"
+    if (example := example_with_header(sheets, form)) is not None:
+        message += (
+            f"。表头只出现在示例工作表“{example.name}”中，示例表不会导入；"
+            "请把数据填在正式的工作表中（或把该工作表改名）后再上传"
+        )
     parsed.issues.append(Issue(Severity.ERROR, Reason.NO_HEADER, message, parsed.sheet))
     return parsed
 
@@ -62,17 +76,42 @@ def _another_form(sheets: list[RawSheet], form: FormSpec, table: Table | None) -
     return best if table is None or best.score > table.score else None
 
 
+def _why_this_sheet(sheets: list[RawSheet], table: Table) -> str | None:
+    """Why the data was read from this sheet, when it is not simply the sheet named like the form."""
+    form, name = table.form, table.sheet.name
+    if is_named_like(table.sheet, form) or not table.sheet.typed:  # a CSV has no sheets to choose from
+        return None
+    if any(is_named_like(other.sheet, form) for other in table.others):
+        return f"工作表“{form.sheet}”只有表头、没有数据行，改用有数据的工作表“{name}”"
+    if any(is_named_like(sheet, form) for sheet in usable_sheets(sheets)):
+        return f"工作表“{form.sheet}”中找不到本表的表头，按表头使用工作表“{name}”"
+    return f"未找到名为“{form.sheet}”的工作表，按表头使用工作表“{name}”"
+
+
 def _sheet_notes(sheets: list[RawSheet], table: Table, form_detected: bool, log: IssueLog) -> None:
     form = table.form
     if form_detected:
         log.note(Reason.FORM_DETECTED, f"按表头识别为「{form.title}」")
-    if table.sheet.name != form.sheet:
-        log.note(
-            Reason.SHEET_CHOSEN, f"未找到名为“{form.sheet}”的工作表，按表头使用工作表“{table.sheet.name}”"
-        )
+    if (why := _why_this_sheet(sheets, table)) is not None:
+        log.note(Reason.SHEET_CHOSEN, why)
     hidden = [sheet.name for sheet in sheets if sheet.hidden]
     if hidden:
         log.note(Reason.SHEET_CHOSEN, f"隐藏的工作表“{'”“'.join(hidden)}”未读取")
+    for example in example_sheets(sheets):
+        log.note(Reason.EXAMPLE_SHEET_IGNORED, f"工作表“{example.name}”是填报示例，其中的内容不导入")
+
+
+def _other_data_sheets(table: Table, log: IssueLog) -> None:
+    """Warn about every other sheet with this form's header and rows: they are not imported."""
+    for other in table.others:
+        count = data_row_count(other)
+        if count:
+            log.add(
+                Severity.WARNING,
+                Reason.OTHER_DATA_SHEET,
+                f"工作表“{other.sheet.name}”也有「{table.form.title}」的表头和 {count} 行数据，本次未导入"
+                f"（只导入了工作表“{table.sheet.name}”）；请把它单独上传，或把数据合并到一个工作表后再上传",
+            )
 
 
 def _wrong_form(parsed: ParsedFile, chosen: FormSpec, other: Table) -> ParsedFile:
@@ -95,6 +134,7 @@ def _validate(
     parsed.column_index = {form.field(key).header: column + 1 for key, column in table.columns.items()}
     log = IssueLog(sheet=table.sheet.name)
     _sheet_notes(sheets, table, parsed.form_detected, log)
+    _other_data_sheets(table, log)
     check_headers(table, log)
     data, bad_cells = read_rows(
         table, log, lambda done, total: report(0.3 + 0.55 * done / max(total, 1), f"正在校验第 {done:,} 行")

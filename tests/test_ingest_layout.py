@@ -1,0 +1,291 @@
+"""Workbook layouts offices send: which sheet is read.
+
+Example sheets (填报示例) are never data; a second sheet full of data is never dropped
+silently; an empty template sheet named like the form gives way to the sheet with the
+data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import Engine
+
+from core.forms import Severity, get_form
+from core.ingest import ImportReport, import_bytes
+from core.ingest.codes import Reason
+from tests.factories import make_screening_row, make_staffing_row
+from tests.test_ingest_corpus import (
+    SECOND_SCHOOL,
+    in_form_order,
+    located,
+    stored,
+    with_schools,
+    workbook_bytes,
+)
+
+STAFF_HEADERS = list(get_form("staffing").headers.values())
+REAL = make_staffing_row()
+LATER = make_staffing_row(year="2025-2026", undergrad=18500)
+EXAMPLE = make_staffing_row(undergrad=99999, year="2023-2024")
+
+
+def sheet_with(
+    workbook: Workbook, name: str, rows: Iterable[Mapping[str, Any]], form: str = "staffing"
+) -> None:
+    """A sheet holding the form's canonical header and ``rows`` (dicts by field key)."""
+    sheet = workbook.create_sheet(name)
+    sheet.append(list(get_form(form).headers.values()))
+    for row in rows:
+        sheet.append(in_form_order(form, row))
+
+
+def workbook_of(sheets: Mapping[str, Iterable[Mapping[str, Any]]]) -> bytes:
+    """A staffing workbook with one sheet per entry, in order (header plus rows each)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet_with(workbook, name, rows)
+    return workbook_bytes(workbook)
+
+
+def notes(report: ImportReport, code: str) -> list[str]:
+    return [issue.message for issue in report.normalizations if issue.code == code]
+
+
+def codes(issues: Iterable[Any]) -> set[str]:
+    return {issue.code for issue in issues}
+
+
+# --- A1: example sheets are not data ---------------------------------------------------------
+
+
+def test_example_sheet_before_the_data_is_skipped_and_reported(engine: Engine) -> None:
+    with_schools(engine)
+    data = workbook_of({"填报示例": [EXAMPLE, make_staffing_row(undergrad=99999)], "Sheet1": [REAL]})
+
+    report = import_bytes(engine, "staffing", data, "队伍配备.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.sheet == "Sheet1"
+    assert stored(engine, "staffing") == [REAL]
+    assert notes(report, Reason.EXAMPLE_SHEET_IGNORED) == ["工作表“填报示例”是填报示例，其中的内容不导入"]
+    assert report.warnings == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "示例",  # case: 示例
+        "填报示例（勿删）",  # case: 填报示例 with a remark
+        "样表",  # case: 样表
+        "样例",  # case: 样例
+        "范例",  # case: 范例
+        "例表",  # case: 例表
+        "Sample",  # case: English, capitalised
+        "example sheet",  # case: English with a space
+    ],
+)
+def test_every_example_name_is_skipped(engine: Engine, name: str) -> None:
+    with_schools(engine)
+    data = workbook_of({name: [EXAMPLE], "数据": [REAL]})
+
+    report = import_bytes(engine, "staffing", data, "file.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "staffing") == [REAL]
+    assert notes(report, Reason.EXAMPLE_SHEET_IGNORED) == [f"工作表“{name}”是填报示例，其中的内容不导入"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "师生比例表",  # case: 比例表 is a ratio table, not 例表
+        "抽样表",  # case: 抽样表 is a sample survey, not 样表
+    ],
+)
+def test_names_that_only_contain_an_example_marker_are_data(engine: Engine, name: str) -> None:
+    with_schools(engine)
+
+    report = import_bytes(engine, "staffing", workbook_of({name: [REAL]}), "file.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.sheet == name
+    assert notes(report, Reason.EXAMPLE_SHEET_IGNORED) == []
+
+
+def test_form_recognised_from_headers_skips_the_example_too(engine: Engine) -> None:
+    with_schools(engine)
+    data = workbook_of({"填报示例": [EXAMPLE], "Sheet1": [REAL]})
+
+    report = import_bytes(engine, None, data, "file.xlsx")
+
+    assert (report.form, report.parsed.sheet, report.accepted) == ("staffing", "Sheet1", True)
+    assert stored(engine, "staffing") == [REAL]
+
+
+def test_header_only_in_an_example_sheet_is_refused_naming_it(engine: Engine) -> None:
+    with_schools(engine)
+
+    report = import_bytes(engine, "staffing", workbook_of({"样表": [REAL]}), "file.xlsx")
+
+    assert located(report) == [(None, None, Reason.NO_HEADER)]
+    assert "示例工作表“样表”" in report.errors[0].message
+    assert "改名" in report.errors[0].message
+    assert stored(engine, "staffing") == []
+
+
+def test_a_csv_named_like_an_example_is_still_read(engine: Engine) -> None:
+    """A CSV's only 'sheet' takes the file's name; the user did not call a sheet 示例."""
+    with_schools(engine)
+    lines = [",".join(STAFF_HEADERS), ",".join(str(value) for value in in_form_order("staffing", REAL))]
+
+    report = import_bytes(engine, "staffing", "\r\n".join(lines).encode("utf-8-sig"), "填报示例.csv")
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "staffing") == [REAL]
+
+
+def test_of_two_sheets_that_tie_the_one_with_data_is_read(engine: Engine) -> None:
+    """An empty copy of the template first and the filled sheet second: the header scores tie."""
+    with_schools(engine)
+
+    report = import_bytes(engine, "staffing", workbook_of({"Sheet1": [], "Sheet2": [REAL]}), "file.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.sheet == "Sheet2"
+    assert stored(engine, "staffing") == [REAL]
+    assert report.warnings == []
+
+
+# --- A5 and B6: other sheets with data ---------------------------------------------------------
+
+
+def test_a_second_sheet_with_data_is_a_warning_naming_it_and_its_rows(engine: Engine) -> None:
+    with_schools(engine, SECOND_SCHOOL)
+    second = make_staffing_row(code="4141010002", name="示例第二大学", year="2025-2026")
+    data = workbook_of({"2024-2025": [REAL], "2025-2026": [LATER, second]})
+
+    report = import_bytes(engine, "staffing", data, "两个学年.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "staffing") == [REAL]
+    assert [(issue.severity, issue.code, issue.row, issue.column) for issue in report.warnings] == [
+        (Severity.WARNING, Reason.OTHER_DATA_SHEET, None, None)
+    ]
+    assert report.warnings[0].message == (
+        "工作表“2025-2026”也有「思政队伍配备情况表」的表头和 2 行数据，本次未导入（只导入了工作表“2024-2025”）；"
+        "请把它单独上传，或把数据合并到一个工作表后再上传"
+    )
+
+
+def test_the_named_sheet_with_data_is_read_and_the_other_one_reported(engine: Engine) -> None:
+    with_schools(engine)
+
+    report = import_bytes(engine, "staffing", workbook_of({"Sheet1": [LATER], "队伍配备": [REAL]}), "f.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.sheet == "队伍配备"
+    assert stored(engine, "staffing") == [REAL]
+    assert located(report, "warnings") == [(None, None, Reason.OTHER_DATA_SHEET)]
+    assert "工作表“Sheet1”也有「思政队伍配备情况表」的表头和 1 行数据" in report.warnings[0].message
+    assert notes(report, Reason.SHEET_CHOSEN) == []
+
+
+def test_sheets_without_data_hidden_or_of_another_form_are_not_reported(engine: Engine) -> None:
+    with_schools(engine)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheet_with(workbook, "队伍配备", [REAL])
+    sheet_with(workbook, "空模板", [])
+    sheet_with(workbook, "旧数据", [LATER])
+    workbook["旧数据"].sheet_state = "hidden"
+    sheet_with(workbook, "心理筛查", [make_screening_row()], form="screening")
+
+    report = import_bytes(engine, "staffing", workbook_bytes(workbook), "f.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert report.warnings == []
+    assert stored(engine, "staffing") == [REAL]
+
+
+def test_an_empty_template_named_like_the_form_gives_way_to_the_sheet_with_data(engine: Engine) -> None:
+    with_schools(engine, SECOND_SCHOOL)
+    second = make_staffing_row(code="4141010002", name="示例第二大学")
+
+    report = import_bytes(
+        engine, "staffing", workbook_of({"队伍配备": [], "Sheet2": [REAL, second]}), "f.xlsx"
+    )
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.sheet == "Sheet2"
+    assert report.parsed.row_numbers == [2, 3]
+    assert stored(engine, "staffing") == [REAL, second]
+    assert notes(report, Reason.SHEET_CHOSEN) == [
+        "工作表“队伍配备”只有表头、没有数据行，改用有数据的工作表“Sheet2”"
+    ]
+    assert report.warnings == []
+
+
+def test_a_template_alone_is_still_refused_for_having_no_data(engine: Engine) -> None:
+    with_schools(engine)
+
+    report = import_bytes(engine, "staffing", workbook_of({"队伍配备": [], "说明": [REAL]}), "f.xlsx")
+
+    assert located(report) == [(None, None, Reason.NO_DATA)]
+
+
+def test_an_empty_template_does_not_give_way_to_another_forms_sheet(engine: Engine) -> None:
+    """A 心理筛查 sheet shares 学校标识码/学校名称/学年 with 队伍配备 but is not its data."""
+    with_schools(engine)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheet_with(workbook, "队伍配备", [])
+    sheet_with(workbook, "心理筛查", [make_screening_row()], form="screening")
+
+    report = import_bytes(engine, "staffing", workbook_bytes(workbook), "f.xlsx")
+
+    assert report.parsed.sheet == "队伍配备"
+    assert located(report) == [(None, None, Reason.NO_DATA)]
+    assert report.warnings == []
+
+
+def test_a_sheet_named_like_the_form_without_its_header_is_explained(engine: Engine) -> None:
+    with_schools(engine)
+    workbook = Workbook()
+    workbook.active.title = "队伍配备"
+    workbook.active.append(["这里是封面"])
+    sheet_with(workbook, "Sheet2", [REAL])
+
+    report = import_bytes(engine, "staffing", workbook_bytes(workbook), "f.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert notes(report, Reason.SHEET_CHOSEN) == [
+        "工作表“队伍配备”中找不到本表的表头，按表头使用工作表“Sheet2”"
+    ]
+
+
+# --- D2: a CSV has no sheets ------------------------------------------------------------------
+
+
+def test_a_csv_gets_no_note_about_a_missing_sheet(engine: Engine) -> None:
+    with_schools(engine)
+    lines = [",".join(STAFF_HEADERS), ",".join(str(value) for value in in_form_order("staffing", REAL))]
+
+    report = import_bytes(engine, "staffing", "\r\n".join(lines).encode("gbk"), "河南省2024年报.csv")
+
+    assert report.accepted, report.to_text()
+    assert report.normalizations == []
+
+
+def test_a_workbook_sheet_not_named_like_the_form_is_still_noted(engine: Engine) -> None:
+    with_schools(engine)
+
+    report = import_bytes(engine, "staffing", workbook_of({"2024年报表": [REAL]}), "f.xlsx")
+
+    assert notes(report, Reason.SHEET_CHOSEN) == [
+        "未找到名为“队伍配备”的工作表，按表头使用工作表“2024年报表”"
+    ]
