@@ -1,8 +1,9 @@
-"""Workbook layouts offices send: which sheet is read.
+"""Workbook layouts offices send: which sheet is read, and where the header ends and the data begins.
 
 Example sheets (填报示例) are never data; a second sheet full of data is never dropped
 silently; an empty template sheet named like the form gives way to the sheet with the
-data.
+data; a merged group cell over short sub-headers (辅导员（人） over 专职 | 兼职) is read as
+two columns; a 栏次 or units row under the header is skipped, not read as a data row.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 
 from core.forms import Severity, get_form
@@ -20,6 +22,7 @@ from core.ingest.codes import Reason
 from tests.factories import make_screening_row, make_staffing_row
 from tests.test_ingest_corpus import (
     SECOND_SCHOOL,
+    filled_template,
     in_form_order,
     located,
     stored,
@@ -289,3 +292,241 @@ def test_a_workbook_sheet_not_named_like_the_form_is_still_noted(engine: Engine)
     assert notes(report, Reason.SHEET_CHOSEN) == [
         "未找到名为“队伍配备”的工作表，按表头使用工作表“2024年报表”"
     ]
+
+
+# --- B3 and D4: a merged group cell over short sub-headers -------------------------------------
+
+
+def two_row_header(
+    sheet: Worksheet, upper: list[Any], lower: list[Any], groups: Iterable[str], first_row: int = 1
+) -> None:
+    """``upper`` over ``lower`` from ``first_row``: ``groups`` (e.g. 'F3:G3') merged across, every
+    column whose lower cell is empty merged down over both rows, as offices lay such headers out."""
+    sheet.append(upper)
+    sheet.append(lower)
+    for column, cell in enumerate(lower, start=1):
+        if cell is None and upper[column - 1] is not None:
+            sheet.merge_cells(
+                start_row=first_row, start_column=column, end_row=first_row + 1, end_column=column
+            )
+    for cells in groups:
+        sheet.merge_cells(cells)
+
+
+def counselor_group_workbook(extra_rows: Iterable[list[Any]] = ()) -> Workbook:
+    """QA's S03: a title and a 填报单位 line, then 辅导员（人） merged over F3:G3 with 专职 | 兼职 below."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    sheet.append(["2024-2025学年思政队伍配备情况表"])
+    sheet.merge_cells("A1:I1")
+    sheet.append(["填报单位：河南省教育厅"])
+    upper = [*STAFF_HEADERS[:5], "辅导员（人）", None, *STAFF_HEADERS[7:]]
+    two_row_header(sheet, upper, [None] * 5 + ["专职", "兼职", None, None], ["F3:G3"], first_row=3)
+    for row in extra_rows:
+        sheet.append(row)
+    return workbook
+
+
+def test_group_over_short_sub_headers_reads_both_columns(engine: Engine) -> None:
+    with_schools(engine, SECOND_SCHOOL)
+    second = make_staffing_row(code="4141010002", name="示例第二大学", counselors_ft=70, counselors_pt=0)
+    workbook = counselor_group_workbook([in_form_order("staffing", row) for row in (REAL, second)])
+
+    report = import_bytes(engine, "staffing", workbook_bytes(workbook), "队伍配备.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert (report.parsed.header_row, report.parsed.row_numbers) == (4, [5, 6])
+    assert stored(engine, "staffing") == [REAL, second]
+    assert [
+        (row, column)
+        for row, column, code in located(report, "normalizations")
+        if code == Reason.HEADER_COMBINED
+    ] == [
+        (4, "专职辅导员数"),
+        (4, "兼职辅导员数"),
+    ]
+    assert notes(report, Reason.HEADER_COMBINED) == [
+        "F 列表头“辅导员（人）”与其下的“专职”合起来识别为“专职辅导员数”",
+        "G 列表头“辅导员（人）”与其下的“兼职”合起来识别为“兼职辅导员数”",
+    ]
+    assert Reason.EMPTY_ROWS not in codes(report.normalizations)
+    assert Reason.COLUMN_IGNORED not in codes(report.normalizations)
+
+
+def test_group_in_front_of_its_sub_headers_is_read_too(engine: Engine) -> None:
+    """专职 merged over 辅导员数 | 思政课教师数: the group comes first in the full name."""
+    with_schools(engine)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    upper = [*STAFF_HEADERS[:5], "专职", None, "兼职辅导员数", "专职心理健康教育教师数"]
+    two_row_header(sheet, upper, [None] * 5 + ["辅导员数", "思政课教师数", None, None], ["F1:G1"])
+    values = in_form_order("staffing", REAL)
+    sheet.append(
+        [*values[:5], REAL["counselors_ft"], REAL["ideo_teachers"], REAL["counselors_pt"], values[8]]
+    )
+
+    report = import_bytes(engine, "staffing", workbook_bytes(workbook), "队伍配备.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "staffing") == [REAL]
+    assert notes(report, Reason.HEADER_COMBINED) == [
+        "F 列表头“专职”与其下的“辅导员数”合起来识别为“专职辅导员数”",
+        "G 列表头“专职”与其下的“思政课教师数”合起来识别为“专职思政课教师数”",
+    ]
+
+
+def test_warning_levels_under_a_merged_group_are_read(engine: Engine) -> None:
+    """QA's C04: 预警人数（人） merged over 一级 | 二级 | 三级."""
+    with_schools(engine)
+    headers = list(get_form("screening").headers.values())
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "心理筛查"
+    upper = [*headers[:7], "预警人数（人）", None, None, *headers[10:]]
+    two_row_header(sheet, upper, [None] * 7 + ["一级", "二级", "三级"] + [None] * 3, ["H1:J1"])
+    sheet.append(in_form_order("screening", make_screening_row()))
+
+    report = import_bytes(engine, "screening", workbook_bytes(workbook), "心理筛查.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert (report.parsed.header_row, report.parsed.row_numbers) == (2, [3])
+    assert stored(engine, "screening") == [make_screening_row()]
+    assert [
+        (row, column)
+        for row, column, code in located(report, "normalizations")
+        if code == Reason.HEADER_COMBINED
+    ] == [
+        (2, "高风险人数"),
+        (2, "中风险人数"),
+        (2, "一般关注人数"),
+    ]
+    assert Reason.EMPTY_ROWS not in codes(report.normalizations)
+
+
+def test_sub_header_row_that_cannot_be_read_is_not_called_an_empty_row(engine: Engine) -> None:
+    """在校生（人） over 本专科 | 硕博 names no field: the columns are missing, but row 2 is header."""
+    with_schools(engine)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    upper = [*STAFF_HEADERS[:3], "在校生（人）", None, *STAFF_HEADERS[5:]]
+    two_row_header(sheet, upper, [None] * 3 + ["本专科", "硕博"] + [None] * 4, ["D1:E1"])
+    sheet.append(in_form_order("staffing", REAL))
+
+    report = import_bytes(engine, "staffing", workbook_bytes(workbook), "队伍配备.xlsx")
+
+    assert located(report) == [
+        (None, "全日制本专科生数", Reason.MISSING_HEADER),
+        (None, "全日制研究生数", Reason.MISSING_HEADER),
+    ]
+    assert Reason.EMPTY_ROWS not in codes(report.normalizations)
+    assert report.parsed.row_numbers == [3]
+
+
+# --- B4: 栏次 and units rows under the header -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label_row", "message"),
+    [
+        (
+            ["甲", "乙", "丙", 1, 2, 3, 4, 5, 6],
+            "第 2 行为栏次行（甲、乙、丙… / 1、2、3…），不是数据，已跳过",
+        ),  # case: 教育统计报表
+        (
+            [1, 2, 3, 4, 5, 6, 7, 8, 9],
+            "第 2 行为栏次行（甲、乙、丙… / 1、2、3…），不是数据，已跳过",
+        ),  # case: numbers only
+        (
+            ["甲", "乙", "丙", "（1）", "（2）", "（3）"],
+            "第 2 行为栏次行（甲、乙、丙… / 1、2、3…），不是数据，已跳过",
+        ),  # case: bracketed
+        (
+            [None, None, None, "（人）", "（人）", "（人）", "（人）", "（人）", "（人）"],
+            "第 2 行为计量单位行（如“（人）”），不是数据，已跳过",
+        ),  # case: QA's S29
+        (
+            ["单位：人", None, None, "人", "人", "人", "人", "人", "人"],
+            "第 2 行为计量单位行（如“（人）”），不是数据，已跳过",
+        ),  # case: 单位：人 and 人
+    ],
+)
+def test_a_column_number_or_units_row_under_the_header_is_skipped(
+    engine: Engine, label_row: list[Any], message: str
+) -> None:
+    with_schools(engine)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    sheet.append(STAFF_HEADERS)
+    sheet.append(label_row)
+    sheet.append(in_form_order("staffing", REAL))
+    sheet.append(in_form_order("staffing", LATER))
+
+    report = import_bytes(engine, "staffing", workbook_bytes(workbook), "队伍配备.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.row_numbers == [3, 4]
+    assert stored(engine, "staffing") == [REAL, LATER]
+    assert [(row, code) for row, _column, code in located(report, "normalizations")] == [
+        (2, Reason.COLUMN_NUMBER_ROW)
+    ]
+    assert notes(report, Reason.COLUMN_NUMBER_ROW) == [message]
+
+
+def test_units_row_under_a_two_row_header_and_csv_column_numbers(engine: Engine) -> None:
+    with_schools(engine)
+    workbook = counselor_group_workbook(
+        [["甲", "乙", "丙", 1, 2, 3, 4, 5, 6], in_form_order("staffing", REAL)]
+    )
+
+    report = import_bytes(engine, "staffing", workbook_bytes(workbook), "队伍配备.xlsx")
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.row_numbers == [6]
+    assert (5, None, Reason.COLUMN_NUMBER_ROW) in located(report, "normalizations")
+
+    csv_lines = [
+        ",".join(STAFF_HEADERS),
+        "甲,乙,丙,1,2,3,4,5,6",
+        ",".join(str(v) for v in in_form_order("staffing", LATER)),
+    ]
+    report = import_bytes(engine, "staffing", "\r\n".join(csv_lines).encode("utf-8"), "队伍配备.csv")
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.row_numbers == [3]
+    assert located(report, "normalizations") == [(2, None, Reason.COLUMN_NUMBER_ROW)]
+
+
+def test_a_data_row_of_consecutive_numbers_is_still_data(engine: Engine) -> None:
+    """Its code (ten digits) and year break any 栏次 sequence: it is read, and its errors shown."""
+    with_schools(engine)
+    row = make_staffing_row(
+        undergrad=1, postgrad=2, counselors_ft=3, counselors_pt=4, ideo_teachers=5, psy_teachers=6
+    )
+
+    report = import_bytes(engine, "staffing", filled_template("staffing", [row]), "队伍配备.xlsx")
+
+    assert report.parsed.row_numbers == [2]
+    assert Reason.COLUMN_NUMBER_ROW not in codes(report.normalizations)
+    assert {(2, "兼职辅导员数"), (2, "专职思政课教师数"), (2, "专职心理健康教育教师数")} == {
+        (row_number, column) for row_number, column, _code in located(report)
+    }
+
+
+def test_a_units_line_far_from_the_header_is_not_skipped(engine: Engine) -> None:
+    """Only the rows right under the header are labels; a stray units line later is an error row."""
+    with_schools(engine)
+    units = [None, None, None, "（人）", None, None, None, None, None]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    sheet.append(STAFF_HEADERS)
+    sheet.append(in_form_order("staffing", LATER))
+    sheet.append(units)
+
+    report = import_bytes(engine, "staffing", workbook_bytes(workbook), "队伍配备.xlsx")
+
+    assert (3, "全日制本专科生数", Reason.NOT_A_NUMBER) in located(report)

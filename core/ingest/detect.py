@@ -8,10 +8,14 @@ name mentioning the form, then workbook order. The sheets passed over stay on th
 (``Table.others``) so the caller can say that their rows were not imported.
 
 The header row is the row, among the first rows of the sheet, whose cells match the most
-fields (canonical headers or aliases, after :func:`normalize_header`); a header that
-spans two rows (merged group cells above the real names) is read by taking, for each
-column, the lower cell, else the cell above it. Title rows above the header are left
-behind. When no form is given the form is recognised from the headers.
+fields (canonical headers or aliases, after :func:`normalize_header`). A header that spans
+two rows is read column by column: the lower cell, else the upper and lower cells together
+(group + sub-header, or sub-header + group: 专职 under 辅导员（人） is 专职辅导员), else the
+upper cell. A merged upper cell's text is carried across every column it spans (the file
+holds it only in the range's first cell). Title rows above the header are left behind;
+rows that the header's merged cells reach down into, and a 栏次 row (甲 乙 丙 1 2 3 …) or a
+units row (（人） …) directly under it, are not data. When no form is given the form is
+recognised from the headers.
 """
 
 from __future__ import annotations
@@ -22,13 +26,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.forms import FORMS, FormSpec
-from core.ingest.normalize import is_blank, match_header, shown, without_spaces
+from core.ingest.normalize import is_blank, match_header, shown, to_half_width, without_spaces
 from core.ingest.read import RawSheet
 
 HEADER_SCAN_ROWS = 30
+MAX_HEADER_DEPTH = 3  # rows one header may span through vertical merges
+MAX_LABEL_ROWS = 2  # 栏次 / units rows read under one header
 INSTRUCTION_MARKERS = ("说明", "填表须知", "填报须知", "instruction", "readme")
 # 比例表 (a ratio table) and 抽样表 (a sample survey) are data, not examples
 _EXAMPLE_NAME = re.compile(r"示例|样例|(?<!抽)样表|范例|(?<!比)例表|sample|example")
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_ROW_LABELS = frozenset({"栏次", "栏号", "单位", "计量单位"})
+_UNIT_CELL = re.compile(r"\(?(?:计量)?(?:单位:?)?(?:人|名|个|所|项|%|人次|万人|次|天|日|元|万元)\)?")
+_BRACKETED_NUMBER = re.compile(r"\(?(\d{1,3})\)?")
+
+Merge = tuple[int, int, int, int]
 
 
 @dataclass
@@ -43,6 +55,9 @@ class Table:
     rows: dict[str, int] = field(default_factory=dict)  # field key → Excel row of that header cell
     duplicates: list[tuple[str, int, str]] = field(default_factory=list)  # (key, column, written) seen twice
     unmatched: list[tuple[int, str]] = field(default_factory=list)  # (column, written) of unknown headers
+    combined: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (upper, lower) read together
+    header_end: int = -1  # 0-based last row the header's merged cells reach (>= header_index)
+    label_rows: list[tuple[int, str]] = field(default_factory=list)  # (0-based row, 'numbers' | 'units')
     others: list[Table] = field(default_factory=list)  # recognised tables of the sheets passed over
 
     @property
@@ -57,7 +72,12 @@ class Table:
     @property
     def data_start(self) -> int:
         """0-based index of the first row that may hold data."""
-        return self.header_index + 1
+        return max(self.header_end, self.header_index) + 1 + len(self.label_rows)
+
+    @property
+    def uses_lower_row(self) -> bool:
+        """True when a cell of the header row itself (not only the row above) names a field."""
+        return any(row == self.header_row for row in self.rows.values())
 
 
 # --- sheets ------------------------------------------------------------------------------
@@ -112,42 +132,140 @@ def _cell(row: list[Any], column: int) -> Any:
     return row[column] if column < len(row) else None
 
 
-def _read_header(form: FormSpec, sheet: RawSheet, index: int) -> Table:
+def _spread_row(sheet: RawSheet, index: int, merges: list[Merge]) -> list[Any]:
+    """Row ``index`` with each merged range's value in every cell the range covers there."""
+    row = list(sheet.rows[index])
+    for top, left, bottom, right in merges:
+        if not top <= index <= bottom or (top == index and left == right):
+            continue
+        value = _cell(sheet.rows[top], left)
+        if is_blank(value):
+            continue
+        row.extend([None] * (right + 1 - len(row)))
+        for column in range(left, right + 1):
+            if is_blank(row[column]):
+                row[column] = value
+    return row
+
+
+def _header_cell(form: FormSpec, above: Any, below: Any) -> tuple[str | None, str, str]:
+    """(field key, header text, 'lower' | 'combined' | 'upper') of one column of a two-row header."""
+    key = match_header(form, below)
+    if key is not None:
+        return key, shown(below), "lower"
+    if is_blank(below):
+        return match_header(form, above), shown(above), "upper"
+    if isinstance(above, str) and isinstance(below, str) and not is_blank(above) and not _is_label(below):
+        for text in (f"{shown(above)}{shown(below)}", f"{shown(below)}{shown(above)}"):
+            if (key := match_header(form, text)) is not None:
+                return key, text, "combined"
+    return None, shown(below), "lower"
+
+
+def _read_header(form: FormSpec, sheet: RawSheet, index: int, merges: list[Merge]) -> Table:
     lower = sheet.rows[index]
-    upper = sheet.rows[index - 1] if index > 0 else []
-    table = Table(form=form, sheet=sheet, header_index=index, columns={}, written={})
+    upper = _spread_row(sheet, index - 1, merges) if index > 0 else []
+    table = Table(form=form, sheet=sheet, header_index=index, columns={}, written={}, header_end=index)
     for column in range(max(len(lower), len(upper))):
         below, above = _cell(lower, column), _cell(upper, column)
-        written, key, row = below, match_header(form, below), index + 1
-        if key is None and not is_blank(below) and not is_blank(above):
-            written, key = (
-                f"{shown(above)}{shown(below)}",
-                match_header(form, f"{shown(above)}{shown(below)}"),
-            )
-        if key is None and is_blank(below) and not is_blank(above):
-            # a name merged over both header rows sits in the upper cell
-            written, key, row = above, match_header(form, above), index
+        key, written, source = _header_cell(form, above, below)
         if key is None:
             if not is_blank(below):
                 table.unmatched.append((column, shown(below)))
         elif key in table.columns:
-            table.duplicates.append((key, column, shown(written)))
+            table.duplicates.append((key, column, written))
         else:
             table.columns[key] = column
-            table.written[key] = shown(written)
-            table.rows[key] = row
+            table.written[key] = written
+            table.rows[key] = index if source == "upper" else index + 1
+            if source == "combined":
+                table.combined[key] = (shown(above), shown(below))
     return table
 
 
+def _better_header(table: Table, best: Table | None) -> bool:
+    """More fields win; on a tie the row just below wins when its own cells name fields (the
+    lower row of a two-row header), so that the sub-header row is not taken for data."""
+    if best is None or table.score > best.score:
+        return True
+    return table.score == best.score and table.header_index == best.header_index + 1 and table.uses_lower_row
+
+
 def _best_header(form: FormSpec, sheet: RawSheet) -> Table | None:
+    merges = [merge for merge in sheet.merged if merge[0] <= HEADER_SCAN_ROWS]
     best: Table | None = None
     for index in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
         if all(is_blank(cell) for cell in sheet.rows[index]):
             continue
-        table = _read_header(form, sheet, index)
-        if best is None or table.score > best.score:
+        table = _read_header(form, sheet, index, merges)
+        if _better_header(table, best):
             best = table
+    if best is not None:
+        _find_data_start(best, merges)
     return best
+
+
+# --- between the header and the data -------------------------------------------------------
+
+
+def _is_label(cell: Any) -> bool:
+    """A cell of a 栏次 or units row: 甲, 1, （1）, （人）, 单位：人, %, 栏次."""
+    if isinstance(cell, bool) or not isinstance(cell, str | int | float):
+        return False
+    text = _label_text(cell)
+    return (
+        text in _ROW_LABELS
+        or (len(text) == 1 and text in _STEMS)
+        or _BRACKETED_NUMBER.fullmatch(text) is not None
+        or _UNIT_CELL.fullmatch(text) is not None
+    )
+
+
+def _label_text(cell: Any) -> str:
+    return without_spaces(to_half_width(shown(cell)))
+
+
+def _column_numbers(cells: list[str]) -> bool:
+    """甲 乙 丙 … then 1 2 3 … (either part may be absent), each in sequence, at least 3 cells.
+
+    A data row never looks like this: its code is ten digits, its year 2024-2025.
+    """
+    cells = [cell for cell in cells if cell not in _ROW_LABELS]
+    stems = [cell for cell in cells if cell in _STEMS]
+    numbers = [int(match.group(1)) for cell in cells if (match := _BRACKETED_NUMBER.fullmatch(cell))]
+    if len(stems) + len(numbers) != len(cells) or len(cells) < 3 or cells[: len(stems)] != stems:
+        return False
+    stems_in_order = "".join(stems) == _STEMS[: len(stems)]
+    numbers_in_order = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else True
+    return stems_in_order and numbers_in_order and (bool(stems) or numbers[0] == 1)
+
+
+def label_row_kind(row: list[Any]) -> str | None:
+    """'numbers' for a 栏次 row, 'units' for a row of units such as （人）, else None."""
+    filled = [cell for cell in row if not is_blank(cell)]
+    if not filled or not all(_is_label(cell) for cell in filled):
+        return None
+    texts = [_label_text(cell) for cell in filled]
+    if _column_numbers(texts):
+        return "numbers"
+    if all(_UNIT_CELL.fullmatch(text) or text in _ROW_LABELS for text in texts):
+        return "units" if any(text not in _ROW_LABELS for text in texts) else None
+    return None
+
+
+def _find_data_start(table: Table, merges: list[Merge]) -> None:
+    """Rows the header's merged cells reach down into, then 栏次/units rows, are not data."""
+    index = table.header_index
+    reach = [bottom for top, _left, bottom, _right in merges if top <= index <= bottom]
+    table.header_end = min(max(reach, default=index), table.header_index + MAX_HEADER_DEPTH - 1)
+    rows = table.sheet.rows
+    following = table.header_end + 1
+    while following < len(rows) and len(table.label_rows) < MAX_LABEL_ROWS:
+        kind = label_row_kind(rows[following])
+        if kind is None:
+            break
+        table.label_rows.append((following, kind))
+        following += 1
 
 
 # --- data rows and the choice of sheet ----------------------------------------------------

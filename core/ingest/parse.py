@@ -31,6 +31,7 @@ from core.ingest.validate import (
     check_headers,
     check_institutions,
     check_rules,
+    column_letter,
     read_rows,
 )
 
@@ -114,6 +115,22 @@ def _other_data_sheets(table: Table, log: IssueLog) -> None:
             )
 
 
+def _layout_notes(table: Table, log: IssueLog) -> None:
+    """Header cells read from two rows, and 栏次/units rows skipped under the header."""
+    for key, (upper, lower) in table.combined.items():
+        header = table.form.field(key).header
+        log.note(
+            Reason.HEADER_COMBINED,
+            f"{column_letter(table.columns[key])} 列表头“{upper}”与其下的“{lower}”合起来识别为“{header}”",
+            table.header_row,
+            header,
+            lower,
+        )
+    for index, kind in table.label_rows:
+        what = "栏次行（甲、乙、丙… / 1、2、3…）" if kind == "numbers" else "计量单位行（如“（人）”）"
+        log.note(Reason.COLUMN_NUMBER_ROW, f"第 {index + 1} 行为{what}，不是数据，已跳过", index + 1)
+
+
 def _wrong_form(parsed: ParsedFile, chosen: FormSpec, other: Table) -> ParsedFile:
     parsed.sheet = other.sheet.name
     message = (
@@ -135,6 +152,7 @@ def _validate(
     log = IssueLog(sheet=table.sheet.name)
     _sheet_notes(sheets, table, parsed.form_detected, log)
     _other_data_sheets(table, log)
+    _layout_notes(table, log)
     check_headers(table, log)
     data, bad_cells = read_rows(
         table, log, lambda done, total: report(0.3 + 0.55 * done / max(total, 1), f"正在校验第 {done:,} 行")
