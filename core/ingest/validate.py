@@ -111,7 +111,7 @@ def check_headers(table: Table, log: IssueLog) -> None:
     header_row = table.header_row
     for spec in form.fields:
         if spec.key in table.columns:
-            if note := header_note(spec, table.written[spec.key]):
+            if spec.key not in table.combined and (note := header_note(spec, table.written[spec.key])):
                 row = table.rows[spec.key]
                 log.note(Reason.HEADER_MATCHED, note, row, spec.header, table.written[spec.key])
         elif spec.required:
