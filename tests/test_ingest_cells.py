@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -16,7 +17,7 @@ import xlwt
 from sqlalchemy import Engine
 
 from core.forms import PROJECTS, STAFFING
-from core.ingest import import_bytes
+from core.ingest import import_bytes, read
 from core.ingest.codes import Reason
 from core.templates import template_workbook
 from tests.factories import make_project_row, make_staffing_row
@@ -273,3 +274,106 @@ def test_a_percentage_in_a_libreoffice_file_is_read_as_shown(engine: Engine) -> 
 
     assert report.accepted, report.to_text()
     assert stored(engine, "projects")[0]["progress"] == 85
+
+
+# --- what Excel and other writers really save -------------------------------------------------
+
+
+def _with_sheet_xml(data: bytes, change) -> bytes:  # noqa: ANN001 (bytes → bytes)
+    """The workbook with its first sheet's XML passed through ``change``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, change(content) if item.filename == "xl/worksheets/sheet1.xml" else content)
+    return buffer.getvalue()
+
+
+def _as_excel_saves_empty_text_results(xml: bytes) -> bytes:
+    """Excel writes a formula whose result is "" as <c t="str"><f>…</f><v/></c>."""
+    return re.sub(rb'<c r="([A-Z]+\d+)"><f>', rb'<c r="\1" t="str"><f>', xml)
+
+
+def test_a_formula_whose_result_is_empty_text_is_an_empty_cell(engine: Engine) -> None:
+    row = in_form_order("staffing", make_staffing_row())
+    row[STAFFING.keys.index("name")] = '=IF(A2="","","")'
+    data = _with_sheet_xml(workbook_bytes(_staffing_workbook([row])), _as_excel_saves_empty_text_results)
+
+    report = _import(engine, data)
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "staffing")[0]["name"] is None
+
+
+def test_template_rows_holding_only_formulas_are_empty_rows_not_errors(engine: Engine) -> None:
+    """Lookup formulas filled down a template (no results saved), some rows left unfilled."""
+    lookup = '=IFERROR(VLOOKUP(A{row},高校名录!A:B,2,FALSE),"")'
+    rows = [in_form_order("staffing", make_staffing_row())]
+    rows += [[None, lookup.format(row=number)] for number in range(3, 8)]
+    rows += [
+        in_form_order("staffing", make_staffing_row(code=SECOND_SCHOOL["code"], name=SECOND_SCHOOL["name"]))
+    ]
+
+    report = _import(engine, workbook_bytes(_staffing_workbook(rows)))
+
+    assert report.accepted, report.to_text()
+    assert report.rows == 2
+
+
+def test_a_merged_year_is_not_given_to_spare_empty_rows(engine: Engine) -> None:
+    rows = [in_form_order("staffing", make_staffing_row()), [], [], []]
+    workbook = _staffing_workbook(rows)
+    _sheet(workbook).merge_cells("C2:C5")
+    _sheet(workbook)["A7"] = "填表人：张三"
+
+    report = _import(engine, workbook_bytes(workbook))
+
+    assert report.accepted, report.to_text()
+    assert report.rows == 1
+
+
+def test_a_merged_range_below_the_last_row_is_harmless(engine: Engine) -> None:
+    workbook = _staffing_workbook([in_form_order("staffing", make_staffing_row())])
+    _sheet(workbook).merge_cells("A20:A22")
+
+    report = _import(engine, workbook_bytes(workbook))
+
+    assert report.accepted, report.to_text()
+
+
+def test_an_error_value_in_a_namespace_prefixed_sheet_is_found(engine: Engine) -> None:
+    """.NET writers (OpenXML SDK) save <x:c …><x:v>#DIV/0!</x:v></x:c>."""
+    row = in_form_order("staffing", make_staffing_row())
+    row[STAFFING.keys.index("counselors_pt")] = "#DIV/0!"
+
+    def prefixed(xml: bytes) -> bytes:
+        xml = re.sub(rb"<(/?)([A-Za-z]+)([ >/])", rb"<\1x:\2\3", xml)
+        return xml.replace(b"<x:worksheet xmlns=", b"<x:worksheet xmlns:x=")
+
+    report = _import(engine, _with_sheet_xml(workbook_bytes(_staffing_workbook([row])), prefixed))
+
+    assert located(report) == [(2, "兼职辅导员数", Reason.CELL_ERROR_VALUE)]
+
+
+def test_a_side_note_merged_down_beside_the_header_does_not_hide_data_rows(engine: Engine) -> None:
+    rows = [
+        in_form_order("staffing", make_staffing_row(code=school["code"], name=school["name"], year=year))
+        for school in ({"code": "4141010001", "name": "示例第一大学"}, SECOND_SCHOOL, THIRD_SCHOOL)
+        for year in ("2023-2024", "2024-2025")
+    ]
+    workbook = _staffing_workbook(rows)
+    _sheet(workbook)["K1"] = "填报说明：人数填写整数"
+    _sheet(workbook).merge_cells("K1:K10")
+
+    report = _import(engine, workbook_bytes(workbook))
+
+    assert report.accepted, report.to_text()
+    assert report.rows == 6 and len(stored(engine, "staffing")) == 6
+
+
+def test_an_xls_that_xlrd_cannot_parse_leaves_its_cells_as_read() -> None:
+    book = read._xls_book(b"\xd0\xcf\x11\xe0 not really an xls")
+
+    assert read._xls_unseen_loader(book)("队伍配备") == {}
+    assert read._xls_percent_loader(book)("队伍配备", 3) == frozenset()

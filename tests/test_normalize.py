@@ -411,6 +411,10 @@ def test_percent_written_any_way_means_the_same(hundredths: int) -> None:
         ("screening", "高风险（人）", "high"),  # case: the unit stands for the trailing 人数
         ("screening", "二级预警", "medium"),  # case: a level alias's stem
         ("staffing", "学校标识", None),  # case: only counts have stems
+        ("staffing", "本专科生（含成人教育）", None),  # case: a remark that changes what is counted
+        ("staffing", "研究生（含非全日制）", None),  # case: the same for postgraduates
+        ("screening", "应测（人次）", None),  # case: person-times are not persons
+        ("staffing", "全日制本专科生数（不含成人教育）", "undergrad"),  # case: a remark that only clarifies
     ],
 )
 def test_header_matching(form_name: str, written: str, key: str | None) -> None:

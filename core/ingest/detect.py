@@ -253,11 +253,39 @@ def label_row_kind(row: list[Any]) -> str | None:
     return None
 
 
+def _header_end(table: Table, merges: list[Merge]) -> int:
+    """The last row the header reaches: as far down as the header cells of the form's columns
+    are merged, but never over a row with a value of its own in one of those columns (data:
+    a side note merged down L1:L10, or a 备注 header merged over three rows, must not swallow it)."""
+    index = table.header_index
+    mapped = set(table.columns.values())
+    header_merges = [
+        merge
+        for merge in merges
+        if merge[0] <= index <= merge[2] and any(merge[1] <= c <= merge[3] for c in mapped)
+    ]
+    end = min(max((merge[2] for merge in header_merges), default=index), index + MAX_HEADER_DEPTH - 1)
+    rows = table.sheet.rows
+    for row_index in range(index + 1, min(end, len(rows) - 1) + 1):
+        row = rows[row_index]
+        own_values = [
+            column
+            for column in mapped
+            if column < len(row)
+            and not is_blank(row[column])
+            and not any(
+                top <= row_index <= bottom and left <= column <= right
+                for top, left, bottom, right in header_merges
+            )
+        ]
+        if own_values:
+            return row_index - 1
+    return end
+
+
 def _find_data_start(table: Table, merges: list[Merge]) -> None:
     """Rows the header's merged cells reach down into, then 栏次/units rows, are not data."""
-    index = table.header_index
-    reach = [bottom for top, _left, bottom, _right in merges if top <= index <= bottom]
-    table.header_end = min(max(reach, default=index), table.header_index + MAX_HEADER_DEPTH - 1)
+    table.header_end = _header_end(table, merges)
     rows = table.sheet.rows
     following = table.header_end + 1
     while following < len(rows) and len(table.label_rows) < MAX_LABEL_ROWS:

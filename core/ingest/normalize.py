@@ -376,9 +376,9 @@ def _count_stems(fields: tuple[FieldSpec, ...]) -> dict[str, str]:
 
 @functools.cache
 def _header_index(form_name: str) -> dict[str, str]:
-    """Normalised header → field key: count stems, then aliases, then canonical headers (later wins)."""
+    """Normalised canonical header or alias → field key (a canonical header wins over an alias)."""
     fields = get_form(form_name).fields
-    index = _count_stems(fields)
+    index: dict[str, str] = {}
     for spec in fields:
         for written in spec.aliases:
             index[normalize_header(written)] = spec.key
@@ -387,18 +387,30 @@ def _header_index(form_name: str) -> dict[str, str]:
     return index
 
 
+@functools.cache
+def _stem_index(form_name: str) -> dict[str, str]:
+    return _count_stems(get_form(form_name).fields)
+
+
+# a remark that changes what is counted: 本专科生数（含成人教育）, 应测（人次）, 研究生（其中博士）
+_COUNTS_SOMETHING_ELSE = re.compile(r"\((含|包括|其中)|人次")
+
+
 def match_header(form: FormSpec, text: Any) -> str | None:
     """The key of the field whose canonical header or alias ``text`` is, after normalisation.
 
-    A trailing remark in brackets that is not a unit ('学校标识码（10位）') is dropped as a
-    last resort.
+    A count written with its unit instead of 数/人数 (兼职辅导员（人）) matches by its stem. A
+    trailing remark in brackets that is not a unit ('学校标识码（10位）') is dropped as a last
+    resort, unless it changes what the column counts ('（含成人教育）', '（人次）'), and then only
+    a full header or alias may match what is left.
     """
     if is_blank(text):
         return None
     index = _header_index(form.name)
     bare = normalize_header(text)
-    key = index.get(bare)
-    if key is None and _TRAILING_GROUP.search(bare):
+    key = index.get(bare) or _stem_index(form.name).get(bare)
+    remark = _TRAILING_GROUP.search(bare)
+    if key is None and remark is not None and not _COUNTS_SOMETHING_ELSE.search(remark[0]):
         key = index.get(_TRAILING_GROUP.sub("", bare))
     return key
 

@@ -23,7 +23,7 @@ from core.ingest.detect import (
     is_named_like,
     usable_sheets,
 )
-from core.ingest.read import RawSheet, UnreadableFile, read_workbook
+from core.ingest.read import RawSheet, UnreadableFile, column_letter, read_workbook
 from core.ingest.report import Issue, ParsedFile
 from core.ingest.validate import (
     IssueLog,
@@ -31,7 +31,6 @@ from core.ingest.validate import (
     check_headers,
     check_institutions,
     check_rules,
-    column_letter,
     read_rows,
 )
 

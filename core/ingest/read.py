@@ -270,11 +270,14 @@ def _xlsx_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
     return percent_rows
 
 
-_XLSX_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
-_XLSX_REFERENCE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_XLSX_ERROR_TYPE = re.compile(rb'\bt="e"')
-_XLSX_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
-_XLSX_VALUE = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
+# Sheet XML as Excel, WPS, LibreOffice and .NET writers save it: tags with or without a
+# namespace prefix (<c> or <x:c>), attributes in either quote style.
+_XLSX_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_XLSX_REFERENCE = re.compile(rb"""\br=["']([A-Z]{1,3})(\d+)["']""")
+_XLSX_TYPE = re.compile(rb"""\bt=["'](\w+)["']""")
+_XLSX_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.DOTALL)
+_XLSX_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.DOTALL)
+_XLSX_ANY_FORMULA_OR_ERROR = re.compile(rb"""<(?:\w+:)?f\b|\bt=["']e["']""")
 _SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -293,21 +296,29 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
+def _unseen_cell(attributes: bytes, body: bytes) -> CellUnseen | None:
+    """An error value, or a formula saved without its result, in one cell's XML."""
+    kind = _XLSX_TYPE.search(attributes)
+    value = _XLSX_VALUE.search(body)
+    if kind is not None and kind[1] == b"e" and value is not None:
+        return CellUnseen("error", value[1].decode("utf-8", "replace"))
+    formula = _XLSX_FORMULA.search(body)
+    # t="str" with an empty value is a formula whose result is "" (=IF(A5="","",…)): it has one
+    if formula is None or (value is not None and value[1]) or (kind is not None and kind[1] == b"str"):
+        return None
+    text = html.unescape((formula[1] or b"").decode("utf-8", "replace"))
+    return CellUnseen("formula", f"={text}" if text else "（共享公式）")
+
+
 def _xlsx_unseen_cells(xml: bytes) -> dict[tuple[int, int], CellUnseen]:
     found: dict[tuple[int, int], CellUnseen] = {}
-    if b't="e"' not in xml and b"<f" not in xml:
+    if not _XLSX_ANY_FORMULA_OR_ERROR.search(xml):
         return found  # the usual file: no formulas, no error values, nothing to look at
     for attributes, body in _XLSX_CELL.findall(xml):
         reference = _XLSX_REFERENCE.search(attributes)
-        if reference is None:
-            continue
-        value = _XLSX_VALUE.search(body or b"")
-        where = (int(reference[2]) - 1, _column_number(reference[1]) - 1)
-        if _XLSX_ERROR_TYPE.search(attributes) and value is not None:
-            found[where] = CellUnseen("error", value[1].decode("utf-8", "replace"))
-        elif (formula := _XLSX_FORMULA.search(body or b"")) is not None and (value is None or not value[1]):
-            text = html.unescape((formula[1] or b"").decode("utf-8", "replace"))
-            found[where] = CellUnseen("formula", f"={text}" if text else "（共享公式）")
+        unseen = _unseen_cell(attributes, body or b"")
+        if reference is not None and unseen is not None:  # (a cell without r= is left as read)
+            found[(int(reference[2]) - 1, _column_number(reference[1]) - 1)] = unseen
     return found
 
 
@@ -324,25 +335,49 @@ def _xlsx_unseen_loader(data: bytes) -> Callable[[str], dict[tuple[int, int], Ce
     return unseen
 
 
-def _xls_unseen_loader(data: bytes) -> Callable[[str], dict[tuple[int, int], CellUnseen]]:
+def _xls_book(data: bytes) -> Callable[[], Any]:
+    """The .xls parsed once by xlrd (with its formats) for both of its look-ups, on first use;
+    None when xlrd cannot parse a file calamine could read (the look-ups then find nothing)."""
+
+    @functools.cache
+    def book() -> Any:
+        import xlrd
+
+        try:
+            return xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        except Exception:  # noqa: BLE001 (xlrd raises assorted types on files other programs wrote)
+            return None
+
+    return book
+
+
+def _xls_sheet(book: Callable[[], Any], sheet_name: str) -> Any:
+    workbook = book()
+    if workbook is None:
+        return None
+    try:
+        return workbook.sheet_by_name(sheet_name)
+    except Exception:  # noqa: BLE001 (as above)
+        return None
+
+
+def _xls_unseen_loader(book: Callable[[], Any]) -> Callable[[str], dict[tuple[int, int], CellUnseen]]:
     """Error values of an .xls sheet (an .xls always keeps its formulas' results)."""
 
     @functools.cache
     def unseen(sheet_name: str) -> dict[tuple[int, int], CellUnseen]:
         import xlrd
 
-        try:
-            sheet = xlrd.open_workbook(file_contents=data, on_demand=True).sheet_by_name(sheet_name)
-        except (xlrd.XLRDError, KeyError, ValueError):
+        sheet = _xls_sheet(book, sheet_name)
+        if sheet is None:
             return {}
-        return {
-            (row, column): CellUnseen(
-                "error", xlrd.error_text_from_code.get(sheet.cell_value(row, column), "#错误")
-            )
-            for row in range(sheet.nrows)
-            for column in range(sheet.row_len(row))
-            if sheet.cell_type(row, column) == xlrd.XL_CELL_ERROR
-        }
+        found = {}
+        for column in range(sheet.ncols):
+            for row, cell_type in enumerate(sheet.col_types(column)):
+                if cell_type == xlrd.XL_CELL_ERROR:
+                    code = sheet.cell_value(row, column)
+                    found[(row, column)] = CellUnseen("error", xlrd.error_text_from_code.get(code, "#错误"))
+        return found
 
     return unseen
 
@@ -392,29 +427,20 @@ def _ods_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
     return percent_rows
 
 
-def _xls_percent_loader(data: bytes) -> Callable[[str, int], frozenset[int]]:
+def _xls_percent_loader(book: Callable[[], Any]) -> Callable[[str, int], frozenset[int]]:
     """Looks up percent-formatted cells of one column of an .xls sheet, on demand (xlrd's formats)."""
 
     @functools.cache
-    def workbook():  # noqa: ANN202 (xlrd.Book)
-        import xlrd
-
-        return xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
-
-    @functools.cache
     def percent_rows(sheet_name: str, column: int) -> frozenset[int]:
-        import xlrd
-
-        try:
-            book = workbook()
-            sheet = book.sheet_by_name(sheet_name)
-        except (xlrd.XLRDError, KeyError, ValueError):
+        sheet = _xls_sheet(book, sheet_name)
+        if sheet is None:
             return frozenset()  # formats unreadable: the values are read as plain numbers
-        found = set()
+        workbook, found = book(), set()
         for row in range(sheet.nrows):
             if column >= sheet.row_len(row):
                 continue
-            number_format = book.format_map.get(book.xf_list[sheet.cell_xf_index(row, column)].format_key)
+            xf = workbook.xf_list[sheet.cell_xf_index(row, column)]
+            number_format = workbook.format_map.get(xf.format_key)
             if number_format is not None and is_percent_format(number_format.format_str):
                 found.add(row)
         return frozenset(found)
@@ -443,10 +469,12 @@ def _grid(references: list[tuple[bytes, bytes]], rows: int, columns: int) -> tup
     return rows, columns
 
 
-def _column_letters(number: int) -> str:
+def column_letter(column: int) -> str:
+    """0 → 'A', 26 → 'AA' (0-based column index → the letters Excel shows)."""
     letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
+    column += 1
+    while column:
+        column, remainder = divmod(column - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
 
@@ -455,7 +483,7 @@ def _too_large(sheet_name: str | None, rows: int, columns: int) -> UnreadableFil
     where = f"工作表“{sheet_name}”" if sheet_name else "工作表"
     return UnreadableFile(
         Reason.SHEET_TOO_LARGE,
-        f"{where}的使用区域过大（{rows:,} 行 × {columns:,} 列，最远到 {_column_letters(columns)} 列、"
+        f"{where}的使用区域过大（{rows:,} 行 × {columns:,} 列，最远到 {column_letter(columns - 1)} 列、"
         f"第 {rows:,} 行，多半是那里误填了内容或格式）；请删除多余的行列（或把数据复制到新工作表）后再上传",
     )
 
@@ -498,7 +526,8 @@ def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
         _refuse_huge_grids(data)
         loader, unseen = _xlsx_percent_loader(data), _xlsx_unseen_loader(data)
     elif kind == "xls":
-        loader, unseen = _xls_percent_loader(data), _xls_unseen_loader(data)
+        book = _xls_book(data)
+        loader, unseen = _xls_percent_loader(book), _xls_unseen_loader(book)
     elif kind == "ods":
         loader = _ods_percent_loader(data)
     sheets: list[RawSheet] = []

@@ -33,7 +33,7 @@ from core.ingest.normalize import (
     to_half_width,
     without_spaces,
 )
-from core.ingest.read import RawSheet
+from core.ingest.read import RawSheet, column_letter
 from core.ingest.report import NORMALIZATION, Issue
 
 NOTES_PER_KIND = 20  # normalisation notes of one kind in one column before they are summarised
@@ -44,16 +44,6 @@ _FOOTER_ROW = re.compile(
     r"(填表人|填报人|制表人|统计人|审核人|复核人|联系人|联系电话|负责人|单位负责人|分管领导|"
     r"填报日期|填表日期|报送日期|制表日期|填报单位|单位[(（]?盖章|注[:：]|说明[:：]|备注[:：])"
 )
-
-
-def column_letter(column: int) -> str:
-    """0 → 'A', 26 → 'AA'."""
-    letters = ""
-    column += 1
-    while column:
-        column, remainder = divmod(column - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 @dataclass
@@ -231,7 +221,8 @@ def _read_row(
             continue
         if raw is None or (raw.__class__ is str and not raw.strip()):
             if (problem := _unseen_problem(sheet, index, column)) is not None:
-                values[key], filled = None, True
+                # not "filled": a row holding only formulas (a template filled down) is still empty
+                values[key] = None
                 found.append(problem)
                 continue
             values[key] = spec.default
@@ -260,24 +251,39 @@ def _read_row(
 def _fill_merged_cells(table: Table, columns: list[_Column], log: IssueLog) -> None:
     """A data cell merged down several rows (one 学年 for every school, one code over a
     school's two rows) holds its value only in its first cell; the user sees it in every row,
-    so every row of the range gets it, and the user is told."""
+    so every row of the range that holds other data gets it (written into ``table.sheet.rows``,
+    which the file's reading owns), and the user is told. Rows with nothing else stay empty."""
     by_index = {column.index: column for column in columns}
     rows = table.sheet.rows
     for top, left, bottom, _right in sorted(table.sheet.merged):
         column = by_index.get(left)
-        if column is None or top < table.data_start or bottom == top or is_blank(rows[top][left]):
+        if column is None or top < table.data_start or top >= len(rows) or bottom == top:
             continue
-        value = rows[top][left]
-        for index in range(top + 1, min(bottom, len(rows) - 1) + 1):
-            if left < len(rows[index]) and is_blank(rows[index][left]):
-                rows[index][left] = value
-        log.note(
-            Reason.MERGED_CELLS_FILLED,
-            f"{column.letter}{top + 1}:{column.letter}{bottom + 1} 是合并单元格，按“{shown(value)}”填入其中每一行",
-            top + 1,
-            column.spec.header,
-            value,
-        )
+        value = rows[top][left] if left < len(rows[top]) else None
+        if is_blank(value):
+            continue
+        filled = [
+            index
+            for index in range(top + 1, min(bottom, len(rows) - 1) + 1)
+            if left < len(rows[index])
+            and is_blank(rows[index][left])
+            and _holds_other_data(rows[index], by_index, left)
+        ]
+        for index in filled:
+            rows[index][left] = value
+        if filled:
+            where = f"{column.letter}{top + 1}:{column.letter}{filled[-1] + 1}"
+            log.note(
+                Reason.MERGED_CELLS_FILLED,
+                f"{where} 是合并单元格，按“{shown(value)}”填入其中每一行",
+                top + 1,
+                column.spec.header,
+                value,
+            )
+
+
+def _holds_other_data(row: list[Any], by_index: Mapping[int, _Column], left: int) -> bool:
+    return any(index != left and index < len(row) and not is_blank(row[index]) for index in by_index)
 
 
 def read_rows(
