@@ -14,8 +14,9 @@ Sub-commands (contract: shared/spec/forms.md, "The command line"):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -49,7 +50,18 @@ _ARGPARSE_CHINESE = {
     "options": "选项",
     "show this help message and exit": "显示本帮助并退出",
 }
-argparse._ = lambda message: _ARGPARSE_CHINESE.get(message, message)
+
+
+@contextlib.contextmanager
+def _argparse_in_chinese() -> Iterator[None]:
+    """argparse's messages in Chinese while this command line parses (plural ones, rare here,
+    go through ngettext and stay English)."""
+    original = argparse._
+    argparse._ = lambda message: _ARGPARSE_CHINESE.get(message, message)
+    try:
+        yield
+    finally:
+        argparse._ = original
 
 
 class UsageError(Exception):
@@ -245,24 +257,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _json_refusal(argv: Sequence[str], message: str) -> None:
+    """``import … --json`` promises exactly one JSON object on stdout, a refusal included."""
+    from core.forms import Severity
+    from core.ingest.report import ImportReport, Issue
+
+    words = [word for word in argv if not word.startswith("-")]
+    form, file = (words[1:3] + [None, None])[:2] if words[:1] == ["import"] else (None, None)
+    report = ImportReport(form=form, file=file or "", accepted=False, unreadable=True)
+    report.errors.append(Issue(Severity.ERROR, "usage", message))
+    print(report.to_json())
+
+
+def _refuse(argv: Sequence[str], message: str) -> int:
+    print(f"错误：{message}", file=sys.stderr)
+    if "import" in argv and "--json" in argv:
+        _json_refusal(argv, message)
+    return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     try:
         return args.run(args)
     except (UsageError, ConfigError) as problem:
-        print(f"错误：{problem}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refuse(argv, str(problem))
     except OSError as problem:  # the output file (no permission, a read-only place …)
         if problem.filename is None:
             raise
-        print(f"错误：无法写入 {problem.filename}（{problem.strerror}），请换一个保存位置", file=sys.stderr)
-        return EXIT_USAGE
+        return _refuse(argv, f"无法写入 {problem.filename}（{problem.strerror}），请换一个保存位置")
     except OperationalError as problem:  # the database cannot be reached or opened
-        print(
-            f"错误：无法连接数据库（{problem.orig}）。请检查 DATABASE_URL 是否正确、数据库是否已启动。",
-            file=sys.stderr,
+        return _refuse(
+            argv, f"无法连接数据库（{problem.orig}）。请检查 DATABASE_URL 是否正确、数据库是否已启动。"
         )
-        return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with _argparse_in_chinese():
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as stopped:  # argparse has printed its message (or the help, exit 0)
+            if stopped.code and "import" in argv and "--json" in argv:
+                _json_refusal(argv, "命令行参数有误，见标准错误输出")
+            raise
+    return _run(args, argv)
 
 
 if __name__ == "__main__":

@@ -36,10 +36,12 @@ class Settings:
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
 
-    def today(self) -> dt.date:
-        """APP_TODAY when set, otherwise the date in Beijing (not the server's zone: a UTC
-        server would count a deadline overdue a day late before 08:00)."""
-        return self.today_override or dt.datetime.now(LOCAL_TIME).date()
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """APP_TODAY when set, otherwise the date in Beijing at ``now`` (default: the clock) —
+        not the server's zone: a UTC server would count a deadline overdue a day late before 08:00."""
+        if self.today_override is not None:
+            return self.today_override
+        return (now or dt.datetime.now(dt.UTC)).astimezone(LOCAL_TIME).date()
 
 
 def _parse_today(raw: str | None) -> dt.date | None:

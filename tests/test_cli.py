@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
+import datetime as dt
 import io
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +14,9 @@ import pytest
 from sqlalchemy import Engine
 
 from core.cli import EXIT_OK, EXIT_USAGE, main
-from tests.factories import make_institution, store_rows
+from tests.cli import run_cli
+from tests.contract import REPORT_KEYS
+from tests.factories import make_institution, make_project_row, store_rows
 
 
 @pytest.mark.parametrize(
@@ -95,11 +100,42 @@ def test_unusable_database_url_is_a_chinese_usage_error(
 def test_year_is_ignored_for_projects_as_the_spec_says(
     engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    store_rows(engine, "institutions", [make_institution()])
+    store_rows(engine, "projects", [make_project_row(project_id="XM-2019-01", start=dt.date(2019, 3, 1))])
     monkeypatch.setenv("DATABASE_URL", db_url)
     out = tmp_path / "项目进度.csv"
 
     assert main(["export", "projects", str(out), "--year", "2024"]) == EXIT_OK
-    assert out.read_bytes().startswith("\ufeff项目编号".encode())
+
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["XM-2019-01"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "url"),
+    [
+        (["import", "staffing", "--json"], None),  # case: the file is missing
+        (["import", "staffing", "f.xlsx", "--json", "--frob"], None),  # case: an unknown option
+        (["import", "staffing", "f.xlsx", "--json"], "not a url"),  # case: an unusable DATABASE_URL
+    ],
+)
+def test_import_json_refusal_is_still_exactly_one_json_object(
+    arguments: list[str], url: str | None, db_url: str
+) -> None:
+    completed = run_cli(url or db_url, *arguments)
+
+    report = json.loads(completed.stdout)
+    assert completed.returncode == EXIT_USAGE
+    assert list(report) == REPORT_KEYS
+    assert (report["accepted"], [error["code"] for error in report["errors"]]) == (False, ["usage"])
+
+
+def test_chinese_argparse_messages_stay_inside_the_command_line(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["bogus"])
+
+    assert "无效的取值" in capsys.readouterr().err
+    assert argparse._("usage: ") == "usage: "  # other parsers in the process (pytest's) keep theirs
 
 
 def test_institutions_export_follows_the_national_province_order(

@@ -17,9 +17,18 @@ def test_defaults_use_sqlite_file_under_data_and_the_clock_in_beijing() -> None:
     settings = load_settings({})
     assert settings.database_url == f"sqlite:///{DEFAULT_DB_PATH}"
     assert DEFAULT_DB_PATH.parent.name == "data"
-    # Beijing's date, whatever the server's zone (a UTC server is a day behind before 08:00 there)
-    assert settings.today() == (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)).date()
     assert settings.max_upload_bytes == 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("now", "today"),
+    [
+        (dt.datetime(2025, 6, 30, 17, 0, tzinfo=dt.UTC), dt.date(2025, 7, 1)),  # case: 01:00 next day there
+        (dt.datetime(2025, 6, 30, 15, 59, tzinfo=dt.UTC), dt.date(2025, 6, 30)),  # case: 23:59 in Beijing
+    ],
+)
+def test_today_is_beijing_s_date_whatever_the_server_s_zone(now: dt.datetime, today: dt.date) -> None:
+    assert load_settings({}).today(now) == today
 
 
 def test_environment_overrides() -> None:
