@@ -91,6 +91,12 @@ def on_screen(text: str) -> str:
     return text if text else NOT_AVAILABLE
 
 
+def rows_on_screen(frame: pd.DataFrame, column: str = "行") -> pd.DataFrame:
+    """An issues table for the screen: a file-level issue has no row, which st.dataframe
+    would write as 'None'; it is shown empty (the CSV of the table writes it empty too)."""
+    return frame.assign(**{column: [("" if pd.isna(row) else str(int(row))) for row in frame[column]]})
+
+
 def count_text(value: int | float | None) -> str:
     """'12,345' with thousands separators; '—' when missing."""
     if _is_missing(value):

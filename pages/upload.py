@@ -22,7 +22,7 @@ from core.annotate import (
     normalizations_frame,
     problems_frame,
 )
-from core.formatting import count_text, on_screen
+from core.formatting import count_text, on_screen, rows_on_screen
 from core.forms import FORMS
 from core.ingest import parse_file, plan_changes, store
 from core.ingest.report import ImportReport, ParsedFile, Plan
@@ -40,6 +40,8 @@ UPLOADER_KEY = "uploader_name"  # not a widget key, so the name survives page ch
 RESULT_KEY = "upload_result"
 AUTO = "auto"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# what the reader takes (it goes by the content, not the name): Excel, WPS (.et), LibreOffice, CSV
+ACCEPTED_TYPES = ["xlsx", "xls", "csv", "xlsm", "et", "ods", "txt"]
 
 
 @dataclass
@@ -59,8 +61,8 @@ def chinese_dropzone(limit_mb: int) -> None:
     refuses a file for its size or type before this page sees it, and both refusals share
     one element, so one message covers both."""
     zone, chip = '[data-testid="stFileUploaderDropzone"]', '[data-testid="stFileChip"] [role="alert"]'
-    hint = f"拖放文件到此处，或点左侧按钮选择 · 单个文件不超过 {limit_mb} MB · 支持 XLSX、XLS、CSV"
-    refusal = f"无法上传：只接受不超过 {limit_mb} MB 的 .xlsx、.xls、.csv 文件"
+    hint = f"拖放文件到此处，或点左侧按钮选择 · 单个文件不超过 {limit_mb} MB · 支持 XLSX、XLS、CSV（及 WPS、LibreOffice 表格）"
+    refusal = f"无法上传：只接受不超过 {limit_mb} MB 的 Excel/WPS 表格或 CSV 文件"
     st.html(
         "<style>"
         f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}'
@@ -68,8 +70,11 @@ def chinese_dropzone(limit_mb: int) -> None:
         f'{{ content: "{hint}"; font-size: 0.875rem; opacity: 0.7; }}'
         f'{zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}'
         f'{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: "选择文件"; font-size: 0.875rem; }}'
-        f"{chip} {{ font-size: 0; }}"
-        f'{chip}::after {{ content: "{refusal}"; font-size: 0.75rem; }}'
+        # the refusal sits in a visually hidden span (for screen readers): show it under the chip
+        f"{chip} {{ font-size: 0; position: static !important; width: auto !important; height: auto !important;"
+        " clip: auto !important; clip-path: none !important; overflow: visible !important;"
+        " white-space: normal !important; margin: 0.25rem 0 0 0 !important; }"
+        f'{chip}::after {{ content: "{refusal}"; font-size: 0.8rem; color: rgb(255, 43, 43); }}'
         "</style>"
     )
 
@@ -157,7 +162,11 @@ def show_reading(parsed: ParsedFile) -> None:
     normalizations = normalizations_frame(parsed)
     if not normalizations.empty:
         with st.expander(f"已自动规范化 {count_text(len(normalizations))} 处（不影响导入）"):
-            table_with_csv(normalizations, f"{stem(parsed.file_name)}_规范化", "csv_upload_normalizations")
+            table_with_csv(
+                rows_on_screen(normalizations),
+                f"{stem(parsed.file_name)}_规范化",
+                "csv_upload_normalizations",
+            )
 
 
 def stem(file_name: str) -> str:
@@ -165,10 +174,14 @@ def stem(file_name: str) -> str:
 
 
 def show_problems(parsed: ParsedFile, data: bytes) -> None:
-    """File-level errors as messages; every error and warning in one table; the annotated copy."""
+    """File-level errors and warnings as messages (read in full, not cut off in a cell); every
+    error and warning in one table; the annotated copy."""
     for issue in parsed.errors:
         if issue.row is None and issue.column is None:
             st.error(issue.message)
+    for issue in parsed.warnings:
+        if issue.row is None and issue.column is None:
+            st.warning(issue.message)
     if parsed.errors:
         st.error(
             f"发现 {count_text(len(parsed.errors))} 处错误，整个文件未导入。"
@@ -193,7 +206,9 @@ def show_problems(parsed: ParsedFile, data: bytes) -> None:
         st.subheader(f"错误与警告（{'，'.join(counts)}）")
         if not parsed.errors:
             st.warning("警告不影响导入，会随本次上传一并记录，请确认后再导入。")
-        table_with_csv(problems, f"{stem(parsed.file_name)}_错误与警告", "csv_upload_problems")
+        table_with_csv(
+            rows_on_screen(problems), f"{stem(parsed.file_name)}_错误与警告", "csv_upload_problems"
+        )
 
 
 def show_preview(plan: Plan, parsed: ParsedFile) -> None:
@@ -253,7 +268,7 @@ limit_mb = app_settings().max_upload_mb
 chinese_dropzone(limit_mb)
 uploaded = st.file_uploader(
     f"选择文件（.xlsx / .xls / .csv，不超过 {limit_mb} MB）",
-    type=["xlsx", "xls", "csv"],
+    type=ACCEPTED_TYPES,
     key="upload_file",
     max_upload_size=limit_mb,
 )

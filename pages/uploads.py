@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.formatting import count_text
+from core.formatting import count_text, rows_on_screen
 from core.ingest import RevertRefused, revert_upload
 from core.queries.uploads import UploadDetail, upload_detail, uploads_frame
 from pages._shared import cached, clear_cached_reads, csv_button, current_scope, get_engine
@@ -45,7 +45,7 @@ def show_detail(detail: UploadDetail) -> None:
         return
     st.markdown(f"**警告（{count_text(len(detail.warnings))}）**")
     st.dataframe(
-        detail.warnings,
+        rows_on_screen(detail.warnings),
         hide_index=True,
         width="stretch",
         column_config={"说明": st.column_config.TextColumn(width="large")},

@@ -102,8 +102,8 @@ def test_bad_file_lists_errors_in_one_table_and_stores_nothing(app_engine: Engin
     problems = table_with(app, "说明")
     assert list(problems.columns) == ["类型", "行", "列", "单元格", "说明"]
     located = {(row["类型"], row["行"], row["列"]) for row in problems.to_dict("records")}
-    assert ("错误", 4, "全日制本专科生数") in located
-    assert ("错误", 5, "学校标识码") in located
+    assert ("错误", "4", "全日制本专科生数") in located  # the Excel row, as shown on screen
+    assert ("错误", "5", "学校标识码") in located
     assert app.button(key="confirm_store").disabled
     assert any("未导入" in error.value for error in app.error)
     assert [button.label for button in app.get("download_button")].count("下载标注错误的副本") == 1
@@ -244,3 +244,24 @@ def test_a_refused_revert_shows_why(app_engine: Engine) -> None:
     assert not app.exception
     assert app.error, "the refusal is shown"
     assert count(app_engine, StaffingReport) == 1
+
+
+def test_a_file_level_warning_is_shown_in_full_and_its_row_is_empty_not_none(app_engine: Engine) -> None:
+    workbook = Workbook()
+    for name, rows in (
+        ("2023-2024", [["4141010001", "示例第一大学", "2023-2024", 18000, 2000, 100]]),
+        ("2024-2025", [FIRST]),
+    ):
+        sheet = workbook.create_sheet(name)
+        sheet.append(HEADERS)
+        for row in rows:
+            sheet.append(row)
+    del workbook["Sheet"]
+    output = io.BytesIO()
+    workbook.save(output)
+
+    app = upload(open_app_page("pages/upload.py"), output.getvalue())
+
+    assert any("工作表“2024-2025”也有" in warning.value for warning in app.warning)
+    problems = table_with(app, "类型")
+    assert problems["行"].tolist() == [""]  # a file-level warning: no row

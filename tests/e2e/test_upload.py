@@ -127,5 +127,7 @@ def test_browser_refusal_reads_in_chinese(
     expect(page.get_by_test_id("stFileChip")).to_have_attribute("aria-invalid", "true")
     shown = page.get_by_test_id("stFileUploader").evaluate(_SHOWN_TEXT)
 
-    assert "无法上传：只接受不超过 20 MB 的 .xlsx、.xls、.csv 文件" in shown, shown
+    assert "无法上传：只接受不超过 20 MB 的 Excel/WPS 表格或 CSV 文件" in shown, shown
     assert "Error" not in shown, shown
+    refusal = page.get_by_test_id("stFileChip").locator('[role="alert"]').bounding_box()
+    assert refusal is not None and refusal["width"] > 100, refusal  # on screen, not a 1×1 screen-reader span
