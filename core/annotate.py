@@ -215,17 +215,24 @@ def _write_cell(cell: Cell, value: Any) -> None:
         _write_cell(cell, str(value))
 
 
+COMMENTED_CELLS = 1000
+
+
 def _mark_cells(sheet: Worksheet, parsed: ParsedFile) -> None:
-    """Fill and comment every cell that has an error or warning; errors win the colour."""
+    """Fill every cell that has an error or warning (errors win the colour) and comment the
+    first COMMENTED_CELLS of them: tens of thousands of comments take a minute to write and
+    longer for Excel to open, and the 错误清单 sheet lists every issue anyway."""
     by_cell: dict[tuple[int, int], list[Issue]] = {}
     for issue in sorted_issues(parsed, parsed.errors + parsed.warnings):
         column = parsed.column_index.get(issue.column or "")
         if issue.row and column and issue.sheet in (None, parsed.sheet):
             by_cell.setdefault((issue.row, column), []).append(issue)
-    for (row, column), issues in by_cell.items():
+    for number, ((row, column), issues) in enumerate(by_cell.items()):
         cell = sheet.cell(row=row, column=column)
         worst = min(issues, key=lambda issue: _severity_rank(issue.severity)).severity
         cell.fill = FILLS[Severity(worst)]
+        if number >= COMMENTED_CELLS:
+            continue
         text = "\n".join(f"{SEVERITY_LABELS[Severity(issue.severity)]}：{issue.message}" for issue in issues)
         comment = Comment(ILLEGAL_CHARACTERS_RE.sub("", text), COMMENT_AUTHOR)
         comment.width, comment.height = 320, 40 + 40 * len(issues)

@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine
 
 from core.annotate import (
+    COMMENTED_CELLS,
     FILLS,
     ISSUE_SHEET,
     annotated_file_name,
@@ -88,6 +89,17 @@ def test_error_cell_is_filled_red_with_the_message_as_comment() -> None:
     untouched = copy["队伍配备"]["D3"]
     assert untouched.comment is None
     assert untouched.fill.fill_type is None
+
+
+def test_every_bad_cell_is_filled_but_only_the_first_thousand_get_a_comment() -> None:
+    rows = [["4141010002", "示例第二大学", "2024-2025", "很多", 0, 10]] * (COMMENTED_CELLS + 5)
+    parsed = parsed_with(*(error(row, "全日制本专科生数", "应为非负整数") for row in range(3, len(rows) + 3)))
+
+    sheet = open_copy(annotated_workbook(staffing_workbook(rows), "队伍.xlsx", parsed))["队伍配备"]
+
+    cells = [sheet.cell(row=row, column=4) for row in range(3, len(rows) + 3)]
+    assert all(cell.fill.start_color.rgb == FILLS[Severity.ERROR].start_color.rgb for cell in cells)
+    assert sum(cell.comment is not None for cell in cells) == COMMENTED_CELLS
 
 
 def test_warning_is_yellow_and_an_error_in_the_same_cell_wins_the_colour() -> None:

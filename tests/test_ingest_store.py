@@ -149,7 +149,7 @@ def test_the_same_file_again_is_stored_with_a_warning(any_engine: Engine) -> Non
 
     assert (again.stored, again.unchanged) == (True, 1)
     assert [issue.code for issue in again.warnings] == [Reason.DUPLICATE_UPLOAD]
-    assert f"#{first.upload_id}" in again.warnings[0].message
+    assert f"第 {first.upload_id} 号上传" in again.warnings[0].message
     assert _uploads(any_engine)[-1]["warnings"][0]["code"] == Reason.DUPLICATE_UPLOAD
 
 

@@ -50,6 +50,8 @@ def _error_code(function, *args: Any, **kwargs: Any) -> str:
         ("12.0", 12, Reason.TEXT_NUMBER),  # case: text with a zero decimal
         (0, 0, None),  # case: zero is a count
         (10_000_000.0, 10_000_000, None),  # case: the largest count accepted
+        ("60人", 60, Reason.NUMBER_CLEANED),  # case: the unit written in the cell
+        ("3,000 名", 3000, Reason.NUMBER_CLEANED),  # case: separators and another unit
     ],
 )
 def test_count_readings(raw: Any, value: int, note_code: str | None) -> None:
@@ -95,6 +97,14 @@ def test_any_count_written_with_separators_or_full_width_digits_reads_back(numbe
 )
 def test_no_fraction_excel_would_show_is_ever_a_count(number: float) -> None:
     assert _error_code(parse_count, number) == Reason.NOT_WHOLE
+
+
+@pytest.mark.parametrize("raw", ["无", "—", "/", "-"])
+def test_nothing_written_as_a_word_or_dash_says_to_write_0_or_leave_it_empty(raw: str) -> None:
+    with pytest.raises(NormalizeError) as refused:
+        parse_count(raw)
+
+    assert "没有请填 0" in refused.value.message and "留空" in refused.value.message
 
 
 def test_a_formula_result_off_in_the_16th_digit_reads_as_excel_shows_it() -> None:
@@ -197,6 +207,8 @@ CATEGORY = get_form("projects").field("category")
 PROVINCE = get_form("institutions").field("province")
 LEVEL = get_form("institutions").field("level")
 TERM = get_form("screening").field("term")
+KIND = get_form("screening").field("kind")
+STAGE = get_form("projects").field("stage")
 
 
 @pytest.mark.parametrize(
@@ -211,6 +223,11 @@ TERM = get_form("screening").field("term")
         (LEVEL, "高职", "高职（专科）", Reason.SYNONYM),  # case: synonym
         (LEVEL, "高职(专科)", "高职（专科）", Reason.SYNONYM),  # case: half-width brackets
         (TERM, "第二学期", "春季学期", Reason.SYNONYM),  # case: term synonym
+        (TERM, "第1学期", "秋季学期", Reason.SYNONYM),  # case: the term's number in Arabic digits
+        (KIND, "全员普查", "全体学生普查", Reason.SYNONYM),  # case: the everyday name of a screening
+        (KIND, "其它", "其他", Reason.SYNONYM),  # case: 其它, the variant character
+        (CATEGORY, "其它", "其他", Reason.SYNONYM),  # case: the same in 项目类别
+        (STAGE, "已终止", "终止", Reason.SYNONYM),  # case: a stage written as a state
         (CATEGORY, "“双带头人”教师党支部书记工作室", "“双带头人”教师党支部书记工作室", None),  # case: exact
         (
             CATEGORY,
@@ -357,6 +374,15 @@ def test_percent_readings(raw: Any, formatted: bool, value: float) -> None:
 )
 def test_percent_refusals(raw: Any, code: str) -> None:
     assert _error_code(parse_percent, raw) == code
+
+
+@pytest.mark.parametrize("raw", ["0.85", 0.85, "1", 1])
+def test_a_fraction_without_percent_is_read_as_written_and_said_so(raw: Any) -> None:
+    """0.85 in a CSV (every cell is text there) used to pass with no note at all."""
+    result = parse_percent(raw)
+
+    assert result.code == Reason.PERCENT_FORMAT
+    assert result.value == float(raw) and "如指" in result.note
 
 
 def test_a_percent_formatted_cell_is_reported_and_one_showing_8500_percent_says_so() -> None:

@@ -77,6 +77,12 @@ def _reread(raw: Any, value: Any, code: str) -> Normalized:
 # --- numbers ----------------------------------------------------------------------------
 
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+# what offices write for "none" in a number cell: — 无 / - …
+_NOTHING_WRITTEN = frozenset(
+    {"—", "——", "-", "--", "－", "/", "／", "\\", "无", "没有", "空", "暂无", "N/A", "n/a", "NA"}
+)
+# a count written with its unit: 60人, 61名
+_COUNT_WITH_UNIT = re.compile(r"(?P<number>.*\d)\s*(?:人|名|个|所)")
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
@@ -88,6 +94,8 @@ def _number_from_text(text: str) -> tuple[Decimal, str | None]:
         return Decimal(cleaned), (None if cleaned == stripped else stripped)
     if _GROUPED_NUMBER.fullmatch(cleaned):
         return Decimal(cleaned.replace(",", "")), stripped
+    if cleaned in _NOTHING_WRITTEN:
+        raise NormalizeError(Reason.NOT_A_NUMBER, f"“{stripped}”不是数字：没有请填 0；选填项未统计的请留空")
     raise NormalizeError(Reason.NOT_A_NUMBER, f"“{stripped}”不是数字，请填写阿拉伯数字（如 1234）")
 
 
@@ -132,7 +140,9 @@ def parse_count(raw: Any) -> Normalized:
     elif kind is int:
         return Normalized(raw if 0 <= raw <= MAX_COUNT else _whole(raw, raw))
     if kind is str:
-        number, decorated = _number_from_text(raw)
+        with_unit = _COUNT_WITH_UNIT.fullmatch(raw.strip())
+        number, decorated = _number_from_text(with_unit["number"] if with_unit else raw)
+        decorated = raw.strip() if with_unit else decorated
         value = _whole(number, raw)
         if decorated is not None:
             return Normalized(value, f"文本“{decorated}”按数字 {value} 读取", Reason.NUMBER_CLEANED)
@@ -153,6 +163,13 @@ def _percent_from_text(raw: str) -> tuple[float, str]:
     return float(number), (Reason.TEXT_NUMBER if plain else Reason.PERCENT_FORMAT)
 
 
+def _fraction_note(written: str, value: float) -> str:
+    """0.85 or 1 written without % may mean 85 % or 100 %: it is read as written, and said so
+    (a finished project must not pass unnoticed as 1 %)."""
+    meant = shown(as_excel_shows(value * 100))
+    return f"{written} 按 {shown(value)}% 读取；如指 {meant}%，请填写 {meant} 或 {meant}%"
+
+
 def parse_percent(raw: Any, *, percent_formatted: bool = False) -> Normalized:
     """A percentage 0–100: 85, '85', '85%', and 0.85 in a percent-formatted cell → 85."""
     note = code = None
@@ -161,6 +178,8 @@ def parse_percent(raw: Any, *, percent_formatted: bool = False) -> Normalized:
     if isinstance(raw, str):
         value, code = _percent_from_text(raw)
         note = f"文本“{raw.strip()}”按 {shown(value)}% 读取"
+        if code == Reason.TEXT_NUMBER and 0 < value <= 1:
+            note, code = _fraction_note(raw.strip(), value), Reason.PERCENT_FORMAT
     elif percent_formatted:
         value = float(Decimal(repr(as_excel_shows(float(raw)))) * 100)
         if not 0 <= value <= 100:
@@ -175,9 +194,8 @@ def parse_percent(raw: Any, *, percent_formatted: bool = False) -> Normalized:
         )
     else:
         value = float(raw)
-        if 0 < value < 1:
-            note = f"{shown(raw)} 按 {shown(value)}% 读取；如指 {shown(value * 100)}%，请填写 {shown(value * 100)}"
-            code = Reason.PERCENT_FORMAT
+        if 0 < value <= 1:
+            note, code = _fraction_note(shown(raw), value), Reason.PERCENT_FORMAT
     if not 0 <= value <= 100:
         raise NormalizeError(Reason.PERCENT_RANGE, f"“{shown(raw)}”超出 0–100，请填写 0 到 100 之间的百分数")
     return Normalized(value, note, code)

@@ -32,7 +32,7 @@ def duplicate_warning(parsed: ParsedFile, upload_id: int) -> Issue:
     return Issue(
         Severity.WARNING,
         Reason.DUPLICATE_UPLOAD,
-        f"与已接受的第 #{upload_id} 次上传是同一个文件（内容完全相同），请确认是否重复上传",
+        f"与已接受的第 {upload_id} 号上传是同一个文件（内容完全相同），请确认是否重复上传",
         parsed.sheet,
     )
 
