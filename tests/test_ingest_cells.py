@@ -91,6 +91,21 @@ def test_an_error_value_in_an_xls_is_an_error(engine: Engine) -> None:
     assert located(report) == [(2, "兼职辅导员数", Reason.CELL_ERROR_VALUE)]
 
 
+def test_only_an_xls_that_may_hold_error_values_is_parsed_a_second_time() -> None:
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet(STAFFING.sheet)
+    sheet.write(0, 0, "学校标识码")
+    sheet.write(1, 0, 4141010001)
+    clean = io.BytesIO()
+    workbook.save(clean)
+    sheet.row(1).set_cell_error(1, "#DIV/0!")
+    with_error = io.BytesIO()
+    workbook.save(with_error)
+
+    assert not read._xls_may_hold_errors(clean.getvalue())
+    assert read._xls_may_hold_errors(with_error.getvalue())
+
+
 def test_a_formula_the_file_keeps_no_result_for_is_an_error_saying_to_save_it_in_excel(
     engine: Engine,
 ) -> None:
@@ -375,5 +390,5 @@ def test_a_side_note_merged_down_beside_the_header_does_not_hide_data_rows(engin
 def test_an_xls_that_xlrd_cannot_parse_leaves_its_cells_as_read() -> None:
     book = read._xls_book(b"\xd0\xcf\x11\xe0 not really an xls")
 
-    assert read._xls_unseen_loader(book)("队伍配备") == {}
+    assert read._xls_unseen_loader(book, lambda: True)("队伍配备") == {}
     assert read._xls_percent_loader(book)("队伍配备", 3) == frozenset()
