@@ -530,3 +530,186 @@ def test_a_units_line_far_from_the_header_is_not_skipped(engine: Engine) -> None
     report = import_bytes(engine, "staffing", workbook_bytes(workbook), "队伍配备.xlsx")
 
     assert (3, "全日制本专科生数", Reason.NOT_A_NUMBER) in located(report)
+
+
+# --- round three: repeated headers, merged header cells, several forms, CSV separators ----------
+
+
+def _staffing(engine: Engine, data: bytes, name: str = "队伍配备.xlsx", form: str | None = "staffing"):
+    with_schools(engine, SECOND_SCHOOL)
+    return import_bytes(engine, form, data, name)
+
+
+def test_a_header_repeated_inside_the_data_and_a_continued_title_are_skipped(engine: Engine) -> None:
+    """Print layouts repeat the title (（续）) and the header on every page."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    sheet.append(STAFF_HEADERS)
+    sheet.append(in_form_order("staffing", REAL))
+    sheet.append(["2024-2025学年思政队伍配备情况表（续）"])
+    sheet.append(STAFF_HEADERS)
+    sheet.append(
+        in_form_order("staffing", make_staffing_row(code=SECOND_SCHOOL["code"], name=SECOND_SCHOOL["name"]))
+    )
+
+    report = _staffing(engine, workbook_bytes(workbook))
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.row_numbers == [2, 5]
+    skipped = [row for row, _column, code in located(report, "normalizations") if code == Reason.TOTAL_ROW]
+    assert skipped == [3, 4]
+
+
+def test_a_header_cell_merged_over_two_columns_and_both_header_rows_is_one_column(engine: Engine) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    upper = ["学校标识码", "学校名称", None, "学年", "学生数（人）", None, *STAFF_HEADERS[5:]]
+    lower = [None, None, None, None, "全日制本专科生数", "全日制研究生数"]
+    sheet.append(upper)
+    sheet.append(lower)
+    for merged in ("A1:A2", "B1:C2", "D1:D2", "E1:F1", "G1:G2", "H1:H2", "I1:I2", "J1:J2"):
+        sheet.merge_cells(merged)
+    values = in_form_order("staffing", REAL)
+    sheet.append([values[0], values[1], None, *values[2:]])
+
+    report = _staffing(engine, workbook_bytes(workbook))
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "staffing") == [REAL]
+
+
+def test_recognised_automatically_the_sheet_with_data_wins_and_other_forms_data_is_a_warning(
+    engine: Engine,
+) -> None:
+    """A combined template: every form's sheet; 队伍配备 and 心理筛查 filled, 项目进度 empty."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheet_with(workbook, "高校名录", [], form="institutions")
+    sheet_with(workbook, "队伍配备", [REAL])
+    sheet_with(workbook, "心理筛查", [make_screening_row()], form="screening")
+    sheet_with(workbook, "项目进度", [], form="projects")
+
+    report = _staffing(engine, workbook_bytes(workbook), form=None)
+
+    assert report.accepted, report.to_text()
+    assert report.form in ("staffing", "screening")
+    other = "心理筛查" if report.form == "staffing" else "队伍配备"
+    assert [issue.code for issue in report.warnings] == [Reason.OTHER_DATA_SHEET]
+    assert f"工作表“{other}”" in report.warnings[0].message
+
+
+def test_recognised_automatically_an_empty_form_with_more_columns_does_not_win(engine: Engine) -> None:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheet_with(workbook, "心理筛查", [], form="screening")  # 13 columns, no data
+    sheet_with(workbook, "队伍配备", [REAL])
+
+    report = _staffing(engine, workbook_bytes(workbook), form=None)
+
+    assert (report.accepted, report.form) == (True, "staffing"), report.to_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("队伍配备（按说明填写）", True),  # case: 说明 inside a data sheet's name
+        ("填表说明", False),  # case: an instruction sheet
+        ("说明（必读）", False),  # case: an instruction sheet with a remark
+    ],
+)
+def test_only_a_sheet_named_as_instructions_is_skipped(engine: Engine, name: str, read: bool) -> None:
+    report = _staffing(engine, workbook_of({name: [REAL]}))
+
+    assert report.accepted is read, report.to_text()
+    if not read:
+        assert f"说明工作表“{name}”" in report.errors[0].message
+
+
+def test_a_header_below_a_long_cover_block_is_found(engine: Engine) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    for line in range(39):
+        sheet.append([f"填报说明第 {line + 1} 条"])
+    sheet.append(STAFF_HEADERS)
+    sheet.append(in_form_order("staffing", REAL))
+
+    report = _staffing(engine, workbook_bytes(workbook))
+
+    assert report.accepted, report.to_text()
+    assert report.parsed.header_row == 40
+
+
+def test_a_hint_row_under_the_header_is_skipped(engine: Engine) -> None:
+    hints = [
+        "必填，10位数字",
+        "选填",
+        "必填，如2024-2025",
+        "必填",
+        "必填，无填0",
+        "必填",
+        "选填",
+        "选填",
+        "选填",
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "队伍配备"
+    sheet.append(STAFF_HEADERS)
+    sheet.append(hints)
+    sheet.append(in_form_order("staffing", REAL))
+
+    report = _staffing(engine, workbook_bytes(workbook))
+
+    assert report.accepted, report.to_text()
+    assert (2, None, Reason.COLUMN_NUMBER_ROW) in located(report, "normalizations")
+
+
+def test_the_chosen_forms_sheet_missing_a_column_says_so_beside_another_forms_sheet(engine: Engine) -> None:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheet_with(workbook, "Sheet1", [REAL])
+    workbook["Sheet1"]["D1"] = None  # no 全日制本专科生数 header
+    sheet_with(workbook, "Sheet2", [make_screening_row()], form="screening")
+
+    report = _staffing(engine, workbook_bytes(workbook))
+
+    assert [issue.code for issue in report.errors] == [Reason.MISSING_HEADER]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("sep=;\n{header}\n{row}\n", "utf-8-sig"),  # case: Excel's separator line (Excel hides it)
+        ("2024-2025学年思政队伍配备情况表\n{header}\n{row}\n", "gb18030"),  # case: a title line, semicolons
+    ],
+)
+def test_semicolon_separated_csv_is_read(engine: Engine, text: str, encoding: str) -> None:
+    row = ";".join(str(value) for value in in_form_order("staffing", REAL))
+    data = text.format(header=";".join(STAFF_HEADERS), row=row).encode(encoding)
+
+    report = _staffing(engine, data, "队伍配备.csv")
+
+    assert report.accepted, report.to_text()
+    assert stored(engine, "staffing") == [REAL]
+    assert report.parsed.row_numbers == ([2] if text.startswith("sep=") else [3])  # as Excel numbers them
+
+
+def test_a_csv_in_two_encodings_is_refused_not_stored_garbled(engine: Engine) -> None:
+    header = ",".join(STAFF_HEADERS).encode("gbk")
+    row = ",".join(str(value) for value in in_form_order("staffing", REAL)).encode("utf-8")
+
+    report = _staffing(engine, header + b"\n" + row + b"\n", "队伍配备.csv")
+
+    assert report.exit_code == 2 and "两种编码" in report.errors[0].message
+    assert stored(engine, "staffing") == []
+
+
+def test_a_web_page_saved_as_csv_says_so(engine: Engine) -> None:
+    report = _staffing(
+        engine, "<html><body><table><tr><td>学校</td></tr></table></body></html>".encode(), "a.csv"
+    )
+
+    assert report.exit_code == 2 and "网页" in report.errors[0].message

@@ -29,14 +29,17 @@ from core.forms import FORMS, FormSpec
 from core.ingest.normalize import is_blank, match_header, shown, to_half_width, without_spaces
 from core.ingest.read import RawSheet
 
-HEADER_SCAN_ROWS = 30
+HEADER_SCAN_ROWS = 100  # a header below a long cover block is still found
 MAX_HEADER_DEPTH = 3  # rows one header may span through vertical merges
 MAX_LABEL_ROWS = 2  # 栏次 / units rows read under one header
-INSTRUCTION_MARKERS = ("说明", "填表须知", "填报须知", "instruction", "readme")
+# 填表说明, 说明（必读）, 填报须知, readme: the name ends with the marker (队伍配备（按说明填写） is data)
+_INSTRUCTION_NAME = re.compile(r"(说明|须知|instructions?|readme)(\(.*\))?$")
 # 比例表 (a ratio table) and 抽样表 (a sample survey) are data, not examples
 _EXAMPLE_NAME = re.compile(r"示例|样例|(?<!抽)样表|范例|(?<!比)例表|sample|example")
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
 _ROW_LABELS = frozenset({"栏次", "栏号", "单位", "计量单位"})
+# a row under the header saying which columns must be filled: 必填，10位数字 | 选填 | (必填)
+_HINT = re.compile(r"[*(]?(必填|选填|可选|非必填|可不填|不必填)")
 _UNIT_CELL = re.compile(r"\(?(?:计量)?(?:单位:?)?(?:人|名|个|所|项|%|人次|万人|次|天|日|元|万元)\)?")
 _BRACKETED_NUMBER = re.compile(r"\(?(\d{1,3})\)?")
 
@@ -57,7 +60,10 @@ class Table:
     unmatched: list[tuple[int, str]] = field(default_factory=list)  # (column, written) of unknown headers
     combined: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (upper, lower) read together
     header_end: int = -1  # 0-based last row the header's merged cells reach (>= header_index)
-    label_rows: list[tuple[int, str]] = field(default_factory=list)  # (0-based row, 'numbers' | 'units')
+    label_rows: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # (0-based row, 'numbers' | 'units' | 'hints')
+    other_forms: list[Table] = field(default_factory=list)  # recognised automatically: other forms' data
     others: list[Table] = field(default_factory=list)  # recognised tables of the sheets passed over
 
     @property
@@ -84,8 +90,7 @@ class Table:
 
 
 def is_instruction_sheet(name: str) -> bool:
-    lowered = without_spaces(name).lower()
-    return any(marker in lowered for marker in INSTRUCTION_MARKERS)
+    return _INSTRUCTION_NAME.search(without_spaces(to_half_width(name)).lower()) is not None
 
 
 def is_example_sheet(name: str) -> bool:
@@ -136,7 +141,9 @@ def _spread_row(sheet: RawSheet, index: int, merges: list[Merge]) -> list[Any]:
     """Row ``index`` with each merged range's value in every cell the range covers there."""
     row = list(sheet.rows[index])
     for top, left, bottom, right in merges:
-        if not top <= index <= bottom or (top == index and left == right):
+        # a group cell ends on this row; one merged over the row below too is a single header
+        # cell (学校名称 in B1:C2), named once, in its first column
+        if not top <= index == bottom or left == right:
             continue
         value = _cell(sheet.rows[top], left)
         if is_blank(value):
@@ -241,8 +248,13 @@ def _column_numbers(cells: list[str]) -> bool:
 
 
 def label_row_kind(row: list[Any]) -> str | None:
-    """'numbers' for a 栏次 row, 'units' for a row of units such as （人）, else None."""
+    """'numbers' for a 栏次 row, 'units' for a row of units such as （人）, 'hints' for a row
+    of 必填/选填, else None."""
     filled = [cell for cell in row if not is_blank(cell)]
+    if filled and all(
+        isinstance(cell, str) and _HINT.match(without_spaces(to_half_width(cell))) for cell in filled
+    ):
+        return "hints"
     if not filled or not all(_is_label(cell) for cell in filled):
         return None
     texts = [_label_text(cell) for cell in filled]
@@ -368,15 +380,33 @@ def find_table(sheets: list[RawSheet], form: FormSpec) -> Table | None:
 
 
 def detect_form(sheets: list[RawSheet]) -> Table | None:
-    """The table of whichever form the headers match best (most fields, then the largest share)."""
+    """The table of whichever form has data and whose headers match best (most fields, then the
+    largest share); the other forms' tables with data go to ``others`` so the user is told."""
     tables = [table for form in FORMS.values() if (table := find_table(sheets, form)) is not None]
-    return max(tables, key=lambda table: (table.score, table.score / len(table.form.fields)), default=None)
+    best = max(
+        tables,
+        key=lambda table: (has_data(table), table.score, table.score / len(table.form.fields)),
+        default=None,
+    )
+    if best is not None:
+        best.other_forms = [
+            table
+            for table in tables
+            if table is not best and table.sheet is not best.sheet and has_data(table)
+        ]
+    return best
 
 
-def example_with_header(sheets: list[RawSheet], form: FormSpec | None) -> RawSheet | None:
-    """The first example sheet holding the header of ``form`` (of any form when None)."""
+def skipped_with_header(sheets: list[RawSheet], form: FormSpec | None) -> RawSheet | None:
+    """The first example or instruction sheet (skipped for its name) holding the header of
+    ``form`` (of any form when None): the refusal then says why the data there was not read."""
     forms = [form] if form is not None else list(FORMS.values())
-    for sheet in example_sheets(sheets):
-        if any(_tables([sheet], candidate) for candidate in forms):
+    usable = usable_sheets(sheets)
+    for sheet in sheets:
+        if (
+            not sheet.hidden
+            and sheet not in usable
+            and any(_tables([sheet], candidate) for candidate in forms)
+        ):
             return sheet
     return None

@@ -18,9 +18,10 @@ from core.ingest.detect import (
     data_row_count,
     detect_form,
     example_sheets,
-    example_with_header,
     find_table,
+    is_example_sheet,
     is_named_like,
+    skipped_with_header,
     usable_sheets,
 )
 from core.ingest.read import RawSheet, UnreadableFile, column_letter, read_workbook
@@ -57,9 +58,10 @@ def _no_header(parsed: ParsedFile, sheets: list[RawSheet], form: FormSpec | None
     else:
         examples = "、".join(spec.header for spec in form.fields if spec.required)
         message = f"找不到「{form.title}」的表头行（应包含 {examples} 等列），请使用系统提供的模板填写"
-    if (example := example_with_header(sheets, form)) is not None:
+    if (skipped := skipped_with_header(sheets, form)) is not None:
+        what = "示例" if is_example_sheet(skipped.name) else "说明"
         message += (
-            f"。表头只出现在示例工作表“{example.name}”中，示例表不会导入；"
+            f"。表头只出现在{what}工作表“{skipped.name}”中，{what}表不会导入；"
             "请把数据填在正式的工作表中（或把该工作表改名）后再上传"
         )
     parsed.issues.append(Issue(Severity.ERROR, Reason.NO_HEADER, message, parsed.sheet))
@@ -73,6 +75,8 @@ def _another_form(sheets: list[RawSheet], form: FormSpec, table: Table | None) -
     best = detect_form(sheets)
     if best is None or best.form is form:
         return None
+    if table is not None and (is_named_like(table.sheet, form) or best.sheet is not table.sheet):
+        return None  # the chosen form's own sheet: its missing columns are what to report
     return best if table is None or best.score > table.score else None
 
 
@@ -101,6 +105,17 @@ def _sheet_notes(sheets: list[RawSheet], table: Table, form_detected: bool, log:
         log.note(Reason.EXAMPLE_SHEET_IGNORED, f"工作表“{example.name}”是填报示例，其中的内容不导入")
 
 
+def _other_forms_data(table: Table, log: IssueLog) -> None:
+    """Recognised automatically: warn about other forms' sheets with data, which are not imported."""
+    for other in table.other_forms:
+        log.add(
+            Severity.WARNING,
+            Reason.OTHER_DATA_SHEET,
+            f"工作表“{other.sheet.name}”是「{other.form.title}」，有 {data_row_count(other)} 行数据，"
+            f"本次未导入（只导入了「{table.form.title}」）；请在“报表”中选择「{other.form.title}」再上传一次",
+        )
+
+
 def _other_data_sheets(table: Table, log: IssueLog) -> None:
     """Warn about every other sheet with this form's header and rows: they are not imported."""
     for other in table.others:
@@ -112,6 +127,13 @@ def _other_data_sheets(table: Table, log: IssueLog) -> None:
                 f"工作表“{other.sheet.name}”也有「{table.form.title}」的表头和 {count} 行数据，本次未导入"
                 f"（只导入了工作表“{table.sheet.name}”）；请把它单独上传，或把数据合并到一个工作表后再上传",
             )
+
+
+_LABEL_ROWS = {
+    "numbers": "栏次行（甲、乙、丙… / 1、2、3…）",
+    "units": "计量单位行（如“（人）”）",
+    "hints": "填写提示行（必填/选填）",
+}
 
 
 def _layout_notes(table: Table, log: IssueLog) -> None:
@@ -126,7 +148,7 @@ def _layout_notes(table: Table, log: IssueLog) -> None:
             lower,
         )
     for index, kind in table.label_rows:
-        what = "栏次行（甲、乙、丙… / 1、2、3…）" if kind == "numbers" else "计量单位行（如“（人）”）"
+        what = _LABEL_ROWS[kind]
         log.note(Reason.COLUMN_NUMBER_ROW, f"第 {index + 1} 行为{what}，不是数据，已跳过", index + 1)
 
 
@@ -151,6 +173,7 @@ def _validate(
     log = IssueLog(sheet=table.sheet.name)
     _sheet_notes(sheets, table, parsed.form_detected, log)
     _other_data_sheets(table, log)
+    _other_forms_data(table, log)
     _layout_notes(table, log)
     check_headers(table, log)
     data, bad_cells = read_rows(

@@ -189,16 +189,20 @@ def _kind_of(data: bytes, file_name: str) -> str:
     raise UnreadableFile(Reason.NOT_A_SPREADSHEET, "这不是表格文件，请上传 .xlsx、.xls 或 .csv 文件")
 
 
+def _web_page_or_xml(data: bytes) -> str | None:
+    """What a text file really is when it is a web page or Excel 2003 XML, else None."""
+    head = data[:4096].lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        return "Excel 2003 XML 表格"
+    if b"<html" in head or b"<table" in head or b"<!doctype html" in head:
+        return "网页（HTML 表格，多为业务系统“导出 Excel”生成）"
+    return None
+
+
 def _refuse_text_named_like_a_workbook(data: bytes, suffix: str) -> NoReturn:
     """Web systems' “导出 Excel” often writes a web page, Excel 2003 XML or tab-separated text
     under an .xls name; say what the file really is and how to turn it into a workbook."""
-    head = data[:4096].lower()
-    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        what = "Excel 2003 XML 表格"
-    elif b"<html" in head or b"<table" in head or b"<!doctype html" in head:
-        what = "网页（HTML 表格，多为业务系统“导出 Excel”生成）"
-    else:
-        what = "纯文本（可能是系统导出的制表符或逗号分隔文本）"
+    what = _web_page_or_xml(data) or "纯文本（可能是系统导出的制表符或逗号分隔文本）"
     raise UnreadableFile(
         Reason.NOT_A_SPREADSHEET,
         f"文件扩展名是 {suffix}，但内容是{what}，不是真正的 Excel 工作簿；"
@@ -209,27 +213,78 @@ def _refuse_text_named_like_a_workbook(data: bytes, suffix: str) -> NoReturn:
 # --- CSV -------------------------------------------------------------------------------
 
 
+_UNKNOWN_ENCODING = "CSV 文件的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 再上传"
+
+
 def _decode(data: bytes) -> str:
-    """UTF-16 with BOM (Excel's 'Unicode text'), else UTF-8 (BOM or not), else GB18030 (covers GBK)."""
-    encodings = ("utf-16",) if data.startswith(UTF16_BOMS) else ("utf-8-sig", "gb18030")
-    for encoding in encodings:
+    """UTF-16 with BOM (Excel's 'Unicode text'), else UTF-8 (BOM or not), else GB18030 (covers GBK).
+
+    GB18030 decodes any bytes, so a file that is partly UTF-8 (two exports pasted together)
+    would become garbled names: a file with lines in both encodings is refused instead.
+    """
+    if data.startswith(UTF16_BOMS):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    raise UnreadableFile(
-        Reason.NOT_A_SPREADSHEET, "CSV 文件的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 再上传"
-    )
+            raise UnreadableFile(Reason.NOT_A_SPREADSHEET, _UNKNOWN_ENCODING) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if any(_is_utf8_text(line) for line in data.splitlines()):
+        raise UnreadableFile(
+            Reason.NOT_A_SPREADSHEET,
+            "CSV 文件中混有两种编码（UTF-8 与 GBK），" + _UNKNOWN_ENCODING.removeprefix("CSV "),
+        )
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise UnreadableFile(Reason.NOT_A_SPREADSHEET, _UNKNOWN_ENCODING) from None
+
+
+def _is_utf8_text(line: bytes) -> bool:
+    """A line with non-ASCII characters that is valid UTF-8 (GBK text practically never is)."""
+    if line.isascii():
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_DELIMITERS = (",", "\t", ";", "，")
+_SEPARATOR_HINT = re.compile(r"sep=(.)")
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator most lines agree on: for each candidate, how many of the first lines
+    split into the most common number of (more than one) fields. A title line above the
+    table, with no separator, does not confuse it (csv.Sniffer gives up on such files)."""
+    sample = [line for line in lines[:50] if line.strip()]
+
+    def agreement(delimiter: str) -> int:
+        counts = [line.count(delimiter) for line in sample]
+        usual = max((count for count in counts if count), key=counts.count, default=0)
+        return sum(1 for count in counts if count == usual) if usual else 0
+
+    return max(_DELIMITERS, key=agreement)
 
 
 def _read_csv(data: bytes, file_name: str) -> list[RawSheet]:
     text = _decode(data)
+    if (what := _web_page_or_xml(data)) is not None:
+        raise UnreadableFile(
+            Reason.NOT_A_SPREADSHEET,
+            f"这个 CSV 文件的内容是{what}，不是逗号分隔的表格；请用 Excel/WPS 打开后另存为 .xlsx 再上传",
+        )
+    lines = text.splitlines()
+    hint = _SEPARATOR_HINT.fullmatch(lines[0].strip()) if lines else None
+    if hint is not None:  # Excel's "sep=;" line: it names the separator and Excel does not show it
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    delimiter = hint[1] if hint is not None else _delimiter(lines)
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",\t;，")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error:
         raise UnreadableFile(
             Reason.CORRUPT, "CSV 文件格式有误，无法读取；请在 Excel/WPS 中打开后另存为 CSV 再上传"

@@ -27,6 +27,7 @@ from core.ingest.normalize import (
     NormalizeError,
     header_note,
     is_blank,
+    match_header,
     parse_percent,
     reader_for,
     shown,
@@ -131,19 +132,42 @@ def check_headers(table: Table, log: IssueLog) -> None:
 # --- rows -------------------------------------------------------------------------------
 
 
-def _skipped_line(row: list[Any]) -> str | None:
-    """'total' for a closing 合计/总计/小计 row, 'footer' for a 填表人… line, else None.
+def _skipped_line(rows: list[list[Any]], index: int, table: Table) -> str | None:
+    """Why row ``index`` is not data: 'total' (合计/总计/小计), 'footer' (填表人…), 'header' (the
+    header again, as print layouts repeat it every page), 'title' (a title line above such a
+    repeated header, or a （续） title) — or None.
 
     Asked only of rows that have errors, so a data row is never skipped: a footer line is
     one whose first filled cell is a signature label, however many cells it spreads over.
     """
+    row = rows[index]
     texts = [without_spaces(cell) for cell in row if isinstance(cell, str) and not is_blank(cell)]
     if any(_TOTAL_ROW.fullmatch(text) for text in texts[:3]):
         return "total"
     first = next((cell for cell in row if not is_blank(cell)), None)
     if texts and isinstance(first, str) and _FOOTER_ROW.match(texts[0]):
         return "footer"
+    if _repeats_header(row, table):
+        return "header"
+    filled = [cell for cell in row if not is_blank(cell)]
+    if len(filled) == 1 and isinstance(first, str):
+        below = rows[index + 1] if index + 1 < len(rows) else []
+        if "续" in first or _repeats_header(below, table):
+            return "title"
     return None
+
+
+def _repeats_header(row: list[Any], table: Table) -> bool:
+    """Half the form's columns (at least 2) hold their own header again."""
+    same = sum(
+        1
+        for key, column in table.columns.items()
+        if column < len(row) and isinstance(row[column], str) and match_header(table.form, row[column]) == key
+    )
+    return same >= max(2, len(table.columns) // 2)
+
+
+_SKIPPED = {"total": "合计行", "footer": "表尾说明", "header": "重复的表头行", "title": "续表标题行"}
 
 
 class _Column(NamedTuple):
@@ -309,10 +333,9 @@ def read_rows(
         if (
             found
             and any(item[0] == Severity.ERROR for item in found)
-            and (skipped := _skipped_line(sheet_rows[index]))
+            and (skipped := _skipped_line(sheet_rows, index, table))
         ):
-            what = "合计行" if skipped == "total" else "表尾说明"
-            log.note(Reason.TOTAL_ROW, f"第 {number} 行为{what}，已跳过，未导入", number)
+            log.note(Reason.TOTAL_ROW, f"第 {number} 行为{_SKIPPED[skipped]}，已跳过，未导入", number)
             continue
         for severity, code, message, spec, raw in found:
             if severity == NORMALIZATION:
