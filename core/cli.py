@@ -19,10 +19,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-
 from core.config import ConfigError, load_settings
-from core.db import engine_for, init_db, missing_sqlite_file
 from core.forms import FORMS
 from core.scope import Scope, canonical_province
 
@@ -71,6 +68,10 @@ class UsageError(Exception):
 def _engine(*, existing: bool = False):
     """The engine of DATABASE_URL with its schema in place. ``existing``: for commands that only
     read, a SQLite file that is not there is a mistyped path, not an empty database."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from core.db import engine_for, init_db, missing_sqlite_file
+
     url = load_settings().database_url
     try:
         if existing and (missing := missing_sqlite_file(url)) is not None:
@@ -146,9 +147,12 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.ingest import import_path
+    from core.ingest.read import read_ahead
 
     settings = load_settings()
+    read_ahead(args.file, settings.max_upload_bytes)  # parsed in the background while SQLAlchemy loads
+    from core.ingest import import_path
+
     report = import_path(
         _engine(),
         args.form,
@@ -285,7 +289,11 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         if problem.filename is None:
             raise
         return _refuse(argv, f"无法写入 {problem.filename}（{problem.strerror}），请换一个保存位置")
-    except OperationalError as problem:  # the database cannot be reached or opened
+    except Exception as problem:
+        from sqlalchemy.exc import OperationalError  # imported by now when the database raised it
+
+        if not isinstance(problem, OperationalError):  # the database cannot be reached or opened
+            raise
         return _refuse(
             argv, f"无法连接数据库（{problem.orig}）。请检查 DATABASE_URL 是否正确、数据库是否已启动。"
         )

@@ -161,8 +161,8 @@ def test_a_failure_while_storing_leaves_nothing_behind(any_engine: Engine, monke
     def broken_history(*_args: Any) -> None:
         raise RuntimeError("磁盘已满")
 
-    # (core.ingest.store, the attribute, is the function that core.ingest re-exports; patch the module)
-    monkeypatch.setattr(importlib.import_module("core.ingest.store"), "_keep_history", broken_history)
+    # (patch the module that defines it: core.ingest re-exports the function)
+    monkeypatch.setattr(importlib.import_module("core.ingest.storing"), "_keep_history", broken_history)
     data = filled_template(
         "staffing", [make_staffing_row(counselors_ft=120), make_staffing_row(year="2023-2024")]
     )

@@ -13,19 +13,25 @@ sample-data seeding:
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from core.forms import Severity
-from core.ingest.codes import Reason
-from core.ingest.parse import Progress, parse_file
-from core.ingest.plan import plan_changes
-from core.ingest.read import UnreadableFile, check_size
-from core.ingest.report import ImportReport, Issue, ParsedFile
-from core.ingest.revert import RevertRefused, RevertResult, revert_upload
-from core.ingest.store import report_for, store
-
+# name → the module that defines it. Imported on first use, so that reading a workbook
+# (core.ingest.read) does not import the database layer: the command line reads the file
+# in the background while SQLAlchemy is being imported.
+_EXPORTS = {
+    "ImportReport": "core.ingest.report",
+    "ParsedFile": "core.ingest.report",
+    "Progress": "core.ingest.parse",
+    "RevertRefused": "core.ingest.revert",
+    "RevertResult": "core.ingest.revert",
+    "import_bytes": "core.ingest.pipeline",
+    "import_path": "core.ingest.pipeline",
+    "parse_file": "core.ingest.parse",
+    "plan_changes": "core.ingest.plan",
+    "revert_upload": "core.ingest.revert",
+    "store": "core.ingest.storing",
+}
 __all__ = [
     "ImportReport",
     "ParsedFile",
@@ -40,69 +46,18 @@ __all__ = [
     "store",
 ]
 
-
-def _max_bytes(max_bytes: int | None) -> int:
-    if max_bytes is not None:
-        return max_bytes
-    from core.config import load_settings
-
-    return load_settings().max_upload_bytes
-
-
-def import_bytes(
-    engine: Engine,
-    form: str | None,
-    data: bytes,
-    file_name: str,
-    *,
-    dry_run: bool = False,
-    uploader: str = "命令行",
-    max_bytes: int | None = None,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Parse, validate and (unless ``dry_run`` or rejected) store one file; report.parsed/plan filled."""
-    parsed = parse_file(engine, form, data, file_name, max_bytes=_max_bytes(max_bytes), progress=progress)
-    if not parsed.accepted or parsed.unreadable:
-        return report_for(parsed, None)
-    if dry_run:
-        return report_for(parsed, plan_changes(engine, parsed))
-    if progress is not None:
-        progress(0.92, "正在写入数据库")
-    report = store(engine, parsed, uploader=uploader)
-    if progress is not None:
-        progress(1.0, "完成")
-    return report
+if TYPE_CHECKING:
+    from core.ingest.parse import Progress, parse_file
+    from core.ingest.pipeline import import_bytes, import_path
+    from core.ingest.plan import plan_changes
+    from core.ingest.report import ImportReport, ParsedFile
+    from core.ingest.revert import RevertRefused, RevertResult, revert_upload
+    from core.ingest.storing import store
 
 
-def _unreadable(form: str | None, file_name: str, error: UnreadableFile) -> ImportReport:
-    parsed = ParsedFile(form=form, file_name=file_name, sha256="", unreadable=True)
-    parsed.issues.append(Issue(Severity.ERROR, error.code, error.message))
-    return report_for(parsed, None)
-
-
-def import_path(
-    engine: Engine,
-    form: str | None,
-    path: str | Path,
-    *,
-    dry_run: bool = False,
-    uploader: str = "命令行",
-    max_bytes: int | None = None,
-) -> ImportReport:
-    """:func:`import_bytes` of the file at ``path`` (a missing or unreadable path is reported, not raised)."""
-    limit = _max_bytes(max_bytes)
-    file_name = str(path)
-    try:
-        check_size(Path(path).stat().st_size, limit)  # before reading a huge file into memory
-        data = Path(path).read_bytes()
-    except UnreadableFile as problem:
-        return _unreadable(form, file_name, problem)
-    except FileNotFoundError:
-        return _unreadable(form, file_name, UnreadableFile(Reason.FILE_NOT_FOUND, f"找不到文件：{path}"))
-    except (IsADirectoryError, PermissionError, OSError) as problem:
-        return _unreadable(
-            form,
-            file_name,
-            UnreadableFile(Reason.UNREADABLE, f"无法读取文件 {path}：{problem.strerror or problem}"),
-        )
-    return import_bytes(engine, form, data, file_name, dry_run=dry_run, uploader=uploader, max_bytes=limit)
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'core.ingest' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
