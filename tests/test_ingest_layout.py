@@ -55,6 +55,22 @@ def workbook_of(sheets: Mapping[str, Iterable[Mapping[str, Any]]]) -> bytes:
     return workbook_bytes(workbook)
 
 
+def one_sheet(title: str = "队伍配备") -> tuple[Workbook, Worksheet]:
+    """A new workbook whose only sheet is called ``title``, to lay out by hand."""
+    workbook = Workbook()
+    workbook.active.title = title
+    return workbook, workbook.active
+
+
+def combined_at(report: ImportReport) -> list[tuple[int | None, str | None]]:
+    """(row, column) of each header read as sub-header + group."""
+    return [
+        (row, column)
+        for row, column, code in located(report, "normalizations")
+        if code == Reason.HEADER_COMBINED
+    ]
+
+
 def notes(report: ImportReport, code: str) -> list[str]:
     return [issue.message for issue in report.normalizations if issue.code == code]
 
@@ -315,9 +331,7 @@ def two_row_header(
 
 def counselor_group_workbook(extra_rows: Iterable[list[Any]] = ()) -> Workbook:
     """QA's S03: a title and a 填报单位 line, then 辅导员（人） merged over F3:G3 with 专职 | 兼职 below."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "队伍配备"
+    workbook, sheet = one_sheet()
     sheet.append(["2024-2025学年思政队伍配备情况表"])
     sheet.merge_cells("A1:I1")
     sheet.append(["填报单位：河南省教育厅"])
@@ -338,11 +352,7 @@ def test_group_over_short_sub_headers_reads_both_columns(engine: Engine) -> None
     assert report.accepted, report.to_text()
     assert (report.parsed.header_row, report.parsed.row_numbers) == (4, [5, 6])
     assert stored(engine, "staffing") == [REAL, second]
-    assert [
-        (row, column)
-        for row, column, code in located(report, "normalizations")
-        if code == Reason.HEADER_COMBINED
-    ] == [
+    assert combined_at(report) == [
         (4, "专职辅导员数"),
         (4, "兼职辅导员数"),
     ]
@@ -357,9 +367,7 @@ def test_group_over_short_sub_headers_reads_both_columns(engine: Engine) -> None
 def test_group_in_front_of_its_sub_headers_is_read_too(engine: Engine) -> None:
     """专职 merged over 辅导员数 | 思政课教师数: the group comes first in the full name."""
     with_schools(engine)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "队伍配备"
+    workbook, sheet = one_sheet()
     upper = [*STAFF_HEADERS[:5], "专职", None, "兼职辅导员数", "专职心理健康教育教师数"]
     two_row_header(sheet, upper, [None] * 5 + ["辅导员数", "思政课教师数", None, None], ["F1:G1"])
     values = in_form_order("staffing", REAL)
@@ -381,9 +389,7 @@ def test_warning_levels_under_a_merged_group_are_read(engine: Engine) -> None:
     """QA's C04: 预警人数（人） merged over 一级 | 二级 | 三级."""
     with_schools(engine)
     headers = list(get_form("screening").headers.values())
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "心理筛查"
+    workbook, sheet = one_sheet("心理筛查")
     upper = [*headers[:7], "预警人数（人）", None, None, *headers[10:]]
     two_row_header(sheet, upper, [None] * 7 + ["一级", "二级", "三级"] + [None] * 3, ["H1:J1"])
     sheet.append(in_form_order("screening", make_screening_row()))
@@ -393,11 +399,7 @@ def test_warning_levels_under_a_merged_group_are_read(engine: Engine) -> None:
     assert report.accepted, report.to_text()
     assert (report.parsed.header_row, report.parsed.row_numbers) == (2, [3])
     assert stored(engine, "screening") == [make_screening_row()]
-    assert [
-        (row, column)
-        for row, column, code in located(report, "normalizations")
-        if code == Reason.HEADER_COMBINED
-    ] == [
+    assert combined_at(report) == [
         (2, "高风险人数"),
         (2, "中风险人数"),
         (2, "一般关注人数"),
@@ -408,9 +410,7 @@ def test_warning_levels_under_a_merged_group_are_read(engine: Engine) -> None:
 def test_sub_header_row_that_cannot_be_read_is_not_called_an_empty_row(engine: Engine) -> None:
     """在校生（人） over 本专科 | 硕博 names no field: the columns are missing, but row 2 is header."""
     with_schools(engine)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "队伍配备"
+    workbook, sheet = one_sheet()
     upper = [*STAFF_HEADERS[:3], "在校生（人）", None, *STAFF_HEADERS[5:]]
     two_row_header(sheet, upper, [None] * 3 + ["本专科", "硕博"] + [None] * 4, ["D1:E1"])
     sheet.append(in_form_order("staffing", REAL))
@@ -457,9 +457,7 @@ def test_a_column_number_or_units_row_under_the_header_is_skipped(
     engine: Engine, label_row: list[Any], message: str
 ) -> None:
     with_schools(engine)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "队伍配备"
+    workbook, sheet = one_sheet()
     sheet.append(STAFF_HEADERS)
     sheet.append(label_row)
     sheet.append(in_form_order("staffing", REAL))
@@ -520,9 +518,7 @@ def test_a_units_line_far_from_the_header_is_not_skipped(engine: Engine) -> None
     """Only the rows right under the header are labels; a stray units line later is an error row."""
     with_schools(engine)
     units = [None, None, None, "（人）", None, None, None, None, None]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "队伍配备"
+    workbook, sheet = one_sheet()
     sheet.append(STAFF_HEADERS)
     sheet.append(in_form_order("staffing", LATER))
     sheet.append(units)
@@ -542,9 +538,7 @@ def _staffing(engine: Engine, data: bytes, name: str = "队伍配备.xlsx", form
 
 def test_a_header_repeated_inside_the_data_and_a_continued_title_are_skipped(engine: Engine) -> None:
     """Print layouts repeat the title (（续）) and the header on every page."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "队伍配备"
+    workbook, sheet = one_sheet()
     sheet.append(STAFF_HEADERS)
     sheet.append(in_form_order("staffing", REAL))
     sheet.append(["2024-2025学年思政队伍配备情况表（续）"])
@@ -562,9 +556,7 @@ def test_a_header_repeated_inside_the_data_and_a_continued_title_are_skipped(eng
 
 
 def test_a_header_cell_merged_over_two_columns_and_both_header_rows_is_one_column(engine: Engine) -> None:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "队伍配备"
+    workbook, sheet = one_sheet()
     upper = ["学校标识码", "学校名称", None, "学年", "学生数（人）", None, *STAFF_HEADERS[5:]]
     lower = [None, None, None, None, "全日制本专科生数", "全日制研究生数"]
     sheet.append(upper)
@@ -628,9 +620,7 @@ def test_only_a_sheet_named_as_instructions_is_skipped(engine: Engine, name: str
 
 
 def test_a_header_below_a_long_cover_block_is_found(engine: Engine) -> None:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "队伍配备"
+    workbook, sheet = one_sheet()
     for line in range(39):
         sheet.append([f"填报说明第 {line + 1} 条"])
     sheet.append(STAFF_HEADERS)
@@ -654,9 +644,7 @@ def test_a_hint_row_under_the_header_is_skipped(engine: Engine) -> None:
         "选填",
         "选填",
     ]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "队伍配备"
+    workbook, sheet = one_sheet()
     sheet.append(STAFF_HEADERS)
     sheet.append(hints)
     sheet.append(in_form_order("staffing", REAL))
