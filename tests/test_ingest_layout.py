@@ -701,3 +701,12 @@ def test_a_web_page_saved_as_csv_says_so(engine: Engine) -> None:
     )
 
     assert report.exit_code == 2 and "网页" in report.errors[0].message
+
+
+def test_rows_typed_into_the_example_sheet_are_pointed_out_when_the_real_sheet_is_empty(
+    engine: Engine,
+) -> None:
+    report = _staffing(engine, workbook_of({"填报示例": [REAL, LATER], "队伍配备": []}))
+
+    assert [issue.code for issue in report.errors] == [Reason.NO_DATA]
+    assert "示例工作表“填报示例”中有 2 行" in report.errors[0].message

@@ -397,6 +397,12 @@ def detect_form(sheets: list[RawSheet]) -> Table | None:
     return best
 
 
+def table_on(sheet: RawSheet, form: FormSpec) -> Table | None:
+    """The form's recognised table on this one sheet, whatever the sheet is called."""
+    tables = _tables([sheet], form)
+    return tables[0] if tables else None
+
+
 def skipped_with_header(sheets: list[RawSheet], form: FormSpec | None) -> RawSheet | None:
     """The first example or instruction sheet (skipped for its name) holding the header of
     ``form`` (of any form when None): the refusal then says why the data there was not read."""

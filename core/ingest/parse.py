@@ -22,6 +22,7 @@ from core.ingest.detect import (
     is_example_sheet,
     is_named_like,
     skipped_with_header,
+    table_on,
     usable_sheets,
 )
 from core.ingest.read import RawSheet, UnreadableFile, column_letter, read_workbook
@@ -161,6 +162,19 @@ def _wrong_form(parsed: ParsedFile, chosen: FormSpec, other: Table) -> ParsedFil
     return parsed
 
 
+def _no_data_message(sheets: list[RawSheet], table: Table) -> str:
+    """No data rows; when the rows were typed into the example sheet, say so."""
+    message = f"表头（第 {table.header_row} 行）下面没有数据行，请逐行填写后再上传"
+    for example in example_sheets(sheets):
+        example_table = table_on(example, table.form)
+        if example_table is not None and (rows := data_row_count(example_table)):
+            return (
+                f"{message}。示例工作表“{example.name}”中有 {rows} 行，示例表不会导入；"
+                f"如这些是要报送的数据，请把它们移到工作表“{table.sheet.name}”中"
+            )
+    return message
+
+
 def _validate(
     engine: Engine, parsed: ParsedFile, sheets: list[RawSheet], table: Table, report: Progress
 ) -> None:
@@ -180,11 +194,7 @@ def _validate(
         table, log, lambda done, total: report(0.3 + 0.55 * done / max(total, 1), f"正在校验第 {done:,} 行")
     )
     if not data.rows:
-        log.add(
-            Severity.ERROR,
-            Reason.NO_DATA,
-            f"表头（第 {table.header_row} 行）下面没有数据行，请逐行填写后再上传",
-        )
+        log.add(Severity.ERROR, Reason.NO_DATA, _no_data_message(sheets, table))
     check_rules(form, data, bad_cells, log)
     check_duplicates(form, data, log)
     if form.institution_field:
