@@ -139,6 +139,14 @@ def csv_button(
     )
 
 
+def message_table(frame: pd.DataFrame, what: str, scope: Scope, *, key: str) -> None:
+    """A table of messages (errors, notes, header mappings) with its 说明 column wide enough to
+    read, and its CSV button under it."""
+    wide = {"说明": st.column_config.TextColumn(width="large")}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=wide)
+    csv_button(frame, what, scope, key=key)
+
+
 def table(
     frame: pd.DataFrame,
     what: str,

@@ -11,7 +11,6 @@ import functools
 import hashlib
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from core.annotate import (
@@ -30,9 +29,9 @@ from core.templates import template_bytes
 from pages._shared import (
     app_settings,
     clear_cached_reads,
-    csv_button,
     current_scope,
     get_engine,
+    message_table,
     run_through_app,
 )
 
@@ -139,14 +138,6 @@ def current_result(form: str | None, data: bytes, file_name: str) -> UploadResul
     return result
 
 
-WIDE_COLUMNS = {"说明": st.column_config.TextColumn(width="large")}
-
-
-def table_with_csv(frame: pd.DataFrame, what: str, key: str) -> None:
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=WIDE_COLUMNS)
-    csv_button(frame, what, current_scope(), key=key)
-
-
 def show_reading(parsed: ParsedFile) -> None:
     """Which form, sheet and header row were used, and how the headers were understood."""
     form = FORMS[parsed.form]
@@ -158,14 +149,17 @@ def show_reading(parsed: ParsedFile) -> None:
     )
     mapping = mapping_frame(parsed)
     with st.expander(f"列名对应（{len(mapping)} 列）"):
-        table_with_csv(mapping, f"{stem(parsed.file_name)}_列名对应", "csv_upload_mapping")
+        message_table(
+            mapping, f"{stem(parsed.file_name)}_列名对应", current_scope(), key="csv_upload_mapping"
+        )
     normalizations = normalizations_frame(parsed)
     if not normalizations.empty:
         with st.expander(f"已自动规范化 {count_text(len(normalizations))} 处（不影响导入）"):
-            table_with_csv(
+            message_table(
                 rows_on_screen(normalizations),
                 f"{stem(parsed.file_name)}_规范化",
-                "csv_upload_normalizations",
+                current_scope(),
+                key="csv_upload_normalizations",
             )
 
 
@@ -206,8 +200,11 @@ def show_problems(parsed: ParsedFile, data: bytes) -> None:
         st.subheader(f"错误与警告（{'，'.join(counts)}）")
         if not parsed.errors:
             st.warning("警告不影响导入，会随本次上传一并记录，请确认后再导入。")
-        table_with_csv(
-            rows_on_screen(problems), f"{stem(parsed.file_name)}_错误与警告", "csv_upload_problems"
+        message_table(
+            rows_on_screen(problems),
+            f"{stem(parsed.file_name)}_错误与警告",
+            current_scope(),
+            key="csv_upload_problems",
         )
 
 
@@ -220,7 +217,9 @@ def show_preview(plan: Plan, parsed: ParsedFile) -> None:
     changes = changes_frame(plan)
     if not changes.empty:
         st.caption("将被修改的单元格（原值 → 新值）；修改前的数据会保留在历史中，可在上传记录中撤销。")
-        table_with_csv(changes, f"{stem(parsed.file_name)}_变更明细", "csv_upload_changes")
+        message_table(
+            changes, f"{stem(parsed.file_name)}_变更明细", current_scope(), key="csv_upload_changes"
+        )
 
 
 def confirm_and_store(result: UploadResult, uploader: str) -> None:

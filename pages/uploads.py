@@ -8,7 +8,7 @@ import streamlit as st
 from core.formatting import count_text, rows_on_screen
 from core.ingest import RevertRefused, revert_upload
 from core.queries.uploads import UploadDetail, upload_detail, uploads_frame
-from pages._shared import cached, clear_cached_reads, csv_button, current_scope, get_engine
+from pages._shared import cached, clear_cached_reads, csv_button, current_scope, get_engine, message_table
 
 FLASH_KEY = "uploads_flash"  # the outcome of a revert, shown after the rerun that follows it
 # Counts with thousands separators (zh-CN locale), the upload number as it is.
@@ -44,13 +44,9 @@ def show_detail(detail: UploadDetail) -> None:
         st.caption("这次上传没有警告。")
         return
     st.markdown(f"**警告（{count_text(len(detail.warnings))}）**")
-    st.dataframe(
-        rows_on_screen(detail.warnings),
-        hide_index=True,
-        width="stretch",
-        column_config={"说明": st.column_config.TextColumn(width="large")},
+    message_table(
+        rows_on_screen(detail.warnings), f"上传{detail.id}_警告", current_scope(), key="csv_upload_warnings"
     )
-    csv_button(detail.warnings, f"上传{detail.id}_警告", current_scope(), key="csv_upload_warnings")
 
 
 def revert_section(detail: UploadDetail) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -311,7 +312,8 @@ def _find_data_start(table: Table, merges: list[Merge]) -> None:
 # --- data rows and the choice of sheet ----------------------------------------------------
 
 
-def _has_values(row: list[Any], columns: list[int]) -> bool:
+def has_values(row: list[Any], columns: Iterable[int]) -> bool:
+    """The row holds a value in one of ``columns``."""
     width = len(row)
     return any(column < width and not is_blank(row[column]) for column in columns)
 
@@ -319,13 +321,13 @@ def _has_values(row: list[Any], columns: list[int]) -> bool:
 def has_data(table: Table) -> bool:
     """Some row below the header has a value in a column the form reads (stops at the first)."""
     columns = list(table.columns.values())
-    return any(_has_values(row, columns) for row in table.sheet.rows[table.data_start :])
+    return any(has_values(row, columns) for row in table.sheet.rows[table.data_start :])
 
 
 def data_row_count(table: Table) -> int:
     """Rows below the header with a value in a column the form reads (totals and footers included)."""
     columns = list(table.columns.values())
-    return sum(1 for row in table.sheet.rows[table.data_start :] if _has_values(row, columns))
+    return sum(1 for row in table.sheet.rows[table.data_start :] if has_values(row, columns))
 
 
 def is_named_like(sheet: RawSheet, form: FormSpec) -> bool:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from core.forms import FieldSpec, FormSpec, Kind, Severity
 from core.ingest.codes import Reason
-from core.ingest.detect import Table
+from core.ingest.detect import Table, has_values
 from core.ingest.normalize import (
     MAX_COUNT,
     Normalized,
@@ -291,7 +291,7 @@ def _fill_merged_cells(table: Table, columns: list[_Column], log: IssueLog) -> N
             for index in range(top + 1, min(bottom, len(rows) - 1) + 1)
             if left < len(rows[index])
             and is_blank(rows[index][left])
-            and _holds_other_data(rows[index], by_index, left)
+            and has_values(rows[index], (other for other in by_index if other != left))
         ]
         for index in filled:
             rows[index][left] = value
@@ -304,10 +304,6 @@ def _fill_merged_cells(table: Table, columns: list[_Column], log: IssueLog) -> N
                 column.spec.header,
                 value,
             )
-
-
-def _holds_other_data(row: list[Any], by_index: Mapping[int, _Column], left: int) -> bool:
-    return any(index != left and index < len(row) and not is_blank(row[index]) for index in by_index)
 
 
 def read_rows(
