@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from core.ingest import RevertRefused, import_bytes, parse_file, plan_changes, revert_upload, store
+from core.ingest import RevertRefused, check, import_bytes, institution_names, revert_upload
 from core.ingest.codes import Reason
+from core.ingest.parse import parse_file
 from core.ingest.report import CellChange
+from core.ingest.storing import store
 from core.models import RecordHistory, StaffingReport, Upload
 from tests.factories import make_institution, make_project_row, make_staffing_row
 from tests.test_ingest_corpus import SECOND_SCHOOL, filled_template, stored, with_schools
@@ -61,7 +63,8 @@ def test_plan_tells_new_changed_and_unchanged_rows(any_engine: Engine) -> None:
         ],
     )
 
-    plan = plan_changes(any_engine, parse_file(any_engine, "staffing", data, "s.xlsx", max_bytes=LIMIT))
+    registry = institution_names(any_engine)
+    plan = check(any_engine, "staffing", data, "s.xlsx", institutions=registry, max_bytes=LIMIT).plan
 
     assert (plan.inserted, plan.updated, plan.unchanged) == (1, 1, 1)
     assert plan.changes == [CellChange(("4141010001", "2024-2025"), "专职辅导员数", 100, 120)]
@@ -176,7 +179,8 @@ def test_a_failure_while_storing_leaves_nothing_behind(any_engine: Engine, monke
 def test_store_refuses_a_file_with_errors(any_engine: Engine) -> None:
     with_schools(any_engine)
     data = filled_template("staffing", [make_staffing_row(undergrad=-5)])
-    parsed = parse_file(any_engine, "staffing", data, "s.xlsx", max_bytes=LIMIT)
+    registry = institution_names(any_engine)
+    parsed = parse_file("staffing", data, "s.xlsx", institutions=registry, max_bytes=LIMIT)
 
     report = store(any_engine, parsed, uploader="测试")
 

@@ -179,13 +179,13 @@ def test_the_file_is_parsed_once_not_on_every_rerun(
     app_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real_parse: Callable[..., Any] = core.ingest.parse_file
+    real_check: Callable[..., Any] = core.ingest.check
 
     def counting_parse(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[3])
-        return real_parse(*args, **kwargs)
+        return real_check(*args, **kwargs)
 
-    monkeypatch.setattr(core.ingest, "parse_file", counting_parse)
+    monkeypatch.setattr(core.ingest, "check", counting_parse)
     app = open_app_page("pages/upload.py")
     upload(app, staffing_xlsx(FIRST))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.forms import Severity
+from core.ingest.codes import Reason
 
 NORMALIZATION = "normalization"
 
@@ -165,3 +166,54 @@ class ImportReport:
                 )
                 lines.append(f"  {title} {place} {issue.message}".rstrip())
         return "\n".join(lines)
+
+
+@dataclass
+class Preview:
+    """A file checked and planned, nothing stored: what 确认导入 (or ``--dry-run``) shows first."""
+
+    parsed: ParsedFile
+    plan: Plan | None = None  # None when the file is rejected or cannot be read
+
+    @property
+    def accepted(self) -> bool:
+        return self.parsed.accepted and not self.parsed.unreadable
+
+    @property
+    def report(self) -> ImportReport:
+        return report_for(self.parsed, self.plan)
+
+
+def duplicate_warning(parsed: ParsedFile, upload_id: int) -> Issue:
+    return Issue(
+        Severity.WARNING,
+        Reason.DUPLICATE_UPLOAD,
+        f"与已接受的第 {upload_id} 号上传是同一个文件（内容完全相同），请确认是否重复上传",
+        parsed.sheet,
+    )
+
+
+def report_for(
+    parsed: ParsedFile, plan: Plan | None, *, stored: bool = False, upload_id: int | None = None
+) -> ImportReport:
+    """The ImportReport of ``parsed`` (with the duplicate-file warning when ``plan`` found one)."""
+    warnings = parsed.warnings
+    if plan is not None and plan.duplicate_of is not None:
+        warnings = [*warnings, duplicate_warning(parsed, plan.duplicate_of)]
+    return ImportReport(
+        form=parsed.form,
+        file=parsed.file_name,
+        accepted=parsed.accepted and not parsed.unreadable,
+        rows=len(parsed.rows),
+        inserted=plan.inserted if plan else 0,
+        updated=plan.updated if plan else 0,
+        unchanged=plan.unchanged if plan else 0,
+        errors=parsed.errors,
+        warnings=warnings,
+        normalizations=parsed.normalizations,
+        unreadable=parsed.unreadable,
+        stored=stored,
+        upload_id=upload_id,
+        parsed=parsed,
+        plan=plan,
+    )
