@@ -17,8 +17,9 @@ import xlwt
 from sqlalchemy import Engine
 
 from core.forms import PROJECTS, STAFFING
-from core.ingest import import_bytes, read
+from core.ingest import import_bytes
 from core.ingest.codes import Reason
+from core.ingest.read import xls
 from core.templates import template_workbook
 from tests.factories import make_project_row, make_staffing_row
 from tests.test_ingest_corpus import (
@@ -102,8 +103,8 @@ def test_only_an_xls_that_may_hold_error_values_is_parsed_a_second_time() -> Non
     with_error = io.BytesIO()
     workbook.save(with_error)
 
-    assert not read._xls_may_hold_errors(clean.getvalue())
-    assert read._xls_may_hold_errors(with_error.getvalue())
+    assert not xls.may_hold_errors(clean.getvalue())
+    assert xls.may_hold_errors(with_error.getvalue())
 
 
 def test_a_formula_the_file_keeps_no_result_for_is_an_error_saying_to_save_it_in_excel(
@@ -388,7 +389,7 @@ def test_a_side_note_merged_down_beside_the_header_does_not_hide_data_rows(engin
 
 
 def test_an_xls_that_xlrd_cannot_parse_leaves_its_cells_as_read() -> None:
-    book = read._xls_book(b"\xd0\xcf\x11\xe0 not really an xls")
+    book = xls.book_of(b"\xd0\xcf\x11\xe0 not really an xls")
 
-    assert read._xls_unseen_loader(book, lambda: True)("队伍配备") == {}
-    assert read._xls_percent_loader(book)("队伍配备", 3) == frozenset()
+    assert xls.unseen_loader(book, lambda: True)("队伍配备") == {}
+    assert xls.percent_loader(book)("队伍配备", 3) == frozenset()
