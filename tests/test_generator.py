@@ -31,16 +31,14 @@ from core.models import FORM_MODELS, Upload
 from core.queries.completeness import period_statuses, reporting_summary
 from core.scope import Scope
 from sample_data import generate
+from sample_data.dataset import SAMPLE_TODAY, Dataset, academic_years
 from sample_data.generate import (
-    SAMPLE_TODAY,
-    Dataset,
     SampleDataError,
-    academic_years,
     committed_submissions,
     generate_dataset,
-    sample_files,
     seed_database,
 )
+from sample_data.submissions import sample_files
 
 NEWEST_YEAR = "2024-2025"
 FORM_NAMES = ("institutions", "staffing", "screening", "projects")
