@@ -1,4 +1,5 @@
-"""Reading files: what is read, and every file that must be refused with nothing stored."""
+"""Reading files (core/ingest/read/__init__.py, sniff.py): what is read, and every file that must be
+refused with nothing stored."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from core.templates import template_bytes
 from tests.cli import PROJECT_ROOT
 from tests.factories import make_staffing_row
 from tests.test_ingest_corpus import filled_template, with_schools, workbook_bytes
+from tests.test_read_xlsx import import_staffing
 
 LIMIT = 5 * 1024 * 1024
 
@@ -210,3 +212,24 @@ def test_reading_a_workbook_does_not_import_the_database_layer() -> None:
     completed = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
 
     assert completed.stdout.strip() == "False", completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            b"<html><body><table><tr><td>\xe5\xad\xa6\xe6\xa0\xa1</td></tr></table></body></html>",
+            "网页",
+        ),  # case: web export
+        (
+            b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+            "Excel 2003 XML",
+        ),  # case: Excel 2003 XML
+        ("学校标识码\t学年\n4141010001\t2024-2025\n".encode(), "纯文本"),  # case: tab-separated text
+    ],
+)
+def test_text_named_xls_says_what_it_really_is(engine: Engine, content: bytes, said: str) -> None:
+    report = import_staffing(engine, content, "队伍配备.xls")
+
+    assert report.exit_code == 2 and [issue.code for issue in report.errors] == [Reason.NOT_A_SPREADSHEET]
+    assert said in report.errors[0].message and "另存为” .xlsx" in report.errors[0].message
