@@ -147,12 +147,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.ingest.read import read_ahead
-
-    settings = load_settings()
-    read_ahead(args.file, settings.max_upload_bytes)  # parsed in the background while SQLAlchemy loads
     from core.ingest import import_path
 
+    settings = load_settings()
     report = import_path(
         _engine(),
         args.form,

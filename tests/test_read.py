@@ -186,28 +186,8 @@ def test_a_file_with_errors_stores_nothing(engine: Engine) -> None:
         )  # with_schools' own
 
 
-def test_a_file_read_ahead_gives_the_same_sheets_and_the_same_refusals(tmp_path, monkeypatch) -> None:
-    from core.ingest import read
-
-    workbook_path = tmp_path / "队伍配备.xlsx"
-    workbook_path.write_bytes(template_bytes("staffing"))
-    expected = read.read_workbook(workbook_path.read_bytes(), str(workbook_path), LIMIT)
-    read.read_ahead(str(workbook_path), LIMIT)
-    read._read_ahead[-1].thread.join()  # read by now: reading again would fail below
-    with monkeypatch.context() as patch:
-        patch.setattr(read, "_read_now", lambda *_args: pytest.fail("read again instead of ahead"))
-        sheets = read.read_workbook(workbook_path.read_bytes(), str(workbook_path), LIMIT)
-
-    assert [(sheet.name, sheet.rows) for sheet in sheets] == [(sheet.name, sheet.rows) for sheet in expected]
-    text_path = tmp_path / "not a workbook.xlsx"
-    text_path.write_bytes("学校标识码，学年".encode())
-    read.read_ahead(str(text_path), LIMIT)
-    with pytest.raises(UnreadableFile):
-        read.read_workbook(text_path.read_bytes(), str(text_path), LIMIT)
-
-
 def test_reading_a_workbook_does_not_import_the_database_layer() -> None:
-    """What lets the command line read the file while SQLAlchemy is being imported."""
+    """The reader stays light: a process that only reads a file does not pay for the database layer."""
     code = "import sys, core.ingest.read; print('sqlalchemy' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
 

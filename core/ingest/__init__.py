@@ -18,9 +18,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# name → the module that defines it. Imported on first use, so that reading a workbook
-# (core.ingest.read) does not import the database layer: the command line reads the file
-# in the background while SQLAlchemy is being imported.
+# name → the module that defines it, imported on first use: a process that only reads a file
+# (core.ingest.read, e.g. a worker reading an upload) does not import the database layer,
+# which takes about half a second. The TYPE_CHECKING imports below name the real definitions.
 _EXPORTS = {
     "ImportReport": "core.ingest.report",
     "ParsedFile": "core.ingest.report",

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import functools
 import io
-import threading
-from pathlib import Path
 
 from core.ingest.read import ods, xls, xlsx
 from core.ingest.read.csvfile import read_csv
@@ -36,7 +34,6 @@ __all__ = [
     "check_size",
     "column_letter",
     "is_percent_format",
-    "read_ahead",
     "read_workbook",
 ]
 
@@ -82,60 +79,8 @@ def _read_workbook_cells(data: bytes, kind: str) -> list[RawSheet]:
     return sheets
 
 
-class _ReadAhead:
-    """One file being read in a background thread (the spreadsheet library lets go of the
-    interpreter while it parses), and what came of it: the sheets or the refusal."""
-
-    def __init__(self, data: bytes, file_name: str, max_bytes: int) -> None:
-        self.data, self.file_name, self.max_bytes = data, file_name, max_bytes
-        self.sheets: list[RawSheet] | None = None
-        self.refusal: UnreadableFile | None = None
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self) -> None:
-        try:
-            self.sheets = _read_now(self.data, self.file_name, self.max_bytes)
-        except UnreadableFile as refusal:
-            self.refusal = refusal
-        except Exception:  # noqa: BLE001 (anything else: read_workbook reads again and raises it there)
-            self.sheets = None
-
-    def result(self, data: bytes, file_name: str, max_bytes: int) -> list[RawSheet] | None:
-        """The sheets when this read-ahead is of exactly this file; None otherwise."""
-        if (file_name, max_bytes) != (self.file_name, self.max_bytes) or data != self.data:
-            return None
-        self.thread.join()
-        if self.refusal is not None:
-            raise self.refusal
-        return self.sheets
-
-
-_read_ahead: list[_ReadAhead] = []
-
-
-def read_ahead(path: str, max_bytes: int) -> None:
-    """Start reading the workbook at ``path`` in the background, for the command line to import
-    the database layer meanwhile (about a sixth of a 30,000-row import); :func:`read_workbook`
-    of the same bytes takes the result. A file that cannot be read is left to the normal path."""
-    try:
-        if Path(path).stat().st_size > max_bytes:
-            return
-        data = Path(path).read_bytes()
-    except OSError:
-        return
-    _read_ahead.append(_ReadAhead(data, str(path), max_bytes))
-
-
 def read_workbook(data: bytes, file_name: str, max_bytes: int) -> list[RawSheet]:
     """Every sheet of the file, in workbook order; UnreadableFile when it cannot be read."""
-    while _read_ahead:
-        if (sheets := _read_ahead.pop().result(data, file_name, max_bytes)) is not None:
-            return sheets
-    return _read_now(data, file_name, max_bytes)
-
-
-def _read_now(data: bytes, file_name: str, max_bytes: int) -> list[RawSheet]:
     check_size(len(data), max_bytes)
     kind = kind_of(data, file_name)
     if kind == "csv":
