@@ -55,7 +55,9 @@ def _place(
             raise InvalidUser("系统管理员不限于某个省份，请去掉 --province")
         return None, None
     if role == Role.INSTITUTION:
-        known = session.execute(select(Institution).where(Institution.code == institution)).scalar_one_or_none()
+        known = session.execute(
+            select(Institution).where(Institution.code == institution)
+        ).scalar_one_or_none()
         if known is None:
             given = (
                 f"学校标识码 {institution} 不在高校名录中"
