@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import getpass
 import sys
 from collections.abc import Callable
 
@@ -45,7 +46,10 @@ def _actor() -> dict[str, str]:
 
 
 def _password() -> str:
-    """One line of standard input (a password may hold spaces, not a line break)."""
+    """One line of standard input (a password may hold spaces, not a line break); typed at a
+    terminal, it is not echoed."""
+    if sys.stdin.isatty():
+        return getpass.getpass("密码：")
     return sys.stdin.readline().rstrip("\r\n")
 
 
