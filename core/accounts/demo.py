@@ -22,15 +22,15 @@ FIRST_ADMIN_HINT = (
 )
 
 
-def _demo_institution(engine: Engine) -> str | None:
-    """The first institution of the demo province in 高校名录, if any."""
+def _demo_institution(engine: Engine) -> tuple[str, str] | None:
+    """(code, name) of the first institution of the demo province in 高校名录, if any."""
     with engine.connect() as connection:
         return connection.execute(
-            select(Institution.code)
+            select(Institution.code, Institution.name)
             .where(Institution.province == DEMO_PROVINCE)
             .order_by(Institution.code)
             .limit(1)
-        ).scalar_one_or_none()
+        ).first()
 
 
 def _holds_real_data(engine: Engine) -> bool:
@@ -52,19 +52,19 @@ def ensure_demo_users(engine: Engine) -> list[str]:
         return [FIRST_ADMIN_HINT]
     school = _demo_institution(engine)
     demo = [
-        ("admin", Role.ADMIN, None, None),
-        ("province", Role.PROVINCE, DEMO_PROVINCE, None),
-        ("viewer", Role.VIEWER, DEMO_PROVINCE, None),
+        ("admin", Role.ADMIN, None, None, "全部省份"),
+        ("province", Role.PROVINCE, DEMO_PROVINCE, None, DEMO_PROVINCE),
+        ("viewer", Role.VIEWER, DEMO_PROVINCE, None, DEMO_PROVINCE),
     ]
     if school is not None:
-        demo.append(("school", Role.INSTITUTION, None, school))
+        code, school_name = school
+        demo.append(("school", Role.INSTITUTION, None, code, f"{school_name} {code}"))
     lines = ["已创建示例账号（仅供试用示例数据；正式使用前请新建管理员并停用它们，见 README）："]
-    for name, role, province, institution in demo:
+    for name, role, province, institution, where in demo:
         password = f"demo-{name}-2025"
         add_user(
             engine, name=name, role=role, password=password, province=province,
             institution=institution, actor=DEMO_ACTOR,
         )  # fmt: skip
-        where = province or institution or "全部"
         lines.append(f"  {ROLE_LABELS[role]}（{where}）：用户名 {name}  密码 {password}")
     return lines
