@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlmodel import Session
 
 from core.accounts.audit import AuditKind, append_audit, utc
@@ -51,6 +51,10 @@ def _counted_attempt(name: str, client: str | None, at: dt.datetime, engine: Eng
     """The id of a new attempt, stored as a failure until the password proves right; LockedOut
     (recorded, password unchecked) when the name has used up its failures."""
     with write_transaction(engine, "sign_in") as connection:
+        # older attempts no longer count (the audit log keeps them): the table stays small
+        connection.execute(
+            delete(SignInAttempt).where(SignInAttempt.name == name, SignInAttempt.at <= at - LOCKOUT_WINDOW)
+        )
         locked = _recent_failures(connection, name, at) >= MAX_FAILURES
         outcome = LOCKED if locked else FAILURE
         attempt = connection.execute(
