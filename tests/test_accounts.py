@@ -20,6 +20,7 @@ from core.accounts.roles import (
 )
 from core.accounts.signin import authenticate, end_session, start_session, touch_session
 from core.accounts.users import disable_user, list_users, set_password
+from core.db import make_engine
 from core.models import User
 from tests.accounts_helpers import PASSWORD, T0, fast_hashes, make_user  # noqa: F401  (fixture)
 from tests.factories import make_institution, store_rows
@@ -197,3 +198,18 @@ def test_users_are_listed_with_their_place_and_a_name_is_taken_once(engine: Engi
         ("henan", Role.VIEWER, "河南省", None),
         ("school", Role.INSTITUTION, "河南省", "4141010001"),
     ]
+
+
+def test_the_lockout_and_sessions_hold_across_app_processes(engine: Engine, db_url: str) -> None:
+    other_process = make_engine(db_url)  # its own connections, as a second server process has
+    account = make_user(engine)
+    token = start_session(engine, account=account, now=T0)
+    _fail(engine, "zhang", 5, T0)
+
+    with pytest.raises(LockedOut):
+        authenticate(other_process, name="zhang", password=PASSWORD, now=T0 + dt.timedelta(minutes=1))
+    assert touch_session(other_process, token=token, now=T0 + dt.timedelta(minutes=1)) == account
+    end_session(other_process, token=token, now=T0 + dt.timedelta(minutes=2))
+    with pytest.raises(SessionExpired):
+        touch_session(engine, token=token, now=T0 + dt.timedelta(minutes=3))
+    other_process.dispose()

@@ -16,6 +16,8 @@ from core.accounts.limits import (
     may_upload,
 )
 from core.accounts.roles import Account, Role
+from core.accounts.uploads import upload_scope_issues
+from core.ingest.report import ParsedFile
 from core.scope import Scope
 
 HENAN_SCHOOL, OTHER_HENAN_SCHOOL, JIANGSU_SCHOOL = "4141010001", "4141010002", "4132010001"
@@ -132,3 +134,40 @@ def test_a_disabled_account_may_change_nothing() -> None:
     assert not may_upload(disabled)
     assert not may_revert(disabled, [], REGISTRY)
     assert not may_change_settings(disabled, Setting.USERS)
+
+
+def _parsed(form: str, rows: list[dict[str, str]]) -> ParsedFile:
+    numbers = list(range(3, 3 + len(rows)))
+    return ParsedFile(
+        form=form, file_name="f.xlsx", sha256="0" * 64, sheet="表", rows=rows, row_numbers=numbers
+    )
+
+
+def test_rows_outside_the_limits_are_cell_errors_on_the_code_and_the_file_is_not_accepted() -> None:
+    parsed = _parsed("staffing", [{"code": HENAN_SCHOOL}, {"code": OTHER_HENAN_SCHOOL}])
+
+    parsed.issues.extend(upload_scope_issues(SCHOOL, parsed, REGISTRY))
+
+    assert [(i.code, i.row, i.column, i.value, i.message) for i in parsed.errors] == [
+        ("outside_scope", 4, "学校标识码", OTHER_HENAN_SCHOOL, f"只能报送本校数据：第 4 行的学校标识码 {OTHER_HENAN_SCHOOL} 不是本校"),
+    ]  # fmt: skip
+    assert not parsed.accepted
+
+
+@pytest.mark.parametrize(
+    ("code", "province", "outside"),
+    [
+        (OTHER_HENAN_SCHOOL, "河南省", False),  # case: a school of its province
+        ("4141010009", "河南省", False),  # case: a new school of its province
+        ("4132010009", "江苏省", True),  # case: a new school of another province
+        (JIANGSU_SCHOOL, "河南省", True),  # case: moving another province's school into its own
+    ],
+)
+def test_a_province_user_changes_only_its_own_province_in_the_registry(
+    code: str, province: str, outside: bool
+) -> None:
+    parsed = _parsed("institutions", [{"code": code, "province": province}])
+
+    issues = upload_scope_issues(PROVINCE, parsed, REGISTRY)
+
+    assert [issue.row for issue in issues] == ([3] if outside else [])
