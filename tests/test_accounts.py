@@ -8,7 +8,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select, update
 
-from core.accounts.passwords import needs_rehash
+from core.accounts.passwords import renewed_hash
 from core.accounts.roles import (
     AccountDisabled,
     DuplicateUser,
@@ -71,7 +71,7 @@ def test_a_hash_made_with_older_parameters_is_renewed_at_sign_in(engine: Engine)
 
     renewed = _stored_hash(engine, "zhang")
     assert renewed != weak
-    assert not needs_rehash(renewed)
+    assert renewed_hash(renewed, PASSWORD) is None
 
 
 def test_five_failures_in_15_minutes_lock_the_name_without_checking_the_password(any_engine: Engine) -> None:

@@ -37,9 +37,10 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
-def needs_rehash(stored_hash: str) -> bool:
-    """True when the hash was made with other parameters than today's (rehash at the next sign-in)."""
-    return _HASHER.check_needs_rehash(stored_hash)
+def renewed_hash(stored_hash: str, password: str) -> str | None:
+    """A hash of the (verified) ``password`` with today's parameters when ``stored_hash`` was made
+    with others; None when it is current. No length check: a rule made later must not lock anyone out."""
+    return _HASHER.hash(password) if _HASHER.check_needs_rehash(stored_hash) else None
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlmodel import Session
 
 from core.accounts.audit import AuditKind, append_audit, utc
-from core.accounts.passwords import hash_password, needs_rehash, spend_verify_time, verify_password
+from core.accounts.passwords import renewed_hash, spend_verify_time, verify_password
 from core.accounts.roles import Account, AccountDisabled, LockedOut, SessionExpired, WrongCredentials
 from core.accounts.users import to_account
 from core.db import write_transaction
@@ -86,8 +86,8 @@ def authenticate(
         kind = AuditKind.SIGN_IN if outcome == SUCCESS else AuditKind.SIGN_IN_FAILED
         detail = {"reason": "账号已停用"} if outcome == DISABLED else {}
         append_audit(session, kind=kind, actor=name, detail=detail, client=client, at=at)
-        if outcome == SUCCESS and needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+        if outcome == SUCCESS and (renewed := renewed_hash(user.password_hash, password)):
+            user.password_hash = renewed
     if outcome == FAILURE:
         raise WrongCredentials()
     if outcome == DISABLED:
