@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.accounts.audit import AuditKind, append_audit, utc
@@ -113,9 +114,10 @@ def add_user(
     """Create a user; InvalidUser / DuplicateUser (Chinese messages) when it cannot be."""
     name, checked_role, at = _clean_name(name), _role(role), utc(now)
     password_hash = hash_password(password)
+    taken = DuplicateUser(f"用户 {name} 已存在（改密码用 user passwd）")
     with Session(engine, expire_on_commit=False) as session, session.begin():
         if session.execute(select(User.id).where(User.name == name)).first() is not None:
-            raise DuplicateUser(f"用户 {name} 已存在（改密码用 user passwd）")
+            raise taken
         user_province, code = _place(session, checked_role, province, institution)
         user = User(
             name=name,
@@ -127,7 +129,10 @@ def add_user(
             updated_at=at,
         )
         session.add(user)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # added by another process since the check above
+            raise taken from None
         _audit_user_change(
             session, actor=actor, client=client, at=at,
             action="add", name=name, role=checked_role.value, province=user_province, institution=code,
