@@ -6,10 +6,12 @@ PORT ?= 8501
 
 .PHONY: run test lint format db seed screenshot bench clean
 
-# Create .venv, install, create the database, load sample data if empty, serve on :8501.
+# Create .venv, install, create the database, load sample data if empty (and demo users when
+# there is no user: it prints how to sign in), serve on :8501.
 run: $(BIN)/.installed
 	$(BIN)/python -m core.cli init-db
 	$(BIN)/python -m core.cli seed --if-empty
+	$(BIN)/python -m core.cli user demo
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
 
 # Install test needs (browser + CJK font when root), lint, run the whole suite.

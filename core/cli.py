@@ -9,6 +9,7 @@ Sub-commands (contract: shared/spec/forms.md, "The command line"):
                                validate and store; exit 0 accepted, 1 rejected, 2 unreadable/usage
   export FORM OUT.csv [--year Y] [--province P] [--mask-small]
   missing FORM OUT.csv --year Y [--term T] [--province P]
+  user …, audit OUT.csv        accounts and the audit log (core/accounts/cli.py)
 """
 
 from __future__ import annotations
@@ -255,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     missing.add_argument("--term", metavar="学期", help="秋季学期 或 春季学期（仅 screening）")
     missing.add_argument("--province", metavar="省份", help="如 河南 或 河南省")
     missing.set_defaults(run=cmd_missing)
+
+    from core.accounts.cli import add_account_commands
+
+    add_account_commands(commands)
     return parser
 
 
@@ -309,4 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as the module core.cli, not as __main__, so that modules adding sub-commands
+    # (core.accounts.cli) import the same UsageError and helpers that this main catches.
+    from core.cli import main as cli_main
+
+    sys.exit(cli_main())

@@ -46,6 +46,7 @@ class Reason(StrEnum):
     # across rows and against what is stored
     DUPLICATE_KEY = "duplicate_key"
     UNKNOWN_INSTITUTION = "unknown_institution"
+    OUTSIDE_SCOPE = "outside_scope"  # a row of an institution outside the uploader's limits
     NAME_MISMATCH = "name_mismatch"  # warning
     DUPLICATE_UPLOAD = "duplicate_upload"  # warning
     OTHER_DATA_SHEET = "other_data_sheet"  # warning: another sheet has this form's header and data
