@@ -21,7 +21,8 @@ from sqlalchemy import Engine
 from core.export import csv_bytes, export_frame
 from core.queries import staffing
 from core.scope import Scope
-from core.standards import DEFAULT_STANDARDS, make_standards, save_standards
+from core.settings_store import save_standards
+from core.standards import DEFAULT_STANDARDS, make_standards
 from tests.contract import EXPORT_HEADERS
 from tests.factories import make_institution, make_staffing_row, store_rows
 

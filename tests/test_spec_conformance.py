@@ -33,7 +33,8 @@ from sqlalchemy import Engine, create_engine, select, text
 from core.db import make_engine
 from core.models import RecordHistory, Upload
 from core.scope import Scope
-from core.standards import make_standards, save_standards
+from core.settings_store import save_standards
+from core.standards import make_standards
 from tests.cli import run_cli
 from tests.contract import EXPORT_HEADERS, FORM_HEADERS, ISSUE_KEYS, MISSING_HEADERS, REPORT_KEYS
 from tests.factories import make_institution, make_staffing_row, store_rows

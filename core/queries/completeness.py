@@ -19,13 +19,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 from core.config import load_settings
-from core.deadlines import PERIOD_FORMS, Period, deadlines, periods_of_year
+from core.deadlines import PERIOD_FORMS, Period, periods_of_year
 from core.formatting import in_natural_order
 from core.forms import get_form
 from core.metrics.completeness import INSTITUTION_HEADERS, classify, reporting_rates
 from core.models import FORM_MODELS, Institution, RecordHistory, Upload
 from core.queries.base import apply_scope, read_frame
 from core.scope import Scope
+from core.settings_store import load_deadlines
 
 SUBMITTED = ["code", "year", "period", "first_submitted", "last_updated"]
 
@@ -124,7 +125,7 @@ def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: 
             Institution.code
         ),
     )
-    in_force = deadlines(engine, periods)
+    in_force = load_deadlines(engine, periods)
     wanted = pd.DataFrame(
         {
             "year": [period.year for period in periods],

@@ -15,7 +15,8 @@ from core.models import Institution
 from core.queries import completeness, projects, screening, staffing
 from core.queries.base import apply_scope, read_frame
 from core.scope import Scope
-from core.standards import Standard, load_standards
+from core.settings_store import load_standards
+from core.standards import Standard
 
 PROVINCE = "所在省份"
 INSTITUTIONS = "高校数"

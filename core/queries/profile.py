@@ -25,7 +25,8 @@ from core.queries import completeness, projects, screening, staffing
 from core.queries.base import available_years, count_institutions, institutions_frame, read_frame
 from core.queries.uploads import UPLOAD_TIME, form_title, status_title
 from core.scope import Scope
-from core.standards import Standard, load_standards
+from core.settings_store import load_standards
+from core.standards import Standard
 
 PROVINCE_PREFIX = "全省"
 SCHOOL = "本校"

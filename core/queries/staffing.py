@@ -2,7 +2,7 @@
 
 SQL selects only the scope's rows (through :func:`core.queries.base.apply_scope`);
 the metrics are computed by :mod:`core.metrics.staffing` with the standards in force
-(:func:`core.standards.load_standards`); the functions below shape the results into
+(:func:`core.settings_store.load_standards`); the functions below shape the results into
 the frames a page shows and the CSV buttons write, with Chinese headers.
 """
 
@@ -23,7 +23,8 @@ from core.metrics.staffing import GAP, NON_COMPLIANT, RATIO, REQUIRED, STAFF, ST
 from core.models import StaffingReport
 from core.queries.base import INSTITUTION_HEADERS, apply_scope, form_rows, read_frame
 from core.scope import Scope
-from core.standards import Standard, Standards, load_standards
+from core.settings_store import load_standards
+from core.standards import Standard, Standards
 
 GROUPINGS = INSTITUTION_HEADERS  # 分组汇总 is by the institution's province, level or ownership
 STUDENTS = "学生总数"
