@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, select
+from sqlalchemy import Engine, Select, case, func, select
 
 from core.charts.points import capped
 from core.formatting import in_natural_order, percent_text
@@ -222,20 +222,15 @@ def group_summary(frame: pd.DataFrame, by: str, standards: Standards) -> pd.Data
     return _blank_as_missing(ordered)
 
 
-def _applicable_and_compliant(
-    standard: Standard, factor: Fraction
-) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """SQL conditions for one staffing row: ``standard`` applies (students and a reported
-    staff count) and is met. The rules of :mod:`core.metrics.staffing` in exact integers:
-    met ⇔ q·专职 + p·兼职 ≥ q·max(minimum, ⌈students / threshold⌉) for a factor p/q."""
-    students = StaffingReport.undergrad + StaffingReport.postgrad
-    staff = getattr(StaffingReport, standard.staff_field)
-    q, p = (factor.denominator, factor.numerator) if standard.staff_field == "counselors_ft" else (1, 0)
-    units = staff * q + p * func.coalesce(StaffingReport.counselors_pt, 0) if p else staff * q
-    needed = (students + (standard.threshold - 1)) // standard.threshold
-    required = case((needed < standard.minimum, standard.minimum), else_=needed)
-    applicable = and_(students > 0, staff.is_not(None))
-    return applicable, and_(applicable, units >= required * q)
+def _rule(standard: Standard, factor: Fraction) -> metrics.SqlRule:
+    """The compliance rule of ``standard`` over the columns of StaffingReport."""
+    return metrics.sql_rule(
+        standard,
+        factor,
+        students=StaffingReport.undergrad + StaffingReport.postgrad,
+        staff=getattr(StaffingReport, standard.staff_field),
+        part_time=StaffingReport.counselors_pt,
+    )
 
 
 def compliance_trend(engine: Engine, scope: Scope, standards: Standards | None = None) -> pd.DataFrame:
@@ -244,10 +239,10 @@ def compliance_trend(engine: Engine, scope: Scope, standards: Standards | None =
     standards = standards or load_standards(engine)
     counts = []
     for standard in standards:
-        applicable, compliant = _applicable_and_compliant(standard, standards.part_time_factor)
+        rule = _rule(standard, standards.part_time_factor)
         counts += [
-            func.sum(case((applicable, 1), else_=0)).label(f"{standard.key}_applicable"),
-            func.sum(case((compliant, 1), else_=0)).label(f"{standard.key}_compliant"),
+            func.sum(case((rule.applicable, 1), else_=0)).label(f"{standard.key}_applicable"),
+            func.sum(case((rule.compliant, 1), else_=0)).label(f"{standard.key}_compliant"),
         ]
     statement = apply_scope(
         select(StaffingReport.year, *counts).select_from(StaffingReport), scope.all_years(), StaffingReport
