@@ -13,7 +13,7 @@ from core.formatting import percent_text
 from core.metrics import screening as metrics
 from tests.factories import make_screening_row
 
-INSTITUTION = {"registered_name": "示例第一大学", "province": "河南省", "level": "本科", "ownership": "公办"}
+INSTITUTION = {"institution_name": "示例第一大学", "province": "河南省", "level": "本科", "ownership": "公办"}
 RATE_COLUMNS = ("coverage", "flagged", "flagged_rate", "high_rate", "follow_up_rate")
 ALL_FOLLOWED = {"interviewed": 300}  # every one of the factory row's 20 + 80 + 200 flagged students
 QUIET = {"high": 0, "medium": 0, "watch": 0, "interviewed": 0, "referred": 0, "crisis": 0}

@@ -130,10 +130,10 @@ def test_rows_follow_scope_term_and_type(
     assert keys(rows) == expected
 
 
-def test_rows_carry_the_registered_name_and_the_institution_columns(filled: Engine) -> None:
+def test_rows_carry_the_institution_name_and_the_institution_columns(filled: Engine) -> None:
     rows = queries.screening_rows(filled, Scope(year=YEAR, codes=(HENAN_COLLEGE,)))
 
-    assert rows.loc[0, ["registered_name", "province", "level", "ownership"]].tolist() == [
+    assert rows.loc[0, ["institution_name", "province", "level", "ownership"]].tolist() == [
         "示例河南职业学院",
         "河南省",
         "高职（专科）",
@@ -289,5 +289,5 @@ def test_screening_page_tables_show_exact_counts_and_dashes(filled: Engine) -> N
     ]
     assert page.tables["attention"]["关注原因"].tolist() == ["筛查覆盖率低于99%；有预警学生但均未约谈评估"]
     assert page.tables["province"]["所在省份"].tolist() == ["江苏省"]
-    assert (page.risk_group, page.follow_up["registered_name"].tolist()) == ("kind", ["示例江苏大学"])
+    assert (page.risk_group, page.follow_up["institution_name"].tolist()) == ("kind", ["示例江苏大学"])
     assert page.kpis["实测人数"] == "9,800"

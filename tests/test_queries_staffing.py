@@ -20,10 +20,10 @@ from sqlalchemy import Engine, update
 
 from core.export import csv_bytes, export_frame
 from core.models import StaffingReport
-from core.queries import staffing
 from core.scope import Scope
 from core.settings_store import save_standards
 from core.standards import DEFAULT_STANDARDS, make_standards
+from core.views import staffing
 from tests.contract import EXPORT_HEADERS
 from tests.factories import make_institution, make_staffing_row, store_rows
 

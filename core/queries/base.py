@@ -10,13 +10,9 @@ from sqlmodel import SQLModel
 
 from core.formatting import in_natural_order
 from core.forms import INSTITUTIONS, PROVINCES, FormSpec
+from core.headers import INSTITUTION_NAME
 from core.models import FORM_MODELS, Institution, ScreeningReport, StaffingReport
 from core.scope import Scope
-
-# The institution's kind, joined from 高校名录 to a form's rows: key → header.
-INSTITUTION_HEADERS: dict[str, str] = {
-    key: INSTITUTIONS.headers[key] for key in ("province", "level", "ownership")
-}
 
 
 def apply_scope(
@@ -43,14 +39,14 @@ def apply_scope(
     return statement
 
 
-def form_rows(form: FormSpec, name: str) -> Select:
+def form_rows(form: FormSpec) -> Select:
     """SELECT every field of ``form``'s table, then the institution's 高校名录 name (labelled
-    ``name``), province, level and ownership. :func:`apply_scope` with the form's model
+    ``INSTITUTION_NAME``), province, level and ownership. :func:`apply_scope` with the form's model
     joins Institution to it."""
     model = FORM_MODELS[form.name]
     return select(
         *(getattr(model, key) for key in form.keys),
-        Institution.name.label(name),
+        Institution.name.label(INSTITUTION_NAME),
         Institution.province,
         Institution.level,
         Institution.ownership,

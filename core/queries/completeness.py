@@ -22,7 +22,7 @@ from core.config import load_settings
 from core.deadlines import PERIOD_FORMS, Period, periods_of_year
 from core.formatting import in_natural_order
 from core.forms import get_form
-from core.metrics.completeness import INSTITUTION_HEADERS, classify, reporting_rates
+from core.metrics.completeness import REGISTRY_HEADERS, classify, reporting_rates
 from core.models import FORM_MODELS, Institution, RecordHistory, Upload
 from core.queries.base import apply_scope, read_frame
 from core.scope import Scope
@@ -121,7 +121,7 @@ def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: 
     name) and ``year``. One query per form, whatever the number of periods."""
     institutions = read_frame(
         engine,
-        apply_scope(select(*(getattr(Institution, key) for key in INSTITUTION_HEADERS)), scope).order_by(
+        apply_scope(select(*(getattr(Institution, key) for key in REGISTRY_HEADERS)), scope).order_by(
             Institution.code
         ),
     )
@@ -171,10 +171,10 @@ def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = No
         raise ValueError("未报送名单需要指定学年")
     reported = _in_period(select(model.id).where(model.code == Institution.code), model, scope.year, term)
     statement = apply_scope(
-        select(*(getattr(Institution, key) for key in INSTITUTION_HEADERS)).where(~exists(reported)), scope
+        select(*(getattr(Institution, key) for key in REGISTRY_HEADERS)).where(~exists(reported)), scope
     ).order_by(Institution.code)
     frame = in_natural_order(read_frame(engine, statement), ["province"])
-    return frame.rename(columns=INSTITUTION_HEADERS)
+    return frame.rename(columns=REGISTRY_HEADERS)
 
 
 def _summary(classified: pd.DataFrame, period: Period) -> dict[str, Any]:

@@ -21,12 +21,13 @@ from core.metrics import completeness as completeness_metrics
 from core.metrics import screening as screening_metrics
 from core.metrics import staffing as staffing_metrics
 from core.models import FORM_MODELS, RecordHistory, Upload
-from core.queries import completeness, projects, screening, staffing
+from core.queries import completeness, projects, screening
 from core.queries.base import available_years, count_institutions, institutions_frame, read_frame
 from core.queries.uploads import UPLOAD_TIME, form_title, status_title
 from core.scope import Scope
 from core.settings_store import load_standards
 from core.standards import Standard
+from core.views import staffing
 
 PROVINCE_PREFIX = "全省"
 SCHOOL = "本校"

@@ -20,9 +20,10 @@ from core.charts.projects import TIMELINE_LIMIT
 from core.config import load_settings
 from core.formatting import count_text, local_time_text, on_screen, one_decimal, percent_text
 from core.forms import PROJECTS, Kind
+from core.headers import INSTITUTION_HEADERS
 from core.metrics import projects as metrics
 from core.models import ProjectRecord, RecordHistory, Upload
-from core.queries.base import INSTITUTION_HEADERS, apply_scope, form_rows, read_frame
+from core.queries.base import apply_scope, form_rows, read_frame
 from core.queries.uploads import UPLOAD_TIME
 from core.scope import Scope
 
@@ -93,7 +94,7 @@ def projects_frame(
 
     Columns: the form's keys, then institution_name, province, level, ownership from 高校名录.
     """
-    statement = _filtered(form_rows(PROJECTS, "institution_name"), scope, categories, batches, stages)
+    statement = _filtered(form_rows(PROJECTS), scope, categories, batches, stages)
     statement = statement.order_by(ProjectRecord.project_id)
     return read_frame(engine, statement)
 

@@ -36,9 +36,9 @@ def screening_rows(
     engine: Engine, scope: Scope, *, term: str | None = None, kind: str | None = None
 ) -> pd.DataFrame:
     """The stored rows in scope (form fields as stored) with the institution's 高校名录
-    name (``registered_name``), province, level and ownership; ordered by province
+    name (``institution_name``), province, level and ownership; ordered by province
     (national order), code, year, term and type."""
-    rows = read_frame(engine, _filtered(form_rows(SCREENING, "registered_name"), scope, term, kind))
+    rows = read_frame(engine, _filtered(form_rows(SCREENING), scope, term, kind))
     return in_natural_order(rows, ["province", "code", "year", "term", "kind"])
 
 
@@ -85,7 +85,7 @@ def _follow_up_points(by_institution: pd.DataFrame) -> pd.DataFrame:
     """The institutions the follow-up chart draws: those with someone flagged (at most
     MAX_POINTS, the ones that did not follow up everyone always among them, see
     core.charts.points), with only the columns the chart shows."""
-    columns = ["registered_name", "province", metrics.FLAGGED, "interviewed", metrics.FOLLOW_UP.key]
+    columns = ["institution_name", "province", metrics.FLAGGED, "interviewed", metrics.FOLLOW_UP.key]
     flagged = by_institution.dropna(subset=[metrics.FOLLOW_UP.key])[columns].reset_index(drop=True)
     return capped(flagged, flagged["interviewed"] < flagged[metrics.FLAGGED])
 
@@ -135,7 +135,7 @@ def screening_page(
     sources["attention"] = (metrics.attention_list(rows, coverage_line), metrics.ATTENTION_COLUMNS)
     sources["rows"] = (rows, metrics.EXPORT_COLUMNS)
     risk_group = "province" if len(rollups["province"]) > 1 else "kind"
-    by_institution = metrics.rollup(rows, ["code", "registered_name", "province"])
+    by_institution = metrics.rollup(rows, ["code", "institution_name", "province"])
     return ScreeningPage(
         kpis=metrics.kpi_texts(rows[list(metrics.COUNTS)].astype("int64").sum().to_dict()),
         tables={
