@@ -16,9 +16,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core.forms import get_form
-from core.queries import base, projects
+from core.queries import base
 from core.scope import Scope
-from core.views import screening, staffing
+from core.views import projects, screening, staffing
 
 CSV_ENCODING = "utf-8-sig"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -20,14 +20,15 @@ from core.forms import INSTITUTIONS, PROJECTS
 from core.metrics import completeness as completeness_metrics
 from core.metrics import screening as screening_metrics
 from core.metrics import staffing as staffing_metrics
-from core.queries import completeness, projects
+from core.queries import completeness
 from core.queries import profile as queries
 from core.queries.base import available_years, count_institutions, institutions_frame
+from core.queries.projects import projects_frame
 from core.queries.uploads import UPLOAD_TIME, form_title, status_title
 from core.scope import Scope
 from core.settings_store import load_standards
 from core.standards import Standard
-from core.views import screening, staffing
+from core.views import projects, screening, staffing
 
 PROVINCE_PREFIX = "全省"
 SCHOOL = "本校"
@@ -221,9 +222,9 @@ def _reference(rate: screening_metrics.Rate) -> float | None:
 
 def _projects(engine: Engine, code: str, province: str, today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(list, summary): the institution's projects, and its project figures beside the province's."""
-    own = projects.projects_frame(engine, Scope(codes=(code,)))
+    own = projects_frame(engine, Scope(codes=(code,)))
     listed = projects.export_table(own, today)[list(PROJECT_COLUMNS)]
-    region = projects.projects_frame(engine, Scope(provinces=(province,)))
+    region = projects_frame(engine, Scope(provinces=(province,)))
     summaries = [
         projects.summary_table(frame, today, "province").drop(columns="所在省份").assign(范围=label)
         for frame, label in ((own, SCHOOL), (region, f"{PROVINCE_PREFIX}（{province}）"))
