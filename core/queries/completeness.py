@@ -11,18 +11,16 @@ last updated at the latest upload of a current row.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import DateTime, Engine, Select, Subquery, and_, cast, exists, func, null, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
-from core.config import load_settings
 from core.deadlines import PERIOD_FORMS, Period, periods_of_year
 from core.formatting import in_natural_order
 from core.forms import get_form
-from core.metrics.completeness import REGISTRY_HEADERS, classify, reporting_rates
+from core.metrics.completeness import REGISTRY_HEADERS, classify
 from core.models import FORM_MODELS, Institution, RecordHistory, Upload
 from core.queries.base import apply_scope, read_frame
 from core.scope import Scope
@@ -175,43 +173,3 @@ def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = No
     ).order_by(Institution.code)
     frame = in_natural_order(read_frame(engine, statement), ["province"])
     return frame.rename(columns=REGISTRY_HEADERS)
-
-
-def _summary(classified: pd.DataFrame, period: Period) -> dict[str, Any]:
-    row = reporting_rates(classified, []).iloc[0]
-    return {
-        "label": period.label(),
-        "deadline": classified["deadline"].iloc[0] if len(classified) else None,
-        **{key: int(row[key]) for key in ("expected", "submitted", "on_time", "late", "not_submitted")},
-        "reporting_rate": row["reporting_rate"],
-        "on_time_rate": row["on_time_rate"],
-        "reporting_rate_text": row["reporting_rate_text"],
-        "on_time_rate_text": row["on_time_rate_text"],
-    }
-
-
-def reporting_summary(engine: Engine, scope: Scope, today: dt.date | None = None) -> dict[str, Any]:
-    """Reporting rates of ``scope.year`` for the 总览 page.
-
-    ``{"year", "staffing", "screening", "screening_terms": {学期: …}}``; each entry is
-    ``{"label", "deadline", "expected", "submitted", "on_time", "late", "not_submitted",
-    "reporting_rate", "on_time_rate"`` (percent, one decimal, None when nothing is
-    expected) ``, "reporting_rate_text", "on_time_rate_text"}`` ('92.3%' or '—').
-    "screening" counts an institution that reported either 学期 of the 学年.
-    ``today`` defaults to the configured today (APP_TODAY).
-    """
-    if scope.year is None:
-        return {"year": None, "staffing": None, "screening": None, "screening_terms": {}}
-    today = today or load_settings().today()
-    whole_year = Period("screening", scope.year)
-    periods = [Period("staffing", scope.year), whole_year] + whole_year.deciding_periods()
-    statuses = period_statuses(engine, scope, periods, today)
-    summaries = {
-        period: _summary(statuses[statuses["period"] == period.column], period) for period in periods
-    }
-    return {
-        "year": scope.year,
-        "staffing": summaries[periods[0]],
-        "screening": summaries[whole_year],
-        "screening_terms": {period.term: summaries[period] for period in periods[2:]},
-    }

@@ -11,12 +11,11 @@ from sqlalchemy import Engine
 
 from core.formatting import in_natural_order
 from core.forms import PROVINCES
-from core.queries import completeness
 from core.queries.overview import institutions_by_province
 from core.scope import Scope
 from core.settings_store import load_standards
 from core.standards import Standard
-from core.views import projects, screening, staffing
+from core.views import completeness, projects, screening, staffing
 
 PROVINCE = "所在省份"
 INSTITUTIONS = "高校数"

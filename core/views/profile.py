@@ -24,11 +24,11 @@ from core.queries import completeness
 from core.queries import profile as queries
 from core.queries.base import available_years, count_institutions, institutions_frame
 from core.queries.projects import projects_frame
-from core.queries.uploads import UPLOAD_TIME, form_title, status_title
 from core.scope import Scope
 from core.settings_store import load_standards
 from core.standards import Standard
 from core.views import projects, screening, staffing
+from core.views.uploads import UPLOAD_TIME, form_title, status_title
 
 PROVINCE_PREFIX = "全省"
 SCHOOL = "本校"

@@ -24,8 +24,8 @@ from core.forms import PROJECTS, Kind
 from core.headers import INSTITUTION_HEADERS
 from core.metrics import projects as metrics
 from core.queries import projects as queries
-from core.queries.uploads import UPLOAD_TIME
 from core.scope import Scope
+from core.views.uploads import UPLOAD_TIME
 
 HEADERS: dict[str, str] = PROJECTS.headers
 DATE_KEYS: tuple[str, ...] = tuple(spec.key for spec in PROJECTS.fields if spec.kind is Kind.DATE)
