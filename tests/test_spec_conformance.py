@@ -1267,7 +1267,7 @@ def test_mask_small_writes_small_counts_as_lt5_and_empties_rates_built_on_them(
 
 
 def test_a_rate_without_denominator_is_a_dash_on_screen(world: World) -> None:
-    from core.queries.screening import screening_page
+    from core.views.screening import screening_page
 
     engine = make_engine(world.db_url)
     rows = screening_page(engine, Scope(year="2024-2025")).tables["rows"]

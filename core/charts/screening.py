@@ -140,7 +140,7 @@ def _period_axis(data: pd.DataFrame) -> alt.X:
 
 
 def coverage_trend(term_totals: pd.DataFrame, coverage_line: float) -> alt.LayerChart:
-    """筛查覆盖率 per 学年 and 学期 (core.queries.screening.term_totals), with the line."""
+    """筛查覆盖率 per 学年 and 学期 (core.views.screening.term_totals), with the line."""
     data = _with_rate_texts(_periods(term_totals), metrics.COVERAGE)
     line = (
         alt.Chart(data)
@@ -166,7 +166,7 @@ def coverage_trend(term_totals: pd.DataFrame, coverage_line: float) -> alt.Layer
 
 
 def risk_rate_trend(term_totals: pd.DataFrame) -> alt.Chart:
-    """预警率 and 高风险率 per 学年 and 学期 (core.queries.screening.term_totals)."""
+    """预警率 and 高风险率 per 学年 and 学期 (core.views.screening.term_totals)."""
     rates = (metrics.FLAGGED_RATE, metrics.HIGH_RATE)
     data = _with_rate_texts(_periods(term_totals), *rates)
     long = pd.concat(
