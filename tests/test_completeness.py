@@ -13,10 +13,10 @@ from core.deadlines import Period
 from core.forms import get_form
 from core.metrics.completeness import LATE, MISSING, ON_TIME, PENDING
 from core.models import FORM_MODELS, RecordHistory, Upload
-from core.queries.completeness import missing_frame, period_status, year_status
+from core.queries.completeness import period_status, year_status
 from core.scope import Scope
 from core.settings_store import save_deadline
-from core.views.completeness import reporting_summary
+from core.views.completeness import missing_frame, reporting_summary
 from tests.factories import make_institution, make_screening_row, make_staffing_row, store_rows
 
 YEAR = "2024-2025"

@@ -158,11 +158,11 @@ def year_status(engine: Engine, scope: Scope, today: dt.date) -> pd.DataFrame:
     return period_statuses(engine, scope, periods_of_year(scope.year), today)
 
 
-def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
-    """未报送名单: institutions in scope with no stored row of ``form`` for ``scope.year`` (and ``term``).
+def missing_rows(engine: Engine, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
+    """The institutions in scope with no stored row of ``form`` for ``scope.year`` (and ``term``).
 
     Screening without a term: no row in that 学年 at all. ``term`` is ignored for a form
-    without 学期 (staffing). Columns: 学校标识码, 学校名称, 所在省份, 办学层次, 办学性质.
+    without 学期 (staffing). Columns: code, name, province, level, ownership.
     """
     model = _model(form)
     if scope.year is None:
@@ -171,5 +171,4 @@ def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = No
     statement = apply_scope(
         select(*(getattr(Institution, key) for key in REGISTRY_HEADERS)).where(~exists(reported)), scope
     ).order_by(Institution.code)
-    frame = in_natural_order(read_frame(engine, statement), ["province"])
-    return frame.rename(columns=REGISTRY_HEADERS)
+    return in_natural_order(read_frame(engine, statement), ["province"])

@@ -21,7 +21,7 @@ from core.config import load_settings
 from core.deadlines import Period, periods_of_year
 from core.metrics import completeness as metrics
 from core.queries import completeness as queries
-from core.queries.completeness import missing_frame, period_statuses
+from core.queries.completeness import period_statuses
 from core.scope import Scope
 
 RATE_GROUPS = ("level", "ownership")  # the rate tables beside the province one
@@ -107,6 +107,12 @@ def _summary(classified: pd.DataFrame, period: Period) -> dict[str, Any]:
         "reporting_rate_text": row["reporting_rate_text"],
         "on_time_rate_text": row["on_time_rate_text"],
     }
+
+
+def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
+    """未报送名单 (see :func:`core.queries.completeness.missing_rows`) under the headers 学校标识码,
+    学校名称, 所在省份, 办学层次, 办学性质: on the page and in ``python -m core.cli missing``."""
+    return queries.missing_rows(engine, scope, form, term).rename(columns=metrics.REGISTRY_HEADERS)
 
 
 def reporting_summary(engine: Engine, scope: Scope, today: dt.date | None = None) -> dict[str, Any]:
