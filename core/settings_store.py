@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Connection, Engine, delete
 from sqlmodel import Session, select
 
 from core.db import session_scope
@@ -48,7 +48,7 @@ def _from_stored(value: dict[str, Any]) -> Standards:
     )
 
 
-def load_standards(engine: Engine) -> Standards:
+def load_standards(engine: Engine | Connection) -> Standards:
     """The standards in force: the stored overrides over the defaults."""
     with Session(engine) as session:
         setting = session.get(AppSetting, STANDARDS_KEY)
@@ -68,7 +68,7 @@ def reset_standards(engine: Engine) -> None:
     save_standards(engine, DEFAULT_STANDARDS)
 
 
-def load_deadlines(engine: Engine, periods: list[Period]) -> dict[Period, dt.date]:
+def load_deadlines(engine: Engine | Connection, periods: list[Period]) -> dict[Period, dt.date]:
     """The deadline in force for each period: the stored override, else the default."""
     keys = sorted({part.setting_key() for period in periods for part in period.deciding_periods()})
     with Session(engine) as session:

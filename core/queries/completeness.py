@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import DateTime, Engine, Select, Subquery, and_, cast, exists, func, null, select, union_all
+from sqlalchemy import DateTime, Select, Subquery, and_, cast, exists, func, null, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
@@ -22,7 +22,7 @@ from core.formatting import in_natural_order
 from core.forms import get_form
 from core.metrics.completeness import REGISTRY_HEADERS, classify
 from core.models import FORM_MODELS, Institution, RecordHistory, Upload
-from core.queries.base import apply_scope, read_frame
+from core.queries.base import Bind, apply_scope, read_frame
 from core.scope import Scope
 from core.settings_store import load_deadlines
 
@@ -83,7 +83,7 @@ def _writes(scope: Scope, form: str, years: list[str]) -> Subquery:
     return union_all(*parts).subquery("writes")
 
 
-def _submissions(engine: Engine, scope: Scope, form: str, years: list[str]) -> pd.DataFrame:
+def _submissions(bind: Bind, scope: Scope, form: str, years: list[str]) -> pd.DataFrame:
     """Per institution and period of ``form`` in ``years`` that has rows: first submitted, last updated."""
     writes = _writes(scope, form, years)
     keys = [writes.c.code, *(writes.c[key] for key in _period_keys(form))]
@@ -92,7 +92,7 @@ def _submissions(engine: Engine, scope: Scope, form: str, years: list[str]) -> p
         func.min(writes.c.written_at).label("first_submitted"),
         func.max(writes.c.current_at).label("last_updated"),
     ).group_by(*keys)
-    return read_frame(engine, statement)
+    return read_frame(bind, statement)
 
 
 def _by_period(submissions: pd.DataFrame, form: str, whole_year: bool) -> pd.DataFrame:
@@ -112,18 +112,18 @@ def _by_period(submissions: pd.DataFrame, form: str, whole_year: bool) -> pd.Dat
     return frame.assign(period=periods)[SUBMITTED]
 
 
-def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: dt.date) -> pd.DataFrame:
+def period_statuses(bind: Bind, scope: Scope, periods: list[Period], today: dt.date) -> pd.DataFrame:
     """For every institution in scope (year ignored) and every period: when it first submitted and
     last updated (UTC, empty when nothing is stored), classified against the period's deadline
     (core.metrics.completeness); stacked in the order of ``periods``, with ``period`` (its column
     name) and ``year``. One query per form, whatever the number of periods."""
     institutions = read_frame(
-        engine,
+        bind,
         apply_scope(select(*(getattr(Institution, key) for key in REGISTRY_HEADERS)), scope).order_by(
             Institution.code
         ),
     )
-    in_force = load_deadlines(engine, periods)
+    in_force = load_deadlines(bind, periods)
     wanted = pd.DataFrame(
         {
             "year": [period.year for period in periods],
@@ -134,7 +134,7 @@ def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: 
     submitted = [
         _by_period(
             _submissions(
-                engine, scope, form, sorted({period.year for period in periods if period.form == form})
+                bind, scope, form, sorted({period.year for period in periods if period.form == form})
             ),
             form,
             whole_year=any(period.form == form and period.whole_year for period in periods),
@@ -146,19 +146,19 @@ def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: 
     return classify(grid, today)
 
 
-def period_status(engine: Engine, scope: Scope, period: Period, today: dt.date) -> pd.DataFrame:
+def period_status(bind: Bind, scope: Scope, period: Period, today: dt.date) -> pd.DataFrame:
     """:func:`period_statuses` of one period."""
-    return period_statuses(engine, scope, [period], today)
+    return period_statuses(bind, scope, [period], today)
 
 
-def year_status(engine: Engine, scope: Scope, today: dt.date) -> pd.DataFrame:
+def year_status(bind: Bind, scope: Scope, today: dt.date) -> pd.DataFrame:
     """The statuses of every period of ``scope.year`` (队伍配备, 心理筛查 each 学期), stacked."""
     if scope.year is None:
         raise ValueError("请先在侧栏选择学年")
-    return period_statuses(engine, scope, periods_of_year(scope.year), today)
+    return period_statuses(bind, scope, periods_of_year(scope.year), today)
 
 
-def missing_rows(engine: Engine, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
+def missing_rows(bind: Bind, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
     """The institutions in scope with no stored row of ``form`` for ``scope.year`` (and ``term``).
 
     Screening without a term: no row in that 学年 at all. ``term`` is ignored for a form
@@ -171,4 +171,4 @@ def missing_rows(engine: Engine, scope: Scope, form: str, term: str | None = Non
     statement = apply_scope(
         select(*(getattr(Institution, key) for key in REGISTRY_HEADERS)).where(~exists(reported)), scope
     ).order_by(Institution.code)
-    return in_natural_order(read_frame(engine, statement), ["province"])
+    return in_natural_order(read_frame(bind, statement), ["province"])

@@ -4,11 +4,11 @@ figures are each area's reads, see core.views.profile)."""
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, Subquery, func, literal, select, union
+from sqlalchemy import Subquery, func, literal, select, union
 
 from core.models import FORM_MODELS, RecordHistory, Upload
 from core.queries import completeness
-from core.queries.base import read_frame
+from core.queries.base import Bind, read_frame
 
 
 def _writes_of(code: str) -> Subquery:
@@ -33,7 +33,7 @@ def _writes_of(code: str) -> Subquery:
     return union(*parts).subquery("writes")
 
 
-def uploads_of(engine: Engine, code: str) -> pd.DataFrame:
+def uploads_of(bind: Bind, code: str) -> pd.DataFrame:
     """The uploads that wrote any of the institution's rows, newest first: id, created_at,
     form, file_name, uploader, status and ``records`` (how many of its rows)."""
     writes = _writes_of(code)
@@ -44,4 +44,4 @@ def uploads_of(engine: Engine, code: str) -> pd.DataFrame:
         .group_by(*columns)
         .order_by(Upload.created_at.desc(), Upload.id.desc())
     )
-    return read_frame(engine, statement)
+    return read_frame(bind, statement)

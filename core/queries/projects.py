@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Select, func, select
 
 from core.forms import PROJECTS
 from core.models import ProjectRecord, RecordHistory, Upload
-from core.queries.base import apply_scope, form_rows, read_frame
+from core.queries.base import Bind, apply_scope, form_rows, read_frame
 from core.scope import Scope
 
 HISTORY_FIELDS = ("stage", "progress", "due", "updated")
@@ -38,7 +38,7 @@ def _filtered(
 
 
 def projects_frame(
-    engine: Engine,
+    bind: Bind,
     scope: Scope,
     *,
     categories: Sequence[str] = (),
@@ -51,16 +51,16 @@ def projects_frame(
     """
     statement = _filtered(form_rows(PROJECTS), scope, categories, batches, stages)
     statement = statement.order_by(ProjectRecord.project_id)
-    return read_frame(engine, statement)
+    return read_frame(bind, statement)
 
 
-def stages_and_dues(engine: Engine, scope: Scope) -> pd.DataFrame:
+def stages_and_dues(bind: Bind, scope: Scope) -> pd.DataFrame:
     """``stage`` and ``due`` of every project in ``scope`` (year ignored)."""
     statement = select(ProjectRecord.stage, ProjectRecord.due).select_from(ProjectRecord)
-    return read_frame(engine, apply_scope(statement, scope, ProjectRecord, use_year=False))
+    return read_frame(bind, apply_scope(statement, scope, ProjectRecord, use_year=False))
 
 
-def available_batches(engine: Engine, scope: Scope) -> list[str]:
+def available_batches(bind: Bind, scope: Scope) -> list[str]:
     """The 批次 present in scope, oldest first (by their earliest 立项日期), so 第一批 precedes 第二批."""
     statement = apply_scope(
         select(ProjectRecord.batch, func.min(ProjectRecord.start).label("first_start")).select_from(
@@ -75,10 +75,10 @@ def available_batches(engine: Engine, scope: Scope) -> list[str]:
         .group_by(ProjectRecord.batch)
         .order_by(func.min(ProjectRecord.start), ProjectRecord.batch)
     )
-    return read_frame(engine, statement)["batch"].tolist()
+    return read_frame(bind, statement)["batch"].tolist()
 
 
-def history_entries(engine: Engine, scope: Scope, project_id: str) -> pd.DataFrame:
+def history_entries(bind: Bind, scope: Scope, project_id: str) -> pd.DataFrame:
     """The stage, progress, due and updated of one project as each upload left it, with
     that ``upload_id``, oldest first.
 
@@ -94,7 +94,7 @@ def history_entries(engine: Engine, scope: Scope, project_id: str) -> pd.DataFra
         ProjectRecord,
         use_year=False,
     ).where(ProjectRecord.project_id == project_id)
-    current = read_frame(engine, current_statement)
+    current = read_frame(bind, current_statement)
     columns = [*HISTORY_FIELDS, "upload_id"]
     if current.empty:
         return pd.DataFrame(columns=columns)
@@ -105,14 +105,14 @@ def history_entries(engine: Engine, scope: Scope, project_id: str) -> pd.DataFra
     )
     superseded = [
         {key: values.get(key) for key in HISTORY_FIELDS} | {"upload_id": upload_id}
-        for values, upload_id in read_frame(engine, history_statement).itertuples(index=False)
+        for values, upload_id in read_frame(bind, history_statement).itertuples(index=False)
     ]
     return pd.DataFrame(superseded + current.to_dict("records"), columns=columns)
 
 
-def uploads_by_id(engine: Engine, upload_ids: Sequence[int]) -> pd.DataFrame:
+def uploads_by_id(bind: Bind, upload_ids: Sequence[int]) -> pd.DataFrame:
     """upload_id, created_at, file_name and uploader of these uploads."""
     statement = select(
         Upload.id.label("upload_id"), Upload.created_at, Upload.file_name, Upload.uploader
     ).where(Upload.id.in_(list(upload_ids)))
-    return read_frame(engine, statement)
+    return read_frame(bind, statement)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Select, func, select
 
 from core.formatting import in_natural_order
 from core.forms import SCREENING
 from core.metrics import screening as metrics
 from core.models import ScreeningReport
-from core.queries.base import apply_scope, form_rows, read_frame
+from core.queries.base import Bind, apply_scope, connected, form_rows, read_frame
 from core.scope import Scope
 
 
@@ -31,29 +31,29 @@ def _sums() -> list[Any]:
 
 
 def screening_rows(
-    engine: Engine, scope: Scope, *, term: str | None = None, kind: str | None = None
+    bind: Bind, scope: Scope, *, term: str | None = None, kind: str | None = None
 ) -> pd.DataFrame:
     """The stored rows in scope (form fields as stored) with the institution's 高校名录
     name (``institution_name``), province, level and ownership; ordered by province
     (national order), code, year, term and type."""
-    rows = read_frame(engine, _filtered(form_rows(SCREENING), scope, term, kind))
+    rows = read_frame(bind, _filtered(form_rows(SCREENING), scope, term, kind))
     return in_natural_order(rows, ["province", "code", "year", "term", "kind"])
 
 
 def screening_totals(
-    engine: Engine, scope: Scope, *, term: str | None = None, kind: str | None = None
+    bind: Bind, scope: Scope, *, term: str | None = None, kind: str | None = None
 ) -> dict[str, int]:
     """Summed counts in scope (keys of ``metrics.COUNTS``), added up by the database."""
     statement = _filtered(select(*_sums()), scope, term, kind)
-    with engine.connect() as connection:
+    with connected(bind) as connection:
         row = connection.execute(statement).one()
     return {key: int(value) for key, value in row._mapping.items()}
 
 
-def term_counts(engine: Engine, scope: Scope, *, kind: str | None = None) -> pd.DataFrame:
+def term_counts(bind: Bind, scope: Scope, *, kind: str | None = None) -> pd.DataFrame:
     """Per 学年 and 学期 over every year of the scope (its year is ignored): ``year``,
     ``term`` and the summed counts; oldest first, 秋季学期 before 春季学期."""
     statement = _filtered(
         select(ScreeningReport.year, ScreeningReport.term, *_sums()), scope.all_years(), None, kind
     ).group_by(ScreeningReport.year, ScreeningReport.term)
-    return in_natural_order(read_frame(engine, statement), ["year", "term"])
+    return in_natural_order(read_frame(bind, statement), ["year", "term"])

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, Select, case, func, select
+from sqlalchemy import Select, case, func, select
 
 from core.formatting import in_natural_order
 from core.forms import STAFFING, Kind
 from core.metrics.staffing import SqlRule, sql_rule
 from core.models import StaffingReport
-from core.queries.base import apply_scope, form_rows, read_frame
+from core.queries.base import Bind, apply_scope, form_rows, read_frame
 from core.scope import Scope
 from core.standards import Standard, Standards
 
@@ -25,8 +25,8 @@ def _staffing_statement(scope: Scope) -> Select:
     return statement.order_by(StaffingReport.code, StaffingReport.year)
 
 
-def _read_rows(engine: Engine, statement: Select) -> pd.DataFrame:
-    frame = read_frame(engine, statement)
+def _read_rows(bind: Bind, statement: Select) -> pd.DataFrame:
+    frame = read_frame(bind, statement)
     for spec in STAFFING.fields:
         if spec.kind == Kind.COUNT:
             frame[spec.key] = frame[spec.key].astype("Int64")
@@ -35,15 +35,15 @@ def _read_rows(engine: Engine, statement: Select) -> pd.DataFrame:
     return in_natural_order(frame, ["province", "code", "year"])
 
 
-def staffing_rows(engine: Engine, scope: Scope) -> pd.DataFrame:
+def staffing_rows(bind: Bind, scope: Scope) -> pd.DataFrame:
     """The stored staffing rows in ``scope`` with the institution's 高校名录 name and kind."""
-    return _read_rows(engine, _staffing_statement(scope))
+    return _read_rows(bind, _staffing_statement(scope))
 
 
-def staffing_rows_of_years(engine: Engine, scope: Scope, years: Sequence[str]) -> pd.DataFrame:
+def staffing_rows_of_years(bind: Bind, scope: Scope, years: Sequence[str]) -> pd.DataFrame:
     """:func:`staffing_rows` of these 学年 (the scope's year ignored), in one read."""
     statement = _staffing_statement(scope.all_years()).where(StaffingReport.year.in_(list(years)))
-    return _read_rows(engine, statement)
+    return _read_rows(bind, statement)
 
 
 def _rule(standard: Standard, standards: Standards) -> SqlRule:
@@ -57,7 +57,7 @@ def _rule(standard: Standard, standards: Standards) -> SqlRule:
     )
 
 
-def compliance_counts(engine: Engine, scope: Scope, standards: Standards) -> pd.DataFrame:
+def compliance_counts(bind: Bind, scope: Scope, standards: Standards) -> pd.DataFrame:
     """Per 学年 of the scope (its year ignored): ``year`` and, per standard key k,
     ``k_applicable`` and ``k_compliant`` institutions, counted by the database (ten years
     are ten rows, not 30,000)."""
@@ -71,4 +71,4 @@ def compliance_counts(engine: Engine, scope: Scope, standards: Standards) -> pd.
     statement = apply_scope(
         select(StaffingReport.year, *counts).select_from(StaffingReport), scope.all_years(), StaffingReport
     )
-    return read_frame(engine, statement.group_by(StaffingReport.year).order_by(StaffingReport.year))
+    return read_frame(bind, statement.group_by(StaffingReport.year).order_by(StaffingReport.year))

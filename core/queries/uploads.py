@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
 from core.models import Upload
-from core.queries.base import read_frame
+from core.queries.base import Bind, connected, read_frame
 from core.scope import Scope
 
 
-def upload_rows(engine: Engine, scope: Scope) -> pd.DataFrame:
+def upload_rows(bind: Bind, scope: Scope) -> pd.DataFrame:
     """Every upload, newest first, keyed by Upload's fields, with ``warning_count``."""
     warning_count = func.coalesce(func.json_array_length(Upload.warnings), 0)
     statement = select(
@@ -34,10 +34,10 @@ def upload_rows(engine: Engine, scope: Scope) -> pd.DataFrame:
         Upload.status,
         warning_count.label("warning_count"),
     ).order_by(Upload.created_at.desc(), Upload.id.desc())
-    return read_frame(engine, statement)
+    return read_frame(bind, statement)
 
 
-def upload_row(engine: Engine, scope: Scope, upload_id: int) -> Mapping[str, Any] | None:
+def upload_row(bind: Bind, scope: Scope, upload_id: int) -> Mapping[str, Any] | None:
     """Every field of one upload; None when there is no such upload."""
-    with engine.connect() as connection:
+    with connected(bind) as connection:
         return connection.execute(select(Upload).where(Upload.id == upload_id)).mappings().first()
