@@ -181,7 +181,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_missing(args: argparse.Namespace) -> int:
     from core.export import write_csv
-    from core.queries.completeness import missing_frame
+    from core.views.completeness import missing_frame
 
     if args.form not in ("staffing", "screening"):
         raise UsageError("missing 只适用于 staffing 或 screening")

@@ -17,8 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 
 from core.export import neutralise_formula
-from core.queries.profile import institution_profile
 from core.scope import Scope
+from core.views.profile import institution_profile
 
 MAX_COLUMN_WIDTH = 40
 MASK_NOTE = "心理筛查中 1–4 的人数写作“<5”，由其算出的比率留空。"

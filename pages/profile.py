@@ -7,8 +7,8 @@ import streamlit as st
 
 from core.charts.completeness import comparison_chart
 from core.formatting import NOT_AVAILABLE
-from core.queries.profile import institution_choices, institution_profile
 from core.scope import Scope
+from core.views.profile import institution_choices, institution_profile
 from pages._shared import app_settings, cached, chart_at_own_width, csv_button, current_scope, get_engine
 
 EMPTY_NOTES = {

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.formatting import count_text, rows_on_screen
 from core.ingest import RevertRefused, revert_upload
-from core.queries.uploads import UploadDetail, upload_detail, uploads_frame
+from core.views.uploads import UploadDetail, upload_detail, uploads_frame
 from pages._shared import cached, clear_cached_reads, csv_button, current_scope, get_engine, message_table
 
 FLASH_KEY = "uploads_flash"  # the outcome of a revert, shown after the rerun that follows it

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from core.db import make_engine
 from core.models import FORM_MODELS, Upload
-from core.queries.completeness import reporting_summary
 from core.scope import Scope
+from core.views.completeness import reporting_summary
 from sample_data.dataset import SAMPLE_TODAY
 from sample_data.generate import generate_dataset
 from sample_data.submissions import sample_files

@@ -28,8 +28,9 @@ from core.forms import (
 from core.ingest.normalize import reader_for
 from core.metrics.completeness import LATE, ON_TIME
 from core.models import FORM_MODELS, Upload
-from core.queries.completeness import period_statuses, reporting_summary
+from core.queries.completeness import period_statuses
 from core.scope import Scope
+from core.views.completeness import reporting_summary
 from sample_data import generate
 from sample_data.dataset import SAMPLE_TODAY, Dataset, academic_years
 from sample_data.generate import (

@@ -33,7 +33,8 @@ from sqlalchemy import Engine, create_engine, select, text
 from core.db import make_engine
 from core.models import RecordHistory, Upload
 from core.scope import Scope
-from core.standards import make_standards, save_standards
+from core.settings_store import save_standards
+from core.standards import make_standards
 from tests.cli import run_cli
 from tests.contract import EXPORT_HEADERS, FORM_HEADERS, ISSUE_KEYS, MISSING_HEADERS, REPORT_KEYS
 from tests.factories import make_institution, make_staffing_row, store_rows
@@ -1266,7 +1267,7 @@ def test_mask_small_writes_small_counts_as_lt5_and_empties_rates_built_on_them(
 
 
 def test_a_rate_without_denominator_is_a_dash_on_screen(world: World) -> None:
-    from core.queries.screening import screening_page
+    from core.views.screening import screening_page
 
     engine = make_engine(world.db_url)
     rows = screening_page(engine, Scope(year="2024-2025")).tables["rows"]

@@ -13,7 +13,7 @@ Rules (spec: form ``screening``, "Derived" and "Small-number masking"):
   count is left empty; 应测人数 and 实测人数 are never masked.
 
 Frames use the form's field keys (``target``, ``screened`` …) plus ``province``,
-``level``, ``ownership`` and ``registered_name`` (the 高校名录 name); :func:`table`
+``level``, ``ownership`` and ``institution_name`` (the 高校名录 name); :func:`table`
 turns them into the Chinese-headed tables shown on screen and written to CSV.
 """
 
@@ -58,7 +58,7 @@ REASONS = "reasons"
 HEADERS: dict[str, str] = {
     **SCREENING.headers,
     **{key: INSTITUTIONS.headers[key] for key in ("province", "level", "ownership")},
-    "registered_name": INSTITUTIONS.headers["name"],
+    "institution_name": INSTITUTIONS.headers["name"],
     "institutions": "学校数",
     FLAGGED: "预警人数合计",
     **{rate.key: rate.header for rate in RATES},
@@ -96,7 +96,7 @@ ROLLUP_COLUMNS = (
 )
 ATTENTION_COLUMNS = (
     "code",
-    "registered_name",
+    "institution_name",
     "province",
     "year",
     "term",
