@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from core.db import make_engine
+from core.db import engine_for, make_engine
 
 
 def postgres_schema_url(url: str, schema: str) -> str:
@@ -29,9 +29,11 @@ def postgres_database(url: str) -> Iterator[str]:
     admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+    database_url = make_url(url).set(database=name).render_as_string(hide_password=False)
     try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+        yield database_url
     finally:
+        engine_for(database_url).dispose()  # the process's shared engine (CLI in-process) lets go first
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
