@@ -54,8 +54,11 @@ class View:
 class Session:
     """One browser tab on the app at ``base_url`` (http://127.0.0.1:PORT)."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, *, cookie: str = "") -> None:
+        """``cookie``: sent with every request, as a browser sends its cookies (a sticky proxy
+        keeps one tab on one app process by it)."""
         self.base_url = base_url
+        self._headers = {"Cookie": cookie} if cookie else {}
         self.session_id = ""
         self.page = ""
         self._states: dict[str, WidgetState] = {}
@@ -64,7 +67,9 @@ class Session:
 
     async def __aenter__(self) -> Session:
         address = self.base_url.replace("http://", "ws://") + "/_stcore/stream"
-        self._socket = await websockets.connect(address, subprotocols=["streamlit"], max_size=None)
+        self._socket = await websockets.connect(
+            address, subprotocols=["streamlit"], max_size=None, additional_headers=self._headers
+        )
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
@@ -126,7 +131,7 @@ class Session:
         request.deferred_file.file_id = button.deferred_file_id
         response = await self._operation(message, "backend_operation_response")
         url = self.base_url + response.backend_operation_response.deferred_file.url
-        return len(await asyncio.to_thread(_get, url))
+        return len(await asyncio.to_thread(_get, url, self._headers))
 
     async def upload(self, uploader, name: str, data: bytes) -> None:  # noqa: ANN001
         """Put ``data`` as file ``name`` into the file ``uploader`` (a FileUploader proto), as a
@@ -137,7 +142,7 @@ class Session:
         message.file_urls_request.session_id = self.session_id
         response = await self._operation(message, "file_urls_response")
         urls = response.file_urls_response.file_urls[0]
-        await asyncio.to_thread(_put_file, self.base_url + urls.upload_url, name, data)
+        await asyncio.to_thread(_put_file, self.base_url + urls.upload_url, name, data, self._headers)
         state = WidgetState(id=uploader.id)
         info = state.file_uploader_state_value.uploaded_file_info.add()
         info.name, info.size, info.file_id = name, len(data), urls.file_id
@@ -145,12 +150,14 @@ class Session:
         self.set_widget(state)
 
 
-def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=VIEW_TIMEOUT_SECONDS) as response:  # noqa: S310 (loopback)
+def _get(url: str, headers: dict[str, str]) -> bytes:
+    with urllib.request.urlopen(
+        urllib.request.Request(url, headers=headers), timeout=VIEW_TIMEOUT_SECONDS
+    ) as response:  # noqa: S310 (loopback)
         return response.read()
 
 
-def _put_file(url: str, name: str, data: bytes) -> None:
+def _put_file(url: str, name: str, data: bytes, headers: dict[str, str]) -> None:
     boundary = uuid.uuid4().hex
     body = (
         (
@@ -161,7 +168,10 @@ def _put_file(url: str, name: str, data: bytes) -> None:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     request = urllib.request.Request(
-        url, data=body, method="PUT", headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        url,
+        data=body,
+        method="PUT",
+        headers=headers | {"Content-Type": f"multipart/form-data; boundary={boundary}"},
     )
     with urllib.request.urlopen(request, timeout=VIEW_TIMEOUT_SECONDS):  # noqa: S310 (loopback)
         pass
