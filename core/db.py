@@ -123,9 +123,13 @@ def _stored_revision(connection: Connection) -> str | None:
 def init_db(engine: Engine) -> None:
     """Upgrade the database to the newest schema (an empty one too); cheap when it is there.
 
-    Runs under the write lock "migrations", so app processes starting together do not
+    Looks without a lock first (a reader never waits for an upload's write lock); an upgrade
+    runs under the write lock "migrations", so app processes starting together do not
     upgrade the same database twice.
     """
+    with engine.connect() as connection:
+        if _stored_revision(connection) == head_revision():
+            return
     with _locked_transaction(engine, "migrations") as connection:
         revision = _stored_revision(connection)
         if revision == head_revision():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (the tables on SQLModel.metadata)
 from core import cli
-from core.db import data_version, head_revision, init_db, make_engine
+from core.db import data_version, head_revision, init_db, make_engine, write_transaction
 from tests.conftest import TEST_POSTGRES_URL
 from tests.databases import postgres_database
 
@@ -111,3 +112,15 @@ def test_a_postgresql_database_of_release_7173b83_upgrades_keeping_every_row_and
         )
         assert loaded.returncode == 0, loaded.stderr
         _assert_upgraded_intact(url, tmp_path, monkeypatch)
+
+
+def test_checking_the_schema_does_not_wait_for_an_upload_in_progress(engine: Engine, db_url: str) -> None:
+    """The CLI's read commands and a starting app process call init_db: at the newest revision
+    it must not queue behind the write lock a long upload holds."""
+    other = make_engine(db_url)
+    with write_transaction(engine):
+        started = time.monotonic()
+        init_db(other)
+        waited = time.monotonic() - started
+    other.dispose()
+    assert waited < 5
