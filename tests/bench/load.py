@@ -242,6 +242,19 @@ def _count(tally: Tally, view) -> None:  # noqa: ANN001
     tally.errors.extend(view.exceptions)
 
 
+async def _download(tab: Session, view, tally: Tally, number: int) -> None:  # noqa: ANN001
+    """Click the page's first enabled CSV button; a failed download is an error, not the user's end."""
+    buttons = [e.download_button for e in view.elements if e.WhichOneof("type") == "download_button"]
+    usable = [b for b in buttons if b.deferred_file_id and not b.disabled]
+    if not usable:
+        return
+    try:
+        if await tab.download(usable[0]) > 0:
+            tally.downloads += 1
+    except OSError as problem:  # urllib's HTTPError (e.g. 404: the file was already dropped) included
+        tally.errors.append(f"用户 {number} 下载：{type(problem).__name__} {problem}")
+
+
 async def user(
     number: int, base_url: str, steps: int, think: float, upload: bytes | None, tally: Tally
 ) -> None:
@@ -262,12 +275,7 @@ async def user(
                     view = await tab.view()
                 _count(tally, view)
                 if step == 3:
-                    buttons = [
-                        e.download_button for e in view.elements if e.WhichOneof("type") == "download_button"
-                    ]
-                    usable = [b for b in buttons if b.deferred_file_id and not b.disabled]
-                    if usable and await tab.download(usable[0]) > 0:
-                        tally.downloads += 1
+                    await _download(tab, view, tally, number)
     except Exception as problem:  # a dropped connection, a timeout, a missing widget: an error
         tally.errors.append(f"用户 {number}：{type(problem).__name__} {problem}")
 
