@@ -10,6 +10,8 @@ Sub-commands (contract: shared/spec/forms.md, "The command line"):
   export FORM OUT.csv [--year Y] [--province P] [--mask-small]
   missing FORM OUT.csv --year Y [--term T] [--province P]
   user …, audit OUT.csv        accounts and the audit log (core/accounts/cli.py)
+  backup OUT                   a consistent copy of the database (while the app runs)
+  restore IN [--force]         replace the database with a backup (refuses one with data unless --force)
 """
 
 from __future__ import annotations
@@ -203,6 +205,30 @@ def cmd_missing(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from core.backup import BackupError, backup
+
+    _engine(existing=True)
+    try:
+        backup(load_settings().database_url, Path(_output(args.out)))
+    except BackupError as problem:
+        raise UsageError(str(problem)) from None
+    print(f"已备份到 {args.out}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from core.backup import BackupError, restore
+
+    url = load_settings().database_url
+    try:
+        restore(url, Path(args.source), force=args.force)
+    except BackupError as problem:
+        raise UsageError(str(problem)) from None
+    print(f"已从 {args.source} 恢复：{url}")
+    return EXIT_OK
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -256,6 +282,15 @@ def build_parser() -> argparse.ArgumentParser:
     missing.add_argument("--term", metavar="学期", help="秋季学期 或 春季学期（仅 screening）")
     missing.add_argument("--province", metavar="省份", help="如 河南 或 河南省")
     missing.set_defaults(run=cmd_missing)
+
+    backup = commands.add_parser("backup", help="备份数据库（应用运行时也可以）")
+    backup.add_argument("out", metavar="OUT", help="要写入的备份文件")
+    backup.set_defaults(run=cmd_backup)
+
+    restore = commands.add_parser("restore", help="用备份替换数据库")
+    restore.add_argument("source", metavar="IN", help="backup 写出的备份文件")
+    restore.add_argument("--force", action="store_true", help="数据库已有数据时也覆盖")
+    restore.set_defaults(run=cmd_restore)
 
     from core.accounts.cli import add_account_commands
 

@@ -15,6 +15,10 @@ column cannot drift from its spec), plus:
   upload has changed the same rows (revert that one first).
 - ``AppSetting``: small key → JSON values an administrator can change (standards'
   thresholds, deadlines), so they are data, not code.
+- ``DataVersion``: one counter row, bumped in the same transaction as every store,
+  revert and settings change, so every app process knows when its cached reads are stale.
+
+Every change to these tables is an Alembic revision (core/migrations/versions).
 """
 
 from __future__ import annotations
@@ -70,6 +74,13 @@ class AppSetting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=100)
     value: Any = Field(sa_column=Column(JSON, nullable=True))
     updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class DataVersion(SQLModel, table=True):
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
 
 
 _PYTHON_TYPES: dict[Kind, type] = {

@@ -18,12 +18,13 @@ from sqlalchemy import Engine
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from core.config import Settings, load_settings
-from core.db import engine_for, init_db
+from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
 
 SCOPE_KEY = "scope"
+DATA_VERSION_KEY = "data_version"
 
 # (section, file, title, icon); a page whose file does not exist yet is left out.
 PAGES = [
@@ -86,26 +87,51 @@ def _name(function: Callable[..., Any]) -> str:
 
 @st.cache_data(show_spinner="正在读取数据…", max_entries=512)
 def _cached_call(
-    _function: Callable[..., Any], name: str, database_url: str, scope: Scope, args: tuple, kwargs: tuple
+    _function: Callable[..., Any],
+    name: str,
+    database_url: str,
+    version: int,
+    scope: Scope,
+    args: tuple,
+    kwargs: tuple,
 ) -> Any:
     return _function(get_engine(), scope, *args, **dict(kwargs))
 
 
+def note_data_version() -> None:
+    """Read the database's data version for this run (app.py, once per run, before any read).
+
+    Every store, revert or settings change — by this process, another app process or the
+    command line — raises it, so the next run of every session reads afresh; while it is
+    unchanged every read comes from the cache.
+    """
+    st.session_state[DATA_VERSION_KEY] = data_version(get_engine())
+
+
 def cached(function: Callable[..., Any], scope: Scope, *args: Any, **kwargs: Any) -> Any:
-    """``function(engine, scope, *args, **kwargs)``, cached on the function's name, the scope
-    and the arguments.
+    """``function(engine, scope, *args, **kwargs)``, cached on the function's name, the data
+    version, the scope and the arguments.
 
     The cache is shared by every user, so everything that limits what is read (the
     scope, later the user's limits) is part of the key.
     """
+    if DATA_VERSION_KEY not in st.session_state:
+        note_data_version()
     return _cached_call(
-        function, _name(function), app_settings().database_url, scope, args, tuple(sorted(kwargs.items()))
+        function,
+        _name(function),
+        app_settings().database_url,
+        st.session_state[DATA_VERSION_KEY],
+        scope,
+        args,
+        tuple(sorted(kwargs.items())),
     )
 
 
 def clear_cached_reads() -> None:
-    """After a store, revert or settings change: every page reads afresh."""
-    _cached_call.clear()
+    """After a store, revert or settings change in this session: the rest of this run reads
+    the new data version (the change raised it), so it shows fresh figures too."""
+    note_data_version()
 
 
 def csv_button(
