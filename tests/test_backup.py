@@ -52,7 +52,7 @@ def _change_everything() -> None:
     from sqlalchemy import text
 
     from core.db import write_transaction
-    from core.standards import save_standards
+    from core.settings_store import save_standards
 
     engine = cli._engine()
     with write_transaction(engine) as connection:

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import Engine
 
 from core.db import data_version
-from core.deadlines import Period, set_deadline
+from core.deadlines import Period
 from core.ingest import import_bytes, revert_upload
-from core.standards import DEFAULT_STANDARDS, save_standards
+from core.settings_store import save_deadline, save_standards
+from core.standards import DEFAULT_STANDARDS
 from tests.apptest import metrics_shown, open_app_page
 from tests.cli import run_cli
 from tests.factories import make_institution, store_rows
@@ -38,7 +39,7 @@ def test_every_write_raises_the_version_and_a_refused_one_does_not(any_engine: E
     versions.append(data_version(any_engine))
     save_standards(any_engine, DEFAULT_STANDARDS)
     versions.append(data_version(any_engine))
-    set_deadline(any_engine, Period("staffing", "2024-2025"), dt.date(2024, 12, 1))
+    save_deadline(any_engine, Period("staffing", "2024-2025"), dt.date(2024, 12, 1))
     versions.append(data_version(any_engine))
 
     assert versions == [0, 1, 1, 2, 3, 4]
