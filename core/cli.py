@@ -147,7 +147,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.ingest.read import read_ahead
+    from core.ingest.sandbox import read_ahead
 
     settings = load_settings()
     read_ahead(args.file, settings.max_upload_bytes)  # parsed in the background while SQLAlchemy loads

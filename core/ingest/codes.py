@@ -20,6 +20,9 @@ class Reason(StrEnum):
     CORRUPT = "corrupt"
     ZIP_BOMB = "zip_bomb"
     SHEET_TOO_LARGE = "sheet_too_large"
+    READ_LIMIT = "read_limit"  # the reader went over its memory or CPU limit
+    READ_TIMEOUT = "read_timeout"  # the reader did not finish in time
+    READ_ABORTED = "read_aborted"  # the reader's process died (an abort in native code)
     # the table (error)
     NO_HEADER = "no_header"
     WRONG_FORM = "wrong_form"  # the headers are another form's

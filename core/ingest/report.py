@@ -7,12 +7,26 @@ These are the shapes shared by the web upload page and ``python -m core.cli impo
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.forms import Severity
 
 NORMALIZATION = "normalization"
+NAME_LIMIT = 60  # characters of a sheet name, header or cell copied into a message
+_QUOTED = re.compile(rf"“([^”]{{{NAME_LIMIT + 1},}})”")
+
+
+def clip(text: str | None, limit: int = NAME_LIMIT) -> str | None:
+    """``text`` cut to ``limit`` characters with an ellipsis, so a 10,000-character sheet
+    name is not copied into every message and stored thousands of times."""
+    return text if text is None or len(text) <= limit else f"{text[:limit]}…"
+
+
+def _clip_quoted(message: str) -> str:
+    """Every “quoted name” in a message cut to NAME_LIMIT characters."""
+    return _QUOTED.sub(lambda quoted: f"“{clip(quoted[1])}”", message)
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,12 @@ class Issue:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sheet", clip(self.sheet))
+        object.__setattr__(self, "column", clip(self.column))
+        object.__setattr__(self, "value", clip(self.value, 4 * NAME_LIMIT))
+        object.__setattr__(self, "message", _clip_quoted(self.message))
 
     def to_dict(self) -> dict[str, Any]:
         return {

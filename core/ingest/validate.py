@@ -38,6 +38,8 @@ from core.ingest.read import RawSheet, column_letter
 from core.ingest.report import NORMALIZATION, Issue
 
 NOTES_PER_KIND = 20  # normalisation notes of one kind in one column before they are summarised
+FINDINGS_PER_SEVERITY = 1_000  # errors (or warnings) listed one by one; the rest are counted
+_SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", NORMALIZATION: "规范化说明"}
 # 合计, 总计：, 全省合计, 本表合计, 全省高校小计（…）: a short prefix without digits is allowed
 _TOTAL_ROW = re.compile(r"\D{0,6}?(合计|总计|小计)([:：(（].*)?")
 # the signature lines under a form: 填表人：张三  审核人：李四  联系电话：…, 填报日期：…, 单位（盖章）
@@ -54,6 +56,7 @@ class IssueLog:
     sheet: str | None
     issues: list[Issue] = field(default_factory=list)
     _note_counts: Counter[tuple[str | None, str]] = field(default_factory=Counter)
+    _counts: Counter[str] = field(default_factory=Counter)
 
     def add(
         self,
@@ -64,6 +67,9 @@ class IssueLog:
         column: str | None = None,
         value: Any = None,
     ) -> None:
+        self._counts[str(severity)] += 1
+        if self._counts[str(severity)] > FINDINGS_PER_SEVERITY:
+            return  # counted, not kept: a file repeating one bad row a million times stays small
         written = None if value is None else shown(value)
         self.issues.append(Issue(str(severity), str(code), message, self.sheet, row, column, written))
 
@@ -84,6 +90,15 @@ class IssueLog:
                     Reason.MORE_OF_THE_SAME,
                     f"{where}另有 {count - NOTES_PER_KIND} 处同类规范化，不再逐一列出",
                     column=column,
+                )
+        for severity, count in list(self._counts.items()):
+            if count > FINDINGS_PER_SEVERITY:
+                self._counts[severity] = 0
+                self.add(
+                    severity,
+                    Reason.MORE_OF_THE_SAME,
+                    f"还有 {count - FINDINGS_PER_SEVERITY:,} 处{_SEVERITY_WORDS.get(severity, '问题')}未列出"
+                    "（只列出前 1,000 处）；请先改正上面列出的问题，再上传检查其余部分",
                 )
         return self.issues
 
