@@ -26,6 +26,7 @@ import pandas as pd
 
 from core.formatting import count_text, in_natural_order, on_screen, one_decimal_texts
 from core.forms import INSTITUTIONS, SCREENING
+from core.masking import SMALL_COUNT_MAX, SMALL_COUNT_TEXT, SUPPRESSED_TEXT, complementary
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,6 @@ FOLLOW_UP = Rate("follow_up_rate", "约谈评估率", "interviewed", FLAGGED)
 RATES = (COVERAGE, FLAGGED_RATE, HIGH_RATE, FOLLOW_UP)
 
 MASKED_COUNTS = ("high", "medium", "watch", "interviewed", "referred", "crisis", FLAGGED)
-SMALL_COUNT_TEXT = "<5"
-SMALL_COUNT_MAX = 4
 
 DEFAULT_COVERAGE_LINE = 0.95
 REASONS = "reasons"
@@ -182,14 +181,25 @@ def _is_small(counts: pd.Series) -> pd.Series:
     return counts.between(1, SMALL_COUNT_MAX)
 
 
+def _suppressed(table: pd.DataFrame) -> pd.Series:
+    """Per row, the risk level (or the total) written '*' so that a '<5' cannot be worked back (core.masking)."""
+    parts = table[list(RISK_LEVELS)].fillna(0).to_numpy(dtype="int64").tolist()
+    keys = (*RISK_LEVELS, FLAGGED)
+    picks = [complementary(row) for row in parts]
+    return pd.Series([None if pick is None else keys[pick] for pick in picks], index=table.index)
+
+
 def _masked(table: pd.DataFrame) -> pd.DataFrame:
-    """Small counts written '<5' and the rates computed from them emptied (key columns)."""
+    """Small counts written '<5', their complements '*', and the rates computed from either emptied."""
     masked = table.copy()
+    suppressed = _suppressed(table)
     for rate in RATES:
         if rate.numerator in MASKED_COUNTS:
-            masked.loc[_is_small(table[rate.numerator]), rate.key] = ""
+            hidden = _is_small(table[rate.numerator]) | (suppressed == rate.numerator)
+            masked.loc[hidden | (suppressed == rate.denominator), rate.key] = ""
     for key in MASKED_COUNTS:
         masked[key] = table[key].astype(object).where(~_is_small(table[key]), SMALL_COUNT_TEXT)
+        masked.loc[suppressed == key, key] = SUPPRESSED_TEXT
     return masked
 
 

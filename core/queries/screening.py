@@ -56,7 +56,15 @@ def term_totals(engine: Engine, scope: Scope, *, kind: str | None = None) -> pd.
     """Per 学年 and 学期 over every year of the scope (its year is ignored): the summed
     counts, then flagged and the rates; oldest first, 秋季学期 before 春季学期."""
     statement = _filtered(
-        select(ScreeningReport.year, ScreeningReport.term, *_sums()), scope.all_years(), None, kind
+        select(
+            ScreeningReport.year,
+            ScreeningReport.term,
+            *_sums(),
+            func.count(func.distinct(ScreeningReport.code)).label("institutions"),
+        ),
+        scope.all_years(),
+        None,
+        kind,
     ).group_by(ScreeningReport.year, ScreeningReport.term)
     periods = in_natural_order(read_frame(engine, statement), ["year", "term"])
     return metrics.with_derived(periods)
