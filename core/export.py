@@ -2,8 +2,8 @@
 
 CSV rules (shared by every download button and ``python -m core.cli export``):
 UTF-8 with BOM so Excel/WPS detect the encoding; canonical Chinese headers; whole
-numbers written without decimals; text that begins with = + - @ (or a tab / carriage
-return) is prefixed with an apostrophe so that a spreadsheet never runs it as a formula.
+numbers written without decimals; text that begins with = + - @ (fullwidth ＝ ＋ － ＠ too,
+or a tab / carriage return) is prefixed with an apostrophe so that a spreadsheet never runs it as a formula.
 """
 
 from __future__ import annotations
@@ -19,7 +19,18 @@ from core.forms import get_form
 from core.scope import Scope
 
 CSV_ENCODING = "utf-8-sig"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_PREFIXES = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "＝",
+    "＋",
+    "－",
+    "＠",
+)  # Excel/WPS read fullwidth ones too
 
 # form → "module:function" returning the full export table for a scope.
 EXPORTERS: dict[str, str] = {
