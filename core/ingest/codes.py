@@ -43,6 +43,8 @@ class Reason(StrEnum):
     BAD_DATE = "bad_date"
     PERCENT_RANGE = "percent_out_of_range"
     TOO_LONG = "too_long"
+    CONTROL_CHARACTER = "control_character"  # NUL and other invisible control characters
+    PERSONAL_DATA = "personal_data"  # a 身份证号 or mobile number in a screening file
     CELL_ERROR_VALUE = "cell_error_value"  # the cell shows #DIV/0!, #N/A … (the formula failed)
     FORMULA_WITHOUT_VALUE = "formula_without_value"  # a formula the file holds no result for
     MERGED_DATA_CELL = "merged_data_cell"  # a blank cell inside a merged range (when not filled)

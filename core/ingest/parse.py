@@ -33,6 +33,7 @@ from core.ingest.validate import (
     check_duplicates,
     check_headers,
     check_institutions,
+    check_personal_data,
     check_rules,
     read_rows,
 )
@@ -191,6 +192,7 @@ def _validate(
     _other_forms_data(table, log)
     _layout_notes(table, log)
     check_headers(table, log)
+    check_personal_data(table, log)
     data, bad_cells = read_rows(
         table, log, lambda done, total: report(0.3 + 0.55 * done / max(total, 1), f"正在校验第 {done:,} 行")
     )

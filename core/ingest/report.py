@@ -6,12 +6,14 @@ These are the shapes shared by the web upload page and ``python -m core.cli impo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.forms import Severity
+from core.ingest.normalize import CONTROL_CHARACTERS
 
 NORMALIZATION = "normalization"
 NAME_LIMIT = 60  # characters of a sheet name, header or cell copied into a message
@@ -20,13 +22,36 @@ _QUOTED = re.compile(rf"“([^”]{{{NAME_LIMIT + 1},}})”")
 
 def clip(text: str | None, limit: int = NAME_LIMIT) -> str | None:
     """``text`` cut to ``limit`` characters with an ellipsis, so a 10,000-character sheet
-    name is not copied into every message and stored thousands of times."""
-    return text if text is None or len(text) <= limit else f"{text[:limit]}…"
+    name is not copied into every message and stored thousands of times; control
+    characters replaced by �."""
+    if text is None:
+        return None
+    text = CONTROL_CHARACTERS.sub("\ufffd", text)  # a NUL cannot be stored (PostgreSQL) nor shown
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 def _clip_quoted(message: str) -> str:
     """Every “quoted name” in a message cut to NAME_LIMIT characters."""
-    return _QUOTED.sub(lambda quoted: f"“{clip(quoted[1])}”", message)
+    return _QUOTED.sub(lambda quoted: f"“{clip(quoted[1])}”", CONTROL_CHARACTERS.sub("\ufffd", message))
+
+
+# forms whose uploaded file names are not kept: a screening list is often named after students
+# (张三_李四_心理筛查名单.csv); the form and the day say what it was
+ANONYMOUS_UPLOADS = frozenset({"screening"})
+
+
+def stored_file_name(form: str | None, file_name: str, today: dt.date | None = None) -> str:
+    """The file name an upload is recorded under: the base name, or for ANONYMOUS_UPLOADS
+    the form's title and the day (心理筛查_2025-11-30.xlsx)."""
+    base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    if form not in ANONYMOUS_UPLOADS:
+        return clip(base, 254) or ""
+    from core.config import load_settings
+    from core.forms import get_form
+
+    day = today or load_settings().today()
+    suffix = re.sub(r"[^a-z0-9]", "", base.rsplit(".", 1)[-1].lower())[:10] if "." in base else ""
+    return f"{get_form(form).title}_{day.isoformat()}.{suffix or 'xlsx'}"
 
 
 @dataclass(frozen=True)
