@@ -50,6 +50,6 @@ st.session_state[SCOPE_KEY] = sidebar_scope()
 try:
     page.run()
 except Exception as error:  # noqa: BLE001 (every page: the visitor sees an id, the log the traceback)
-    st.error(unexpected_message(record_unexpected(error)))
+    st.error(unexpected_message(record_unexpected(error), error))
     if os.environ.get("APP_RAISE_ERRORS"):  # tests: a page that raises still fails its test
         raise

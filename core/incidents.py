@@ -20,7 +20,15 @@ def record_unexpected(error: BaseException) -> str:
     return error_id
 
 
-def unexpected_message(error_id: str) -> str:
+def unexpected_message(error_id: str, error: BaseException | None = None) -> str:
+    """The visitor's message: what a database error means (disk full, read-only …), else that
+    something went wrong; with the id either way, never the error's own text."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(error, DBAPIError):
+        from core.db import database_problem
+
+        return f"{database_problem(error)}（错误编号 {error_id}）"
     return (
         f"页面出现未预期的错误，已记录（错误编号 {error_id}）。请刷新页面重试；"
         "如果问题持续，请把错误编号告诉系统管理员。"
