@@ -65,10 +65,10 @@ class UsageError(Exception):
     """Bad arguments that argparse itself cannot see (exit code 2)."""
 
 
-def _engine(*, existing: bool = False):
+def _engine(*, existing: bool = False, read_only: bool = False):
     """The engine of DATABASE_URL with its schema in place. ``existing``: for commands that only
-    read, a SQLite file that is not there is a mistyped path, not an empty database, and one
-    that cannot be written (a read-only file or folder) is read as it is."""
+    read, a SQLite file that is not there is a mistyped path, not an empty database. Those and
+    ``read_only`` ones (a dry run) read a file that cannot be written (read-only file or folder) as it is."""
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
     from core.db import engine_for, init_db, missing_sqlite_file, read_only_engine
@@ -89,7 +89,7 @@ def _engine(*, existing: bool = False):
     try:
         init_db(engine)
     except OperationalError:
-        if not existing:
+        if not (existing or read_only):
             raise
         engine = read_only_engine(url)
         init_db(engine)  # only looks: every table is there in a database that was ever used
@@ -161,7 +161,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from core.ingest import import_path
 
     report = import_path(
-        _engine(existing=args.dry_run),
+        _engine(read_only=args.dry_run),
         args.form,
         args.file,
         dry_run=args.dry_run,

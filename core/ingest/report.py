@@ -35,23 +35,36 @@ def _clip_quoted(message: str) -> str:
     return _QUOTED.sub(lambda quoted: f"“{clip(quoted[1])}”", CONTROL_CHARACTERS.sub("\ufffd", message))
 
 
-# forms whose uploaded file names are not kept: a screening list is often named after students
-# (张三_李四_心理筛查名单.csv); the form and the day say what it was
+# forms whose uploaded file names are not kept as typed: a screening list is often named after
+# students (张三_李四_心理筛查名单.csv); a name made only of the form's own words, periods and
+# dates (心理筛查_2024-2025_秋季学期_补报.xlsx) is kept, any other becomes the form and the day
 ANONYMOUS_UPLOADS = frozenset({"screening"})
+_PLAIN_NAME_PARTS = re.compile(r"[0-9\s._\-—()（）]+|补报|更正|汇总|学年|学期")
+
+
+def _only_form_words(stem: str, form: str) -> bool:
+    from core.forms import SCREENING_KINDS, TERMS, get_form
+
+    spec = get_form(form)
+    for word in sorted({spec.title, spec.sheet, *TERMS, *SCREENING_KINDS}, key=len, reverse=True):
+        stem = stem.replace(word, "")
+    return not _PLAIN_NAME_PARTS.sub("", stem)
 
 
 def stored_file_name(form: str | None, file_name: str, today: dt.date | None = None) -> str:
-    """The file name an upload is recorded under: the base name, or for ANONYMOUS_UPLOADS
-    the form's title and the day (心理筛查_2025-11-30.xlsx)."""
+    """The file name an upload is recorded under: the base name; for ANONYMOUS_UPLOADS one that
+    holds anything but the form's words and periods becomes the form's title and the day
+    (心理健康测评筛查情况表_2025-11-30.csv)."""
     base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-    if form not in ANONYMOUS_UPLOADS:
+    stem, _dot, suffix = base.rpartition(".") if "." in base else (base, "", "")
+    if form not in ANONYMOUS_UPLOADS or _only_form_words(stem, form):
         return clip(base, 254) or ""
     from core.config import load_settings
     from core.forms import get_form
 
     day = today or load_settings().today()
-    suffix = re.sub(r"[^a-z0-9]", "", base.rsplit(".", 1)[-1].lower())[:10] if "." in base else ""
-    return f"{get_form(form).title}_{day.isoformat()}.{suffix or 'xlsx'}"
+    extension = re.sub(r"[^a-z0-9]", "", suffix.lower())[:10] or "xlsx"
+    return f"{get_form(form).title}_{day.isoformat()}.{extension}"
 
 
 @dataclass(frozen=True)
