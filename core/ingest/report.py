@@ -14,6 +14,7 @@ from typing import Any
 
 from core.forms import Severity
 from core.ingest.normalize import CONTROL_CHARACTERS
+from core.ingest.privacy import AGGREGATE_ONLY_FORMS
 
 NORMALIZATION = "normalization"
 NAME_LIMIT = 60  # characters of a sheet name, header or cell copied into a message
@@ -35,10 +36,9 @@ def _clip_quoted(message: str) -> str:
     return _QUOTED.sub(lambda quoted: f"“{clip(quoted[1])}”", CONTROL_CHARACTERS.sub("\ufffd", message))
 
 
-# forms whose uploaded file names are not kept as typed: a screening list is often named after
-# students (张三_李四_心理筛查名单.csv); a name made only of the form's own words, periods and
-# dates (心理筛查_2024-2025_秋季学期_补报.xlsx) is kept, any other becomes the form and the day
-ANONYMOUS_UPLOADS = frozenset({"screening"})
+# A screening list is often named after students (张三_李四_心理筛查名单.csv): a name made only of
+# the form's own words, periods and dates (心理筛查_2024-2025_秋季学期_补报.xlsx) is kept, any
+# other becomes the form and the day
 _PLAIN_NAME_PARTS = re.compile(r"[0-9\s._\-—()（）]+|补报|更正|汇总|学年|学期")
 
 
@@ -52,12 +52,12 @@ def _only_form_words(stem: str, form: str) -> bool:
 
 
 def stored_file_name(form: str | None, file_name: str, today: dt.date | None = None) -> str:
-    """The file name an upload is recorded under: the base name; for ANONYMOUS_UPLOADS one that
+    """The file name an upload is recorded under: the base name; for AGGREGATE_ONLY_FORMS one that
     holds anything but the form's words and periods becomes the form's title and the day
     (心理健康测评筛查情况表_2025-11-30.csv)."""
     base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
     stem, _dot, suffix = base.rpartition(".") if "." in base else (base, "", "")
-    if form not in ANONYMOUS_UPLOADS or _only_form_words(stem, form):
+    if form not in AGGREGATE_ONLY_FORMS or _only_form_words(stem, form):
         return clip(base, 254) or ""
     from core.config import load_settings
     from core.forms import get_form

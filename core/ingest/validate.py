@@ -34,11 +34,10 @@ from core.ingest.normalize import (
     to_half_width,
     without_spaces,
 )
+from core.ingest.privacy import AGGREGATE_ONLY_FORMS, personal_data_kind
 from core.ingest.read import RawSheet, column_letter
 from core.ingest.report import NORMALIZATION, Issue
 
-# forms that never keep the reported 学校名称 (a student's name typed there must not be stored)
-NAME_NOT_KEPT = frozenset({"screening"})
 NOTES_PER_KIND = 20  # normalisation notes of one kind in one column before they are summarised
 FINDINGS_PER_SEVERITY = 1_000  # errors (or warnings) listed one by one; the rest are counted
 _SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", NORMALIZATION: "规范化说明"}
@@ -421,7 +420,7 @@ def _same_name(reported: str, stored: str) -> bool:
 def check_institutions(form: FormSpec, data: Validated, names: Mapping[str, str], log: IssueLog) -> None:
     """Codes must be in 高校名录 (``names``: code → name); a differing reported name is a warning.
 
-    The reported name of a NAME_NOT_KEPT form is replaced here by 高校名录's (the code
+    The reported name of an AGGREGATE_ONLY_FORMS form is replaced here by 高校名录's (the code
     identifies the institution), and its warning does not quote it."""
     code_field = form.institution_field
     if code_field is None:
@@ -445,7 +444,7 @@ def check_institutions(form: FormSpec, data: Validated, names: Mapping[str, str]
             continue
         reported = values.get(name_field) if name_field else None
         if reported and reported != stored and not _same_name(reported, stored):
-            kept = form.name not in NAME_NOT_KEPT
+            kept = form.name not in AGGREGATE_ONLY_FORMS
             log.add(
                 Severity.WARNING,
                 Reason.NAME_MISMATCH,
@@ -455,45 +454,18 @@ def check_institutions(form: FormSpec, data: Validated, names: Mapping[str, str]
                 form.field(name_field).header,
                 reported if kept else None,
             )
-        if name_field and form.name in NAME_NOT_KEPT:
+        if name_field and form.name in AGGREGATE_ONLY_FORMS:
             values[name_field] = stored
 
 
 # --- personal data --------------------------------------------------------------------
 
-# 18 digits (the last may be X) or 15: a 身份证号; 1, then 3–9, then 9 digits: a mobile number
-_ID_OR_MOBILE = re.compile(r"(?<![0-9])([0-9]{17}[0-9X]|[0-9]{15}|1[3-9][0-9]{9})(?![0-9X])")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_DIGITS = "10X98765432"
-
-
-def _valid_id(number: str) -> bool:
-    """An 18-digit 身份证号 whose last character is its check digit (GB 11643)."""
-    total = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK_DIGITS[total % 11] == number[17]
-
-
-def personal_data_kind(cell: Any) -> str | None:
-    """'身份证号' or '手机号码' when the cell holds what looks like one, else None."""
-    if isinstance(cell, float) and cell >= 1e17:
-        return "身份证号"  # 18 digits typed as a number: the check digit is lost, the number is not
-    if not isinstance(cell, str | int | float) or isinstance(cell, bool):
-        return None
-    text = without_spaces(to_half_width(shown(cell))).upper().replace("-", "")
-    for match in _ID_OR_MOBILE.finditer(text):
-        found = match[1]
-        if len(found) == 15 or (len(found) == 18 and _valid_id(found)):
-            return "身份证号"
-        if len(found) == 11:
-            return "手机号码"
-    return None
-
 
 def check_personal_data(table: Table, log: IssueLog) -> None:
-    """In a NAME_NOT_KEPT form (aggregate counts only), any cell of the data rows that looks
+    """In a AGGREGATE_ONLY_FORMS form (aggregate counts only), any cell of the data rows that looks
     like a 身份证号 or a mobile number, read column or not, is an error naming the cell; the
     value is not repeated. Signature lines (填表人… 联系电话) and total rows are not data."""
-    if table.form.name not in NAME_NOT_KEPT:
+    if table.form.name not in AGGREGATE_ONLY_FORMS:
         return
     headers = {column: table.form.field(key).header for key, column in table.columns.items()}
     rows = table.sheet.rows
