@@ -106,3 +106,24 @@ def test_the_profile_workbook_writes_no_province_rate_of_fewer_than_three_instit
     written = dict(zip(header, row, strict=True))
     assert written["高风险人数"] == "<5"
     assert all(written[name] is None for name in header if str(name).startswith("全省"))
+
+
+def test_a_masked_rollup_writes_nothing_for_a_province_of_fewer_than_three_institutions() -> None:
+    counts = {"target": 1000, "screened": 900, "high": 7, "medium": 9, "watch": 20}
+    counts |= {"interviewed": 30, "referred": 5, "crisis": 5}
+    rows = pd.DataFrame(
+        [{"code": f"41410100{index:02d}", "province": "河南省"} | counts for index in range(3)]
+        + [{"code": f"41320100{index:02d}", "province": "江苏省"} | counts for index in range(2)]
+    )
+
+    masked = screening.table(
+        screening.rollup(rows, ["province"]), ("province", *screening.ROLLUP_COLUMNS), mask=True
+    )
+
+    henan, jiangsu = (masked.set_index("所在省份").loc[province] for province in ("河南省", "江苏省"))
+    assert (henan["学校数"], henan["高风险人数"], henan["高风险率"]) == (3, 21, "0.8%")
+    assert jiangsu["学校数"] == 2
+    assert all(
+        jiangsu[header] == ""
+        for header in ("实测人数", "高风险人数", "预警人数合计", "高风险率", "筛查覆盖率")
+    )

@@ -26,7 +26,7 @@ import pandas as pd
 
 from core.formatting import count_text, in_natural_order, on_screen, one_decimal_texts
 from core.forms import INSTITUTIONS, SCREENING
-from core.masking import SMALL_COUNT_MAX, SMALL_COUNT_TEXT, SUPPRESSED_TEXT, complementary
+from core.masking import SMALL_COUNT_MAX, SMALL_COUNT_TEXT, SUPPRESSED_TEXT, area_written, complementary
 
 
 @dataclass(frozen=True)
@@ -189,8 +189,9 @@ def _suppressed(table: pd.DataFrame) -> pd.Series:
     return pd.Series([None if pick is None else keys[pick] for pick in picks], index=table.index)
 
 
-def _masked(table: pd.DataFrame) -> pd.DataFrame:
-    """Small counts written '<5', their complements '*', and the rates computed from either emptied."""
+def _masked(table: pd.DataFrame, *, groups: bool) -> pd.DataFrame:
+    """Small counts written '<5', their complements '*', and the rates computed from either emptied;
+    with ``groups`` (a table of 学校数 per group), a group of fewer than 3 institutions written empty."""
     masked = table.copy()
     suppressed = _suppressed(table)
     for rate in RATES:
@@ -200,6 +201,11 @@ def _masked(table: pd.DataFrame) -> pd.DataFrame:
     for key in MASKED_COUNTS:
         masked[key] = table[key].astype(object).where(~_is_small(table[key]), SMALL_COUNT_TEXT)
         masked.loc[suppressed == key, key] = SUPPRESSED_TEXT
+    if groups:  # a group of one or two institutions would show their own figures
+        thin = ~table["institutions"].map(area_written)
+        figures = [*COUNTS, FLAGGED, *(rate.key for rate in RATES)]
+        masked[figures] = masked[figures].astype(object)
+        masked.loc[thin, figures] = ""
     return masked
 
 
@@ -207,14 +213,15 @@ def table(frame: pd.DataFrame, columns: Sequence[str], *, mask: bool = False) ->
     """``columns`` of ``frame`` under their Chinese headers, as a CSV file writes them.
 
     Rates are percent text with one decimal ('' where the denominator is 0), computed
-    exactly from the counts; with ``mask`` small counts are written '<5' and the
-    rates they are the numerator of are left empty.
+    exactly from the counts; with ``mask`` small counts are written '<5' (and their
+    complements '*', core.masking), the rates built on them are left empty, and in a table
+    of groups (with 学校数) a group of fewer than 3 institutions is written empty.
     """
     shown = with_derived(frame)
     for rate in RATES:
         shown[rate.key] = rate_text(shown, rate)
     if mask:
-        shown = _masked(shown)
+        shown = _masked(shown, groups="institutions" in columns)
     return shown[list(columns)].rename(columns=HEADERS)
 
 
