@@ -68,12 +68,13 @@ class UsageError(Exception):
     """Bad arguments that argparse itself cannot see (exit code 2)."""
 
 
-def _engine(*, existing: bool = False):
+def _engine(*, existing: bool = False, read_only: bool = False):
     """The engine of DATABASE_URL with its schema in place. ``existing``: for commands that only
-    read, a SQLite file that is not there is a mistyped path, not an empty database."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    read, a SQLite file that is not there is a mistyped path, not an empty database. Those and
+    ``read_only`` ones (a dry run) read a file that cannot be written (read-only file or folder) as it is."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-    from core.db import engine_for, init_db, missing_sqlite_file
+    from core.db import engine_for, init_db, missing_sqlite_file, read_only_engine
 
     url = load_settings().database_url
     try:
@@ -88,7 +89,13 @@ def _engine(*, existing: bool = False):
             f"DATABASE_URL 无法使用（{problem}）。请写成 SQLAlchemy 地址，"
             "如 sqlite:////绝对路径/app.db 或 postgresql+psycopg://用户@主机:5432/库名"
         ) from None
-    init_db(engine)
+    try:
+        init_db(engine)
+    except OperationalError:
+        if not (existing or read_only):
+            raise
+        engine = read_only_engine(url)
+        init_db(engine)  # only looks: every table is there in a database that was ever used
     return engine
 
 
@@ -150,11 +157,14 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.ingest import import_path
+    from core.ingest.sandbox import read_ahead
 
     settings = load_settings()
+    read_ahead(args.file, settings.max_upload_bytes)  # read in a worker while SQLAlchemy loads
+    from core.ingest import import_path
+
     report = import_path(
-        _engine(),
+        _engine(read_only=args.dry_run),
         args.form,
         args.file,
         dry_run=args.dry_run,
@@ -298,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _json_refusal(argv: Sequence[str], message: str) -> None:
+def _json_refusal(argv: Sequence[str], message: str, code: str = "usage") -> None:
     """``import … --json`` promises exactly one JSON object on stdout, a refusal included."""
     from core.forms import Severity
     from core.ingest.report import ImportReport, Issue
@@ -306,14 +316,14 @@ def _json_refusal(argv: Sequence[str], message: str) -> None:
     words = [word for word in argv if not word.startswith("-")]
     form, file = (words[1:3] + [None, None])[:2] if words[:1] == ["import"] else (None, None)
     report = ImportReport(form=form, file=file or "", accepted=False, unreadable=True)
-    report.errors.append(Issue(Severity.ERROR, "usage", message))
+    report.errors.append(Issue(Severity.ERROR, code, message))
     print(report.to_json())
 
 
-def _refuse(argv: Sequence[str], message: str) -> int:
+def _refuse(argv: Sequence[str], message: str, code: str = "usage") -> int:
     print(f"错误：{message}", file=sys.stderr)
     if "import" in argv and "--json" in argv:
-        _json_refusal(argv, message)
+        _json_refusal(argv, message, code)
     return EXIT_USAGE
 
 
@@ -327,13 +337,13 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             raise
         return _refuse(argv, f"无法写入 {problem.filename}（{problem.strerror}），请换一个保存位置")
     except Exception as problem:
-        from sqlalchemy.exc import OperationalError  # imported by now when the database raised it
+        from sqlalchemy.exc import DBAPIError  # imported by now when the database raised it
 
-        if not isinstance(problem, OperationalError):  # the database cannot be reached or opened
+        if not isinstance(problem, DBAPIError):  # unreachable, full, read-only, or a value refused
             raise
-        return _refuse(
-            argv, f"无法连接数据库（{problem.orig}）。请检查 DATABASE_URL 是否正确、数据库是否已启动。"
-        )
+        from core.db import database_problem
+
+        return _refuse(argv, database_problem(problem), "database_error")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -188,3 +188,33 @@ def write_transaction(engine: Engine, lock_name: str = "uploads") -> Iterator[Co
     with _locked_transaction(engine, lock_name) as connection:
         yield connection
         bump_data_version(connection)
+
+
+def database_problem(error: Exception) -> str:
+    """What a database error means for the user, in Chinese: disk full, read-only, cannot be
+    opened or reached, or a value it refused (never the SQL or its parameters)."""
+    text = str(getattr(error, "orig", error)).lower()
+    code = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
+    if "disk is full" in text or "no space left" in text or code == "53100":
+        return "数据库所在的磁盘已满，数据未写入（没有保存任何部分）。请清理磁盘空间或联系系统管理员后重试。"
+    if "readonly" in text or "read-only" in text or code == "25006":
+        return "数据库是只读的（文件或目录没有写权限，或数据库处于只读状态），数据未写入。请联系系统管理员开放写权限后重试。"
+    if "unable to open" in text or "could not connect" in text or "connection" in text:
+        return "无法打开或连接数据库。请检查 DATABASE_URL 是否正确、数据库是否已启动、文件是否存在且可读。"
+    return "数据库拒绝了这次操作，数据未写入（没有保存任何部分）。请检查文件内容后重试；如问题持续，请联系系统管理员。"
+
+
+def read_only_engine(url: str) -> Engine:
+    """An engine that only reads ``url``: for SQLite the file opened read-only and immutable
+    (no WAL or journal side files are created, so a read-only folder or file works); other
+    databases as :func:`engine_for`."""
+    import sqlite3
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return engine_for(url)
+    location = Path(parsed.database).resolve().as_uri()
+    return create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(f"{location}?mode=ro&immutable=1", uri=True, check_same_thread=False),
+    )

@@ -2,8 +2,8 @@
 
 CSV rules (shared by every download button and ``python -m core.cli export``):
 UTF-8 with BOM so Excel/WPS detect the encoding; canonical Chinese headers; whole
-numbers written without decimals; text that begins with = + - @ (or a tab / carriage
-return) is prefixed with an apostrophe so that a spreadsheet never runs it as a formula.
+numbers written without decimals; text that begins with = + - @ (fullwidth ＝ ＋ － ＠ too,
+or a tab / carriage return) is prefixed with an apostrophe so that a spreadsheet never runs it as a formula.
 """
 
 from __future__ import annotations
@@ -21,7 +21,18 @@ from core.scope import Scope
 from core.views import projects, screening, staffing
 
 CSV_ENCODING = "utf-8-sig"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_PREFIXES = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "＝",
+    "＋",
+    "－",
+    "＠",
+)  # Excel/WPS read fullwidth ones too
 
 # form → the function returning its full export table for (engine, scope, **options).
 EXPORTERS: dict[str, Callable[..., pd.DataFrame]] = {

@@ -26,6 +26,7 @@ from core.forms import FORMS
 from core.ingest import ImportReport, ParsedFile, Preview, check, commit, institution_names
 from core.ingest.report import Plan
 from core.templates import template_bytes
+from core.text import md_escape
 from pages._shared import (
     app_settings,
     clear_cached_reads,
@@ -145,7 +146,7 @@ def show_reading(parsed: ParsedFile) -> None:
     if parsed.form_detected:
         st.info(f"系统根据表头自动识别为「{form.title}」。如不正确，请在上方选择报表后重新读取。")
     st.markdown(
-        f"报表：**{form.title}**　工作表：**{on_screen(parsed.sheet)}**　"
+        f"报表：**{form.title}**　工作表：**{md_escape(on_screen(parsed.sheet))}**　"
         f"表头：**第 {parsed.header_row} 行**　数据：**{count_text(len(parsed.rows))} 行**"
     )
     mapping = mapping_frame(parsed)
@@ -173,10 +174,10 @@ def show_problems(parsed: ParsedFile, data: bytes) -> None:
     error and warning in one table; the annotated copy."""
     for issue in parsed.errors:
         if issue.row is None and issue.column is None:
-            st.error(issue.message)
+            st.error(md_escape(issue.message))
     for issue in parsed.warnings:
         if issue.row is None and issue.column is None:
-            st.warning(issue.message)
+            st.warning(md_escape(issue.message))
     if parsed.errors:
         st.error(
             f"发现 {count_text(len(parsed.errors))} 处错误，整个文件未导入。"
@@ -239,7 +240,7 @@ def confirm_and_store(result: UploadResult, uploader: str) -> None:
         st.session_state.pop(RESULT_KEY, None)
         st.error("未导入：确认前已有数据发生变化，文件未通过校验。请点击“重新检查”查看最新结果。")
         for issue in report.errors:
-            st.error(issue.message)
+            st.error(md_escape(issue.message))
         st.button("重新检查", key="recheck")
 
 
@@ -287,7 +288,7 @@ if result.report is not None:
     st.stop()
 if parsed.header_row is None or parsed.form not in FORMS:
     for issue in parsed.errors:
-        st.error(issue.message)
+        st.error(md_escape(issue.message))
     st.stop()
 
 show_reading(parsed)

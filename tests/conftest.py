@@ -16,6 +16,9 @@ from core.db import init_db, make_engine
 from tests.databases import postgres_schema_url
 
 TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+# app.py shows visitors an error id instead of a page's exception; under tests it re-raises it,
+# so that a page that fails still fails its test (AppTest's app.exception)
+os.environ.setdefault("APP_RAISE_ERRORS", "1")
 
 
 @pytest.fixture

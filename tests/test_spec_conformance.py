@@ -1233,15 +1233,16 @@ def test_screening_rates_are_percentages_with_one_decimal_empty_without_denomina
 @pytest.mark.parametrize(
     ("key", "counts", "rates"),
     [
-        (  # case: 3 high and 2 referred and 1 crisis masked; 高风险率 loses its numerator
+        (  # case: 3 high and 2 referred and 1 crisis masked; 高风险率 loses its numerator; the smaller
+            # other risk level (中风险 10) is suppressed as '*' (complementary suppression)
             ("4141010001", "秋季学期", "新生普查"),
-            ("1000", "965", "<5", "10", "20", "30", "<5", "<5"),
+            ("1000", "965", "<5", "*", "20", "30", "<5", "<5"),
             ("96.5%", "33", "3.4%", "", "90.9%"),
         ),
-        (  # case: 5 is written as it is, 4 is masked
+        (  # case: 4 is masked; 高风险 5, the only other level above 0, is suppressed as '*' and its rate emptied
             ("4145010003", "春季学期", "新生普查"),
-            ("300", "298", "5", "<5", "0", "12", "<5", "0"),
-            ("99.3%", "9", "3.0%", "1.7%", "133.3%"),
+            ("300", "298", "*", "<5", "0", "12", "<5", "0"),
+            ("99.3%", "9", "3.0%", "", "133.3%"),
         ),
         (  # case: everything small: 预警人数合计 3 masked with every rate built on it
             ("4115010004", "春季学期", "重点人群复查"),

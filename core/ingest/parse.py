@@ -23,13 +23,15 @@ from core.ingest.detect import (
     table_on,
     usable_sheets,
 )
-from core.ingest.read import RawSheet, UnreadableFile, column_letter, read_workbook
+from core.ingest.read import RawSheet, UnreadableFile, column_letter
 from core.ingest.report import Issue, ParsedFile
+from core.ingest.sandbox import read_workbook
 from core.ingest.validate import (
     IssueLog,
     check_duplicates,
     check_headers,
     check_institutions,
+    check_personal_data,
     check_rules,
     read_rows,
 )
@@ -184,6 +186,7 @@ def _validate(
     _other_forms_data(table, log)
     _layout_notes(table, log)
     check_headers(table, log)
+    check_personal_data(table, log)
     data, bad_cells = read_rows(
         table, log, lambda done, total: report(0.3 + 0.55 * done / max(total, 1), f"正在校验第 {done:,} 行")
     )

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, bindparam, insert, update
 from core.db import write_transaction
 from core.forms import FormSpec, get_form
 from core.ingest.plan import Diff, diff_rows, duplicate_upload, form_table, record_key
-from core.ingest.report import ImportReport, Issue, ParsedFile, Plan, report_for
+from core.ingest.report import ImportReport, Issue, ParsedFile, Plan, clip, report_for, stored_file_name
 
 
 def json_safe(value: Any) -> Any:
@@ -34,8 +34,8 @@ def _insert_upload(
 
     statement = insert(Upload).values(
         created_at=utc_now(),
-        uploader=uploader[:100],
-        file_name=parsed.file_name.replace("\\", "/").rsplit("/", 1)[-1][:255],
+        uploader=clip(uploader, 99),
+        file_name=stored_file_name(parsed.form, parsed.file_name),
         sha256=parsed.sha256,
         form=parsed.form,
         rows=len(parsed.rows),

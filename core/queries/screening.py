@@ -54,6 +54,14 @@ def term_counts(bind: Bind, scope: Scope, *, kind: str | None = None) -> pd.Data
     """Per 学年 and 学期 over every year of the scope (its year is ignored): ``year``,
     ``term`` and the summed counts; oldest first, 秋季学期 before 春季学期."""
     statement = _filtered(
-        select(ScreeningReport.year, ScreeningReport.term, *_sums()), scope.all_years(), None, kind
+        select(
+            ScreeningReport.year,
+            ScreeningReport.term,
+            *_sums(),
+            func.count(func.distinct(ScreeningReport.code)).label("institutions"),
+        ),
+        scope.all_years(),
+        None,
+        kind,
     ).group_by(ScreeningReport.year, ScreeningReport.term)
     return in_natural_order(read_frame(bind, statement), ["year", "term"])

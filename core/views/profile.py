@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from core.deadlines import periods_of_year
 from core.formatting import local_time_text, on_screen
 from core.forms import INSTITUTIONS, PROJECTS
+from core.masking import area_written
 from core.metrics import completeness as completeness_metrics
 from core.metrics import screening as screening_metrics
 from core.metrics import staffing as staffing_metrics
@@ -198,6 +199,8 @@ def _screening(engine: Engine, code: str, province: str, mask: bool) -> tuple[pd
     area_headers = {rate.header: f"{PROVINCE_PREFIX}{rate.header}" for rate in rates}
     own = screening_metrics.table(school, SCREENING_COLUMNS, mask=mask)
     area = screening_metrics.table(region, ("year", "term", *(rate.key for rate in rates)))
+    if mask:  # a province of one or two reporting institutions would show the institution's own rates
+        area.loc[~region["institutions"].map(area_written), list(area_headers)] = ""
     table = own.merge(area.rename(columns=area_headers), on=["学年", "学期"], how="left")
     order = list(own.columns)
     for header, area_header in area_headers.items():
