@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy import Engine
 
-import core.queries.profile
+import core.views.profile
 from tests.apptest import open_app_page
 from tests.factories import make_institution, store_rows
 
@@ -21,7 +21,7 @@ def test_an_unexpected_error_shows_an_id_and_the_log_holds_the_traceback(
 ) -> None:
     store_rows(app_engine, "institutions", [make_institution()])
 
-    monkeypatch.setattr(core.queries.profile, "institution_choices", broken)
+    monkeypatch.setattr(core.views.profile, "institution_choices", broken)
     monkeypatch.delenv("APP_RAISE_ERRORS")
     app = open_app_page("pages/overview.py")
 
