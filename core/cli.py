@@ -184,6 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _term(raw: str | None) -> str | None:
+    """--term as the form writes it (秋季 → 秋季学期); None when not given."""
     if not raw:
         return None
     from core.ingest.normalize import NormalizeError, parse_enum
@@ -207,13 +208,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         find_cjk_font()
     except FontMissing as problem:
         raise UsageError(str(problem)) from None
+    today = load_settings().today()
     report = read_report(
-        _engine(existing=True),
-        year=scope.year,
-        term=_term(args.term),
-        province=scope.provinces[0] if scope.provinces else None,
-        mask_small=args.mask_small,
-        today=load_settings().today(),
+        _engine(existing=True), scope, term=_term(args.term), mask_small=args.mask_small, today=today
     )
     write_report(report, out)
     print(f"已生成通报：{out}")
@@ -226,16 +223,9 @@ def cmd_missing(args: argparse.Namespace) -> int:
 
     if args.form not in ("staffing", "screening"):
         raise UsageError("missing 只适用于 staffing 或 screening")
-    term = None
     if args.term and args.form != "screening":
         raise UsageError("--term 只适用于 screening（心理筛查按学期报送）")
-    if args.term:
-        from core.ingest.normalize import NormalizeError, parse_enum
-
-        try:
-            term = parse_enum(FORMS["screening"].field("term"), args.term).value
-        except NormalizeError as problem:
-            raise UsageError(f"--term：{problem.message}") from None
+    term = _term(args.term)
     scope = _province_scope(args.province, _normalised_year(args.year))
     out = _output(args.out)
     frame = missing_frame(_engine(existing=True), scope, args.form, term=term)

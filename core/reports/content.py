@@ -160,6 +160,11 @@ def _chart(chart: Any) -> Chart:
     return Chart(title if isinstance(title, str) else title.get("text", ""), spec)
 
 
+def _per_institution(scope: Scope) -> bool:
+    """One province: tables by institution (as 报送情况 does); otherwise by province."""
+    return len(scope.provinces) == 1
+
+
 def _staffing(engine: Engine, scope: Scope) -> Section:
     page = staffing_queries.staffing_page(engine, scope)
     kpis, standards = page.kpis, page.standards
@@ -171,7 +176,7 @@ def _staffing(engine: Engine, scope: Scope) -> Section:
         _figure("全日制学生总数", count_text(kpis["students"])),
         _figure("专职辅导员缺口合计", count_text(kpis["counselors_gap"])),
     ] + [_figure(f"{standard.label}配备达标率", kpis[f"{standard.key}_share_text"]) for standard in standards]
-    if scope.provinces:
+    if _per_institution(scope):
         per_standard = [
             f"{standard.label}{what}" for standard in standards for what in _STAFFING_PER_STANDARD
         ]
@@ -196,7 +201,7 @@ def _screening(engine: Engine, scope: Scope, term: str | None, mask: bool) -> Se
     if page.empty:
         return Section("screening", title, "本范围暂无心理筛查数据。")
     figures = [_figure(label, text) for label, text in page.kpis.items()]
-    if scope.provinces:
+    if _per_institution(scope):
         keys = ("code", "registered_name")
         rows = page.sources["rows"][0]
         frame = screening_metrics.table(
@@ -275,18 +280,13 @@ def _data_as_of(engine: Engine, scope: Scope, term: str | None) -> str:
 
 
 def read_report(
-    engine: Engine,
-    *,
-    year: str,
-    term: str | None = None,
-    province: str | None = None,
-    mask_small: bool = False,
-    today: dt.date,
+    engine: Engine, scope: Scope, *, term: str | None = None, mask_small: bool = False, today: dt.date
 ) -> Report:
-    """The 通报 of ``year`` (``term`` for screening) in one province or the whole country."""
-    scope = Scope(year=year, provinces=(province,) if province else ())
-    season = f"{year} 学年" + (f" {term}" if term else "")
-    place = province or "全国"
+    """The 通报 of ``scope`` (its 学年 required; ``term`` for screening) as of ``today``."""
+    if not scope.year:
+        raise ValueError("通报需要学年")
+    season = f"{scope.year} 学年" + (f" {term}" if term else "")
+    place = "、".join(scope.provinces) or "全国"
     return Report(
         title=f"{place} {season} {REPORT_TITLE}",
         scope_text=scope.describe(),

@@ -8,11 +8,12 @@ dashboards write them (thousands separators, 85.0%, 1:185.3).
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -30,7 +31,6 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
-from svglib import fonts as svg_fonts
 from svglib.svglib import svg2rlg
 
 from core.formatting import NOT_AVAILABLE
@@ -46,14 +46,13 @@ TABLE_FONT_SIZE = 7
 MAX_CHART_HEIGHT = 200 * mm
 GRID_COLOUR = colors.HexColor("#A6A6A6")
 HEADER_COLOUR = colors.HexColor("#DDEBF7")
+_FONT_FAMILY = re.compile(r'font-family="[^"]*"')
 
 
 @cache
 def _register_font() -> str:
     font = find_cjk_font()
     pdfmetrics.registerFont(TTFont(FONT, str(font.path), subfontIndex=font.index))
-    for weight in ("normal", "bold"):  # the charts' text (SVG) in the same embedded font
-        svg_fonts.register_font(font.family, weight=weight, rlgFontName=FONT)
     return FONT
 
 
@@ -151,9 +150,25 @@ def _figures(figures: list[Figure]) -> Flowable:
     return grid
 
 
+def _in_report_font(node: Any) -> None:
+    """Every text of a drawing in the embedded CJK font (the font has no bold face)."""
+    if isinstance(node, String):
+        node.fontName = FONT
+    for child in getattr(node, "contents", ()):
+        _in_report_font(child)
+
+
 def _chart(image: ChartImage) -> Drawing:
-    """The chart's SVG as a ReportLab drawing, as wide as the text (or as high as allowed)."""
-    drawing = svg2rlg(io.BytesIO(image.data))
+    """The chart's SVG as a ReportLab drawing, as wide as the text (or as high as allowed).
+
+    svglib would look the chart's font family up with fc-match and load the font file again
+    for every word of its name; the text is named a standard font for the conversion and
+    then set in the report's own font.
+    """
+    svg = _FONT_FAMILY.sub('font-family="Helvetica"', image.data.decode())
+    drawing = svg2rlg(io.StringIO(svg))
+    _in_report_font(drawing)
+    drawing.initialFontName = FONT  # the renderer's starting font (else Helvetica, not embedded)
     factor = min(TEXT_WIDTH / image.width, MAX_CHART_HEIGHT / image.height)
     drawing.scale(factor, factor)
     drawing.width, drawing.height = image.width * factor, image.height * factor
@@ -199,11 +214,13 @@ def _page_number(canvas: Any, document: Any) -> None:
     canvas.restoreState()
 
 
-def write_pdf(report: Report, path: str | Path, images: dict[int, ChartImage] | None = None) -> None:
+def write_pdf(
+    report: Report, path: str | Path | BinaryIO, images: dict[int, ChartImage] | None = None
+) -> None:
     """Write ``report`` to ``path`` (.pdf); ``images`` are its rendered charts when already made."""
     images = images if images is not None else render_all(report, SVG)
     document = SimpleDocTemplate(
-        str(path),
+        path if not isinstance(path, Path) else str(path),
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as SheetImage
@@ -153,7 +153,7 @@ def _write_section(sheet: Worksheet, section: Section, images: list[Image]) -> N
     _setup_page(sheet, max(table_columns, last_column), max(row, last_row), header_row=first_header)
 
 
-def write_xlsx(report: Report, path: str | Path, images: dict[int, Image] | None = None) -> None:
+def write_xlsx(report: Report, path: str | Path | BinaryIO, images: dict[int, Image] | None = None) -> None:
     """Write ``report`` to ``path`` (.xlsx); ``images`` are its rendered charts when already made."""
     images = images if images is not None else render_all(report)
     workbook = Workbook()

@@ -42,10 +42,11 @@ def _write(engine, out: Path, year: str) -> dict[str, float]:  # noqa: ANN001 (a
     from core.reports.images import PNG, SVG, render_all
     from core.reports.pdf import write_pdf
     from core.reports.xlsx import write_xlsx
+    from core.scope import Scope
 
     steps: dict[str, float] = {}
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = read_report(engine, year=year, term="秋季学期", mask_small=True, today=SAMPLE_TODAY)
+    report = read_report(engine, Scope(year=year), term="秋季学期", mask_small=True, today=SAMPLE_TODAY)
     steps["读取数据"] = time.perf_counter() - started
     images = render_all(report, PNG if out.suffix == ".xlsx" else SVG)
     steps["绘制图表"] = time.perf_counter() - started - sum(steps.values())
