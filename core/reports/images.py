@@ -1,8 +1,8 @@
 """Charts of a 通报 as images, rendered by the Vega project's own converter (no browser).
 
-PNG for the workbook (216 dpi); SVG for the PDF, drawn there as vector graphics (a PNG
-ReportLab would decode, split off its alpha channel and compress again: seconds per
-report, and megabytes).
+PNG for the workbook (at about twice its size on the sheet); SVG for the PDF, drawn there
+as vector graphics (a PNG ReportLab would decode, split off its alpha channel and compress
+again: seconds per report, and megabytes).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from core.reports.content import Chart, Report
 from core.reports.fonts import find_cjk_font
 
 CHART_WIDTH = 520  # px before scaling: the text width of an A4 page at the PDF's size
-SCALE = 3  # 3 × 72 dpi = 216 dpi, sharp in print
+SCALE = 2  # twice the size a sheet shows it at: sharp on high-density screens and in print (~150 dpi)
 PNG, SVG = "png", "svg"
 _SVG_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"')
 
