@@ -20,6 +20,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
@@ -43,6 +44,8 @@ FONT = "ReportCJK"
 MARGIN = 15 * mm
 TEXT_WIDTH = A4[0] - 2 * MARGIN
 TABLE_FONT_SIZE = 7
+MIN_TABLE_FONT_SIZE = 5
+CELL_PADDING = 2.5
 MAX_CHART_HEIGHT = 200 * mm
 GRID_COLOUR = colors.HexColor("#A6A6A6")
 HEADER_COLOUR = colors.HexColor("#DDEBF7")
@@ -92,37 +95,48 @@ def cell_text(value: Any, kind: str | None) -> str:
     return str(value)
 
 
-def _grid(rows: list[list[Any]], widths: list[float], *, header: bool) -> LongTable:
+def _grid(
+    rows: list[list[Any]],
+    widths: list[float],
+    *,
+    header: bool,
+    size: float = TABLE_FONT_SIZE,
+    numeric: tuple[int, ...] = (),
+) -> LongTable:
+    """A table in the report font; ``numeric`` columns aligned right, below the header."""
     table = LongTable(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), _register_font()),
-        ("FONTSIZE", (0, 0), (-1, -1), TABLE_FONT_SIZE),
-        ("LEADING", (0, 0), (-1, -1), TABLE_FONT_SIZE + 2),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), size + 2),
         ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_COLOUR))
+    style += [("ALIGN", (column, 1 if header else 0), (column, -1), "RIGHT") for column in numeric]
     table.setStyle(TableStyle(style))
     return table
 
 
-def _column_widths(rows: list[list[str]]) -> list[float]:
-    """Widths in proportion to each column's longest text (a CJK character counts twice), the
-    whole table as wide as the text."""
-    sample = rows[1:200]
-    needs = [
-        max(max((_width(row[column]) for row in sample), default=0), min(_width(rows[0][column]), 8)) + 2
-        for column in range(len(rows[0]))
-    ]
+def _column_widths(header: list[str], body: list[list[str]]) -> tuple[list[float], float]:
+    """(column widths, font size): each column as wide as its longest value (a header may
+    wrap, down to a few characters), spread over the text width; a table too wide for the
+    page is set in a smaller font to fit, never below MIN_TABLE_FONT_SIZE."""
+    font, size = _register_font(), TABLE_FONT_SIZE
+    sample = body[:200]
+    needs = []
+    for column, name in enumerate(header):
+        longest = max((stringWidth(row[column], font, size) for row in sample), default=0)
+        needs.append(max(longest, min(stringWidth(name, font, size), 4 * size)) + 2 * CELL_PADDING + 1)
     total = sum(needs)
-    return [TEXT_WIDTH * need / total for need in needs]
-
-
-def _width(text: Any) -> int:
-    return sum(2 if ord(character) > 0x2E80 else 1 for character in str(text))
+    if total > TEXT_WIDTH:
+        size = max(MIN_TABLE_FONT_SIZE, size * TEXT_WIDTH / total)
+    return [TEXT_WIDTH * need / total for need in needs], size
 
 
 def _table(table: Table) -> list[Flowable]:
@@ -135,9 +149,12 @@ def _table(table: Table) -> list[Flowable]:
         [cell_text(value, kind) for value, kind in zip(values, kinds, strict=True)]
         for values in table.frame.itertuples(index=False)
     ]
-    widths = _column_widths([list(table.frame.columns), *body])
-    header = [Paragraph(str(name), styles["cell"]) for name in table.frame.columns]
-    return [*flowables, _grid([header, *body], widths, header=True)]
+    names = [str(name) for name in table.frame.columns]
+    widths, size = _column_widths(names, body)
+    header_style = ParagraphStyle("header", styles["cell"], fontSize=size, leading=size + 2)
+    header = [Paragraph(name, header_style) for name in names]
+    numeric = tuple(column for column, kind in enumerate(kinds) if kind is not None)
+    return [*flowables, _grid([header, *body], widths, header=True, size=size, numeric=numeric)]
 
 
 def _figures(figures: list[Figure]) -> Flowable:
@@ -169,9 +186,9 @@ def _chart(image: ChartImage) -> Drawing:
     drawing = svg2rlg(io.StringIO(svg))
     _in_report_font(drawing)
     drawing.initialFontName = FONT  # the renderer's starting font (else Helvetica, not embedded)
-    factor = min(TEXT_WIDTH / image.width, MAX_CHART_HEIGHT / image.height)
+    factor = min(TEXT_WIDTH / drawing.width, MAX_CHART_HEIGHT / drawing.height)  # svglib: 1 px = 0.75 pt
     drawing.scale(factor, factor)
-    drawing.width, drawing.height = image.width * factor, image.height * factor
+    drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
     drawing.hAlign = "CENTER"
     return drawing
 
