@@ -1,15 +1,14 @@
 """Charts of a 通报 as images, rendered by the Vega project's own converter (no browser).
 
-PNG for the workbook (at about twice its size on the sheet); SVG for the PDF, drawn there
-as vector graphics (a PNG ReportLab would decode, split off its alpha channel and compress
-again: seconds per report, and megabytes).
+PNG for the workbook; for the PDF the same picture as a JPEG (4:4:4, high quality), which
+ReportLab embeds as it is: a PNG it would decode, split off its alpha channel and compress
+again, seconds per report.
 """
 
 from __future__ import annotations
 
 import copy
 import io
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -22,17 +21,17 @@ from core.reports.content import Chart, Report
 from core.reports.fonts import find_cjk_font
 
 CHART_WIDTH = 520  # px before scaling: the text width of an A4 page at the PDF's size
-SCALE = 2  # twice the size a sheet shows it at: sharp on high-density screens and in print (~150 dpi)
-PNG, SVG = "png", "svg"
-_SVG_SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"')
+SCALE = 2  # ~200 dpi across the PDF's text width; about twice the size a sheet shows it at
+JPEG_QUALITY = 92
+PNG, JPEG = "png", "jpeg"
 
 
 @dataclass(frozen=True)
 class Image:
     title: str
-    data: bytes  # PNG, or SVG in UTF-8
-    width: float  # pixels
-    height: float
+    data: bytes  # PNG or JPEG
+    width: int  # pixels
+    height: int
 
 
 @cache
@@ -54,19 +53,20 @@ def _printable(spec: dict[str, Any], family: str) -> dict[str, Any]:
     return printable
 
 
+def _jpeg(picture: PillowImage.Image) -> bytes:
+    buffer = io.BytesIO()
+    picture.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY, subsampling=0)
+    return buffer.getvalue()
+
+
 def render(chart: Chart, kind: str = PNG) -> Image:
-    spec = _printable(chart.spec, _register_font_directory())
-    if kind == SVG:
-        svg = vl_convert.vegalite_to_svg(spec)
-        width, height = (float(size) for size in _SVG_SIZE.search(svg).groups())
-        return Image(chart.title, svg.encode(), width, height)
-    png = vl_convert.vegalite_to_png(spec, scale=SCALE)
-    with PillowImage.open(io.BytesIO(png)) as picture:  # reads the header only
-        return Image(chart.title, png, *picture.size)
+    png = vl_convert.vegalite_to_png(_printable(chart.spec, _register_font_directory()), scale=SCALE)
+    with PillowImage.open(io.BytesIO(png)) as picture:
+        return Image(chart.title, _jpeg(picture) if kind == JPEG else png, *picture.size)
 
 
 def render_all(report: Report, kind: str = PNG) -> dict[int, Image]:
-    """Every chart of ``report`` by ``id(chart)`` as ``kind`` (PNG or SVG), rendered two at a
+    """Every chart of ``report`` by ``id(chart)`` as ``kind`` (PNG or JPEG), rendered two at a
     time (the machine's cores)."""
     charts = [chart for section in report.sections for chart in section.charts]
     _register_font_directory()

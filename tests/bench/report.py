@@ -39,7 +39,7 @@ def _engine(database: Path, institutions: int, years: int):  # noqa: ANN202 (an 
 
 def _write(engine, out: Path, year: str) -> dict[str, float]:  # noqa: ANN001 (an Engine)
     from core.reports.content import read_report
-    from core.reports.images import PNG, SVG, render_all
+    from core.reports.images import JPEG, PNG, render_all
     from core.reports.pdf import write_pdf
     from core.reports.xlsx import write_xlsx
     from core.scope import Scope
@@ -48,7 +48,7 @@ def _write(engine, out: Path, year: str) -> dict[str, float]:  # noqa: ANN001 (a
     started, cpu_started = time.perf_counter(), time.process_time()
     report = read_report(engine, Scope(year=year), term="秋季学期", mask_small=True, today=SAMPLE_TODAY)
     steps["读取数据"] = time.perf_counter() - started
-    images = render_all(report, PNG if out.suffix == ".xlsx" else SVG)
+    images = render_all(report, PNG if out.suffix == ".xlsx" else JPEG)
     steps["绘制图表"] = time.perf_counter() - started - sum(steps.values())
     (write_xlsx if out.suffix == ".xlsx" else write_pdf)(report, out, images)
     steps[f"写入 {out.suffix}"] = time.perf_counter() - started - sum(steps.values())
