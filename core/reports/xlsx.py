@@ -150,7 +150,10 @@ def _write_section(sheet: Worksheet, section: Section, images: list[Image]) -> N
     if first_header is not None:
         sheet.freeze_panes = sheet.cell(first_header + 1, 1)
     last_column, last_row = _place_images(sheet, images, table_columns + 2, 4)
-    _setup_page(sheet, max(table_columns, last_column), max(row, last_row), header_row=first_header)
+    # Printed pages repeat the header only when the sheet has one table (else it would head
+    # the next tables' pages too).
+    repeated = first_header if len(header_rows) == 1 else None
+    _setup_page(sheet, max(table_columns, last_column), max(row, last_row), header_row=repeated)
 
 
 def write_xlsx(report: Report, path: str | Path | BinaryIO, images: dict[int, Image] | None = None) -> None:
