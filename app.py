@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
 from core.forms import LEVELS, OWNERSHIPS
+from core.incidents import record_unexpected, unexpected_message
 from core.queries.base import filter_choices
 from core.scope import Scope
-from pages._shared import PAGES, SCOPE_KEY, cached
+from pages._shared import PAGES, SCOPE_KEY, cached, note_data_version
 
 HERE = Path(__file__).parent
 
@@ -44,5 +46,11 @@ def sidebar_scope() -> Scope:
 
 st.set_page_config(page_title="高校思政工作监测平台", page_icon=":material/school:", layout="wide")
 page = st.navigation(navigation())
+note_data_version()  # once per run: what every cached read below is keyed on
 st.session_state[SCOPE_KEY] = sidebar_scope()
-page.run()
+try:
+    page.run()
+except Exception as error:  # noqa: BLE001 (every page: the visitor sees an id, the log the traceback)
+    st.error(unexpected_message(record_unexpected(error), error))
+    if os.environ.get("APP_RAISE_ERRORS"):  # tests: a page that raises still fails its test
+        raise

@@ -35,8 +35,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.formatting import NOT_AVAILABLE
 from core.forms import Severity
-from core.ingest.read import ZIP_MAGIC, UnreadableFile, read_workbook
+from core.ingest.read import UnreadableFile
+from core.ingest.read.sniff import ZIP_MAGIC
 from core.ingest.report import NORMALIZATION, Issue, ParsedFile, Plan
+from core.ingest.sandbox import read_workbook
 
 ISSUE_SHEET = "错误清单"
 ISSUE_COLUMNS = ("类型", "行", "列", "单元格", "说明")

@@ -9,6 +9,9 @@ Sub-commands (contract: shared/spec/forms.md, "The command line"):
                                validate and store; exit 0 accepted, 1 rejected, 2 unreadable/usage
   export FORM OUT.csv [--year Y] [--province P] [--mask-small]
   missing FORM OUT.csv --year Y [--term T] [--province P]
+  user …, audit OUT.csv        accounts and the audit log (core/accounts/cli.py)
+  backup OUT                   a consistent copy of the database (while the app runs)
+  restore IN [--force]         replace the database with a backup (refuses one with data unless --force)
   report OUT.(xlsx|pdf) --year Y [--term T] [--province P] [--mask-small]
                                write the season's 通报 (workbook or PDF)
 """
@@ -67,12 +70,13 @@ class UsageError(Exception):
     """Bad arguments that argparse itself cannot see (exit code 2)."""
 
 
-def _engine(*, existing: bool = False):
+def _engine(*, existing: bool = False, read_only: bool = False):
     """The engine of DATABASE_URL with its schema in place. ``existing``: for commands that only
-    read, a SQLite file that is not there is a mistyped path, not an empty database."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    read, a SQLite file that is not there is a mistyped path, not an empty database. Those and
+    ``read_only`` ones (a dry run) read a file that cannot be written (read-only file or folder) as it is."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-    from core.db import engine_for, init_db, missing_sqlite_file
+    from core.db import engine_for, init_db, missing_sqlite_file, read_only_engine
 
     url = load_settings().database_url
     try:
@@ -87,7 +91,13 @@ def _engine(*, existing: bool = False):
             f"DATABASE_URL 无法使用（{problem}）。请写成 SQLAlchemy 地址，"
             "如 sqlite:////绝对路径/app.db 或 postgresql+psycopg://用户@主机:5432/库名"
         ) from None
-    init_db(engine)
+    try:
+        init_db(engine)
+    except OperationalError:
+        if not (existing or read_only):
+            raise
+        engine = read_only_engine(url)
+        init_db(engine)  # only looks: every table is there in a database that was ever used
     return engine
 
 
@@ -149,14 +159,14 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.ingest.read import read_ahead
+    from core.ingest.sandbox import read_ahead
 
     settings = load_settings()
-    read_ahead(args.file, settings.max_upload_bytes)  # parsed in the background while SQLAlchemy loads
+    read_ahead(args.file, settings.max_upload_bytes)  # read in a worker while SQLAlchemy loads
     from core.ingest import import_path
 
     report = import_path(
-        _engine(),
+        _engine(read_only=args.dry_run),
         args.form,
         args.file,
         dry_run=args.dry_run,
@@ -219,7 +229,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_missing(args: argparse.Namespace) -> int:
     from core.export import write_csv
-    from core.queries.completeness import missing_frame
+    from core.views.completeness import missing_frame
 
     if args.form not in ("staffing", "screening"):
         raise UsageError("missing 只适用于 staffing 或 screening")
@@ -231,6 +241,30 @@ def cmd_missing(args: argparse.Namespace) -> int:
     frame = missing_frame(_engine(existing=True), scope, args.form, term=term)
     write_csv(frame, out)
     print(f"未报送 {len(frame)} 所：{args.out}")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from core.backup import BackupError, backup
+
+    _engine(existing=True)
+    try:
+        backup(load_settings().database_url, Path(_output(args.out)))
+    except BackupError as problem:
+        raise UsageError(str(problem)) from None
+    print(f"已备份到 {args.out}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from core.backup import BackupError, restore
+
+    url = load_settings().database_url
+    try:
+        restore(url, Path(args.source), force=args.force)
+    except BackupError as problem:
+        raise UsageError(str(problem)) from None
+    print(f"已从 {args.source} 恢复：{url}")
     return EXIT_OK
 
 
@@ -288,6 +322,19 @@ def build_parser() -> argparse.ArgumentParser:
     missing.add_argument("--province", metavar="省份", help="如 河南 或 河南省")
     missing.set_defaults(run=cmd_missing)
 
+    backup = commands.add_parser("backup", help="备份数据库（应用运行时也可以）")
+    backup.add_argument("out", metavar="OUT", help="要写入的备份文件")
+    backup.set_defaults(run=cmd_backup)
+
+    restore = commands.add_parser("restore", help="用备份替换数据库")
+    restore.add_argument("source", metavar="IN", help="backup 写出的备份文件")
+    restore.add_argument("--force", action="store_true", help="数据库已有数据时也覆盖")
+    restore.set_defaults(run=cmd_restore)
+
+    from core.accounts.cli import add_account_commands
+
+    add_account_commands(commands)
+
     report = commands.add_parser("report", help="生成通报（Excel 工作簿或 PDF）")
     report.add_argument("out", metavar="OUT.xlsx|OUT.pdf", help="要写入的 .xlsx 或 .pdf 文件")
     report.add_argument("--year", required=True, metavar="学年", help="如 2024-2025")
@@ -298,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _json_refusal(argv: Sequence[str], message: str) -> None:
+def _json_refusal(argv: Sequence[str], message: str, code: str = "usage") -> None:
     """``import … --json`` promises exactly one JSON object on stdout, a refusal included."""
     from core.forms import Severity
     from core.ingest.report import ImportReport, Issue
@@ -306,14 +353,14 @@ def _json_refusal(argv: Sequence[str], message: str) -> None:
     words = [word for word in argv if not word.startswith("-")]
     form, file = (words[1:3] + [None, None])[:2] if words[:1] == ["import"] else (None, None)
     report = ImportReport(form=form, file=file or "", accepted=False, unreadable=True)
-    report.errors.append(Issue(Severity.ERROR, "usage", message))
+    report.errors.append(Issue(Severity.ERROR, code, message))
     print(report.to_json())
 
 
-def _refuse(argv: Sequence[str], message: str) -> int:
+def _refuse(argv: Sequence[str], message: str, code: str = "usage") -> int:
     print(f"错误：{message}", file=sys.stderr)
     if "import" in argv and "--json" in argv:
-        _json_refusal(argv, message)
+        _json_refusal(argv, message, code)
     return EXIT_USAGE
 
 
@@ -327,13 +374,13 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             raise
         return _refuse(argv, f"无法写入 {problem.filename}（{problem.strerror}），请换一个保存位置")
     except Exception as problem:
-        from sqlalchemy.exc import OperationalError  # imported by now when the database raised it
+        from sqlalchemy.exc import DBAPIError  # imported by now when the database raised it
 
-        if not isinstance(problem, OperationalError):  # the database cannot be reached or opened
+        if not isinstance(problem, DBAPIError):  # unreachable, full, read-only, or a value refused
             raise
-        return _refuse(
-            argv, f"无法连接数据库（{problem.orig}）。请检查 DATABASE_URL 是否正确、数据库是否已启动。"
-        )
+        from core.db import database_problem
+
+        return _refuse(argv, database_problem(problem), "database_error")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -349,4 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as the module core.cli, not as __main__, so that modules adding sub-commands
+    # (core.accounts.cli) import the same UsageError and helpers that this main catches.
+    from core.cli import main as cli_main
+
+    sys.exit(cli_main())

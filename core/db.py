@@ -10,6 +10,11 @@ transaction with ``BEGIN IMMEDIATE`` (the database write lock, taken before the
 upload reads what it will diff against); on PostgreSQL it takes a transaction-level
 advisory lock. Either way two uploads at the same time run one after the other and
 neither sees the other half-done.
+
+The schema is Alembic's (core/migrations): :func:`init_db` upgrades any database to
+the newest revision. Every writer (:func:`write_transaction`, :func:`session_scope`)
+raises the data version in its own transaction (:func:`bump_data_version`); :func:`data_version` is the cheap read every
+process uses to key its cached reads on.
 """
 
 from __future__ import annotations
@@ -20,9 +25,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The schema of the release before migrations (7173b83): a database that has its tables
+# but no alembic_version table is at this revision.
+FIRST_REVISION = "0001"
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _WRITE_LOCK_OPTION = "write_lock"
@@ -83,19 +93,74 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
-def init_db(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
-    import core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+def alembic_config(connection: Connection | None = None):  # noqa: ANN201  (alembic loads lazily)
+    """Alembic's configuration, without an alembic.ini: the scripts in core/migrations, and
+    ``connection`` (when given) as the database to work on; otherwise env.py uses DATABASE_URL."""
+    from alembic.config import Config
 
-    SQLModel.metadata.create_all(engine)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+@functools.cache
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _stored_revision(connection: Connection) -> str | None:
+    """The revision in alembic_version; FIRST_REVISION for a database of the release before
+    migrations (its tables but no alembic_version); None for an empty database."""
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" in tables:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return FIRST_REVISION if "upload" in tables else None
+
+
+def init_db(engine: Engine) -> None:
+    """Upgrade the database to the newest schema (an empty one too); cheap when it is there.
+
+    Looks without a lock first (a reader never waits for an upload's write lock); an upgrade
+    runs under the write lock "migrations", so app processes starting together do not
+    upgrade the same database twice.
+    """
+    with engine.connect() as connection:
+        if _stored_revision(connection) == head_revision():
+            return
+    with _locked_transaction(engine, "migrations") as connection:
+        revision = _stored_revision(connection)
+        if revision == head_revision():
+            return
+        from alembic import command
+
+        config = alembic_config(connection)
+        if revision == FIRST_REVISION:
+            command.stamp(config, FIRST_REVISION)
+        command.upgrade(config, "head")
+
+
+def data_version(engine: Engine) -> int:
+    """The counter :func:`bump_data_version` raises: equal values mean nothing stored changed."""
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one()
+
+
+def bump_data_version(connection: Connection) -> None:
+    """Inside a writer's transaction: every process's cached reads are stale once it commits."""
+    connection.execute(text("UPDATE data_version SET version = version + 1 WHERE id = 1"))
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any exception."""
+    """A session for writing: commits on success (raising the data version with it) and rolls
+    back on any exception."""
     with Session(engine) as session:
         try:
             yield session
+            bump_data_version(session.connection())
             session.commit()
         except BaseException:
             session.rollback()
@@ -103,11 +168,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def write_transaction(engine: Engine, lock_name: str = "uploads") -> Iterator[Connection]:
-    """One transaction that holds the write lock ``lock_name`` until it ends.
-
-    Commits when the block ends normally; rolls everything back on any exception.
-    """
+def _locked_transaction(engine: Engine, lock_name: str) -> Iterator[Connection]:
     with engine.connect() as connection:
         connection = connection.execution_options(**{_WRITE_LOCK_OPTION: True})
         with connection.begin():
@@ -115,3 +176,45 @@ def write_transaction(engine: Engine, lock_name: str = "uploads") -> Iterator[Co
                 lock_key = zlib.crc32(lock_name.encode("utf-8"))
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key})
             yield connection
+
+
+@contextmanager
+def write_transaction(engine: Engine, lock_name: str = "uploads") -> Iterator[Connection]:
+    """One transaction that holds the write lock ``lock_name`` until it ends.
+
+    Commits when the block ends normally, raising the data version in the same
+    transaction; rolls everything back on any exception.
+    """
+    with _locked_transaction(engine, lock_name) as connection:
+        yield connection
+        bump_data_version(connection)
+
+
+def database_problem(error: Exception) -> str:
+    """What a database error means for the user, in Chinese: disk full, read-only, cannot be
+    opened or reached, or a value it refused (never the SQL or its parameters)."""
+    text = str(getattr(error, "orig", error)).lower()
+    code = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
+    if "disk is full" in text or "no space left" in text or code == "53100":
+        return "数据库所在的磁盘已满，数据未写入（没有保存任何部分）。请清理磁盘空间或联系系统管理员后重试。"
+    if "readonly" in text or "read-only" in text or code == "25006":
+        return "数据库是只读的（文件或目录没有写权限，或数据库处于只读状态），数据未写入。请联系系统管理员开放写权限后重试。"
+    if "unable to open" in text or "could not connect" in text or "connection" in text:
+        return "无法打开或连接数据库。请检查 DATABASE_URL 是否正确、数据库是否已启动、文件是否存在且可读。"
+    return "数据库拒绝了这次操作，数据未写入（没有保存任何部分）。请检查文件内容后重试；如问题持续，请联系系统管理员。"
+
+
+def read_only_engine(url: str) -> Engine:
+    """An engine that only reads ``url``: for SQLite the file opened read-only and immutable
+    (no WAL or journal side files are created, so a read-only folder or file works); other
+    databases as :func:`engine_for`."""
+    import sqlite3
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return engine_for(url)
+    location = Path(parsed.database).resolve().as_uri()
+    return create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(f"{location}?mode=ro&immutable=1", uri=True, check_same_thread=False),
+    )

@@ -5,8 +5,8 @@ A reporting period (DHIS2's "period") is a form and the time its rows are about:
 period (a project is reported when it changes), so projects have no deadline.
 
 Default deadlines, for the 学年 Y1-Y2 (an administrator may set another date for any
-period; the override is stored in ``AppSetting`` under ``deadline:<form>:<year>[:<term>]``
-and removing it restores the default):
+period; core.settings_store keeps the override under :meth:`Period.setting_key`, and
+removing it restores the default):
 
 - 队伍配备: Y1-11-30 — staffing is counted at the autumn enrolment, and the
   national education statistics (教育事业统计) are due in the same weeks;
@@ -21,15 +21,12 @@ deadlines.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, delete
-from sqlmodel import Session, select
 
-from core.db import session_scope
 from core.forms import TERMS
-from core.models import AppSetting, utc_now
 
 SETTING_PREFIX = "deadline"
 PERIOD_FORMS = ("staffing", "screening")  # forms that are reported per period
@@ -112,46 +109,29 @@ def default_deadline(period: Period) -> dt.date:
     return max(dates)
 
 
-def deadlines(engine: Engine, periods: list[Period]) -> dict[Period, dt.date]:
-    """The deadline in force for each period: the stored override, else the default."""
-    deciding = {period: period.deciding_periods() for period in periods}
-    keys = sorted({part.setting_key() for parts in deciding.values() for part in parts})
-    with Session(engine) as session:
-        settings = session.exec(select(AppSetting).where(AppSetting.key.in_(keys))).all()
-    stored = {setting.key: dt.date.fromisoformat(setting.value) for setting in settings if setting.value}
+def in_force(periods: list[Period], stored: Mapping[str, dt.date]) -> dict[Period, dt.date]:
+    """The deadline in force for each period, given the stored overrides by setting key: the
+    override, else the default (a whole 学年 of screening: the latest of its terms')."""
     return {
-        period: max(stored.get(part.setting_key(), default_deadline(part)) for part in parts)
-        for period, parts in deciding.items()
+        period: max(
+            stored.get(part.setting_key(), default_deadline(part)) for part in period.deciding_periods()
+        )
+        for period in periods
     }
 
 
-def deadline_for(engine: Engine, period: Period) -> dt.date:
-    """The deadline in force for one period."""
-    return deadlines(engine, [period])[period]
-
-
-def set_deadline(engine: Engine, period: Period, day: dt.date | None) -> None:
-    """Store ``day`` as the deadline of ``period``; None (or the default date) removes the override."""
-    if period.whole_year:
-        raise ValueError("全学年的截止日期取各学期中最晚的一个，请分别设置秋季学期和春季学期")
-    with session_scope(engine) as session:
-        session.execute(delete(AppSetting).where(AppSetting.key == period.setting_key()))
-        if day is not None and day != default_deadline(period):
-            session.add(AppSetting(key=period.setting_key(), value=day.isoformat(), updated_at=utc_now()))
-
-
-def deadline_table(engine: Engine, years: list[str]) -> pd.DataFrame:
-    """The deadlines of every period of ``years`` as shown on the 报送截止日期 page."""
-    periods = [period for year in years for period in periods_of_year(year)]
-    in_force = deadlines(engine, periods)
+def deadline_table(deadlines: Mapping[Period, dt.date]) -> pd.DataFrame:
+    """The deadlines in force (see :func:`in_force`; their periods in order) as shown on
+    the 报送截止日期 page."""
+    periods = list(deadlines)
     return pd.DataFrame(
         {
             "学年": [period.year for period in periods],
             "报表": [FORM_LABELS[period.form] for period in periods],
             "学期": [period.term_label or None for period in periods],  # empty in the CSV, "—" on screen
-            "截止日期": [in_force[period].isoformat() for period in periods],
+            "截止日期": [deadlines[period].isoformat() for period in periods],
             "默认截止日期": [default_deadline(period).isoformat() for period in periods],
-            "已调整": ["是" if in_force[period] != default_deadline(period) else "否" for period in periods],
+            "已调整": ["是" if deadlines[period] != default_deadline(period) else "否" for period in periods],
         },
         columns=["学年", "报表", "学期", "截止日期", "默认截止日期", "已调整"],
     )

@@ -2,13 +2,13 @@
 
 CSV rules (shared by every download button and ``python -m core.cli export``):
 UTF-8 with BOM so Excel/WPS detect the encoding; canonical Chinese headers; whole
-numbers written without decimals; text that begins with = + - @ (or a tab / carriage
-return) is prefixed with an apostrophe so that a spreadsheet never runs it as a formula.
+numbers written without decimals; text that begins with = + - @ (fullwidth ＝ ＋ － ＠ too,
+or a tab / carriage return) is prefixed with an apostrophe so that a spreadsheet never runs it as a formula.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +16,30 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core.forms import get_form
+from core.queries import base
 from core.scope import Scope
+from core.views import projects, screening, staffing
 
 CSV_ENCODING = "utf-8-sig"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_PREFIXES = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "＝",
+    "＋",
+    "－",
+    "＠",
+)  # Excel/WPS read fullwidth ones too
 
-# form → "module:function" returning the full export table for a scope.
-EXPORTERS: dict[str, str] = {
-    "institutions": "core.queries.base:institutions_export",
-    "staffing": "core.queries.staffing:export_frame",
-    "screening": "core.queries.screening:export_frame",
-    "projects": "core.queries.projects:export_frame",
+# form → the function returning its full export table for (engine, scope, **options).
+EXPORTERS: dict[str, Callable[..., pd.DataFrame]] = {
+    "institutions": base.institutions_export,
+    "staffing": staffing.export_frame,
+    "screening": screening.export_frame,
+    "projects": projects.export_frame,
 }
 
 
@@ -72,9 +85,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
 def export_frame(engine: Engine, form: str, scope: Scope, **options: Any) -> pd.DataFrame:
     """The full table of ``form`` in ``scope`` with its derived columns (spec: Derived columns)."""
     get_form(form)
-    module_name, function_name = EXPORTERS[form].split(":")
-    exporter = getattr(importlib.import_module(module_name), function_name)
-    return exporter(engine, scope, **options)
+    return EXPORTERS[form](engine, scope, **options)
 
 
 def export_csv(engine: Engine, form: str, scope: Scope, path: str | Path, **options: Any) -> int:

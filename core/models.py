@@ -15,6 +15,10 @@ column cannot drift from its spec), plus:
   upload has changed the same rows (revert that one first).
 - ``AppSetting``: small key → JSON values an administrator can change (standards'
   thresholds, deadlines), so they are data, not code.
+- ``DataVersion``: one counter row, bumped in the same transaction as every store,
+  revert and settings change, so every app process knows when its cached reads are stale.
+
+Every change to these tables is an Alembic revision (core/migrations/versions).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import datetime as dt
 import types
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from core.forms import FORMS, FieldSpec, FormSpec, Kind
@@ -70,6 +74,13 @@ class AppSetting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=100)
     value: Any = Field(sa_column=Column(JSON, nullable=True))
     updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class DataVersion(SQLModel, table=True):
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
 
 
 _PYTHON_TYPES: dict[Kind, type] = {
@@ -128,3 +139,70 @@ FORM_MODELS: dict[str, type[SQLModel]] = {
     "screening": ScreeningReport,
     "projects": ProjectRecord,
 }
+
+
+# --- accounts (spec/accounts.md): users, sign-in attempts, sessions, audit -----------------
+# Times are aware UTC (SQLModel's UTCDateTime), set by core.accounts from its injectable clock.
+
+
+class User(SQLModel, table=True):
+    """A person who signs in; ``role`` decides the limits (core.accounts.limits)."""
+
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    role: str = Field(max_length=16)  # admin | province | viewer | institution
+    province: str | None = Field(default=None, max_length=32)
+    institution_code: str | None = Field(default=None, max_length=10)
+    password_hash: str = Field(max_length=255)  # Argon2id, PHC string
+    disabled: bool = False
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class SignInAttempt(SQLModel, table=True):
+    """One sign-in try by name (known or not): the lockout counts these, across processes."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (Index("ix_sign_in_attempt_name_at", "name", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    at: dt.datetime
+    outcome: str = Field(max_length=16)  # failure | success | locked | disabled
+    client: str | None = Field(default=None, max_length=100)
+
+
+class AppSession(SQLModel, table=True):
+    """A signed-in browser session, keyed by the SHA-256 of its random token (never the token)."""
+
+    __tablename__ = "app_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    client: str | None = Field(default=None, max_length=100)
+    created_at: dt.datetime
+    last_seen: dt.datetime
+    ended_at: dt.datetime | None = None
+
+
+class AuditRecord(SQLModel, table=True):
+    """Who did what, when, from where. Only ever inserted (core.accounts.audit)."""
+
+    __tablename__ = "audit_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    actor: str = Field(max_length=100)
+    client: str | None = Field(default=None, max_length=100)
+    kind: str = Field(max_length=32, index=True)
+    detail: str = Field(sa_column=Column(Text, nullable=False))  # JSON text
+
+
+def _audit_is_append_only(*_args: Any) -> None:
+    raise RuntimeError("审计记录只能新增，不能修改或删除")
+
+
+event.listen(AuditRecord, "before_update", _audit_is_append_only)
+event.listen(AuditRecord, "before_delete", _audit_is_append_only)

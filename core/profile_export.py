@@ -17,11 +17,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Engine
 
 from core.export import neutralise_formula
-from core.queries.profile import institution_profile
 from core.scope import Scope
+from core.views.profile import institution_profile
 
 MAX_COLUMN_WIDTH = 40
-MASK_NOTE = "心理筛查中 1–4 的人数写作“<5”，由其算出的比率留空。"
+MASK_NOTE = (
+    "心理筛查中 1–4 的人数写作“<5”，为防止由合计反推，同一行另有一项人数写作“*”，由它们算出的比率留空；"
+    "报送学校少于 3 所的省份不列全省比率。"
+)
 
 
 class InstitutionNotFound(LookupError):

@@ -2,10 +2,9 @@
 
 The thresholds are data, not code: the defaults below come from the national
 documents (spec: "Standards the staffing page measures against"); an administrator
-may override them, and the overrides are stored in ``AppSetting`` under
-``STANDARDS_KEY``. Every figure of the staffing page is computed from
-:func:`load_standards`, so a saved change shows everywhere once the cached reads are
-cleared.
+may override them (core.settings_store keeps the overrides). Every figure of the
+staffing page is computed from the standards in force, so a saved change shows
+everywhere once the cached reads are cleared.
 
 The part-time counselor conversion factor is kept as an exact fraction (``1/3`` is
 the reading of 教育部令第43号, which counts a part-time counselor's workload as one
@@ -19,13 +18,6 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session
-
-from core.db import session_scope
-from core.models import AppSetting, utc_now
-
-STANDARDS_KEY = "standards"
 # Counted counselors are computed in units of 1/denominator of a person (core.metrics.staffing).
 MAX_FACTOR_DENOMINATOR = 1000
 
@@ -171,42 +163,3 @@ def make_standards(
         psy=replace(PSY_TEACHERS, threshold=psy_threshold, minimum=psy_minimum),
         part_time_factor=factor,
     )
-
-
-def _stored_value(standards: Standards) -> dict[str, Any]:
-    return {
-        "thresholds": {standard.key: standard.threshold for standard in standards},
-        "psy_minimum": standards.psy.minimum,
-        "part_time_factor": str(standards.part_time_factor),
-    }
-
-
-def _from_stored(value: dict[str, Any]) -> Standards:
-    thresholds = value.get("thresholds", {})
-    return make_standards(
-        counselor_threshold=thresholds.get("counselors", COUNSELORS.threshold),
-        ideo_threshold=thresholds.get("ideo", IDEO_TEACHERS.threshold),
-        psy_threshold=thresholds.get("psy", PSY_TEACHERS.threshold),
-        psy_minimum=value.get("psy_minimum", PSY_TEACHERS.minimum),
-        part_time_factor=value.get("part_time_factor", "0"),
-    )
-
-
-def load_standards(engine: Engine) -> Standards:
-    """The standards in force: the stored overrides over the defaults."""
-    with Session(engine) as session:
-        setting = session.get(AppSetting, STANDARDS_KEY)
-        stored = setting.value if setting is not None else None
-    return _from_stored(stored) if stored else DEFAULT_STANDARDS
-
-
-def save_standards(engine: Engine, standards: Standards) -> None:
-    """Store ``standards`` as the ones in force (validated again, so bad data never lands)."""
-    checked = _from_stored(_stored_value(standards))
-    with session_scope(engine) as session:
-        session.merge(AppSetting(key=STANDARDS_KEY, value=_stored_value(checked), updated_at=utc_now()))
-
-
-def reset_standards(engine: Engine) -> None:
-    """Go back to the national defaults."""
-    save_standards(engine, DEFAULT_STANDARDS)

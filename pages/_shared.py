@@ -6,7 +6,6 @@ Not a page itself (app.py lists the pages). Kept thin: formatting and logic live
 
 from __future__ import annotations
 
-import importlib
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -19,12 +18,13 @@ from sqlalchemy import Engine
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from core.config import Settings, load_settings
-from core.db import engine_for, init_db
+from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
 
 SCOPE_KEY = "scope"
+DATA_VERSION_KEY = "data_version"
 
 # (section, file, title, icon); a page whose file does not exist yet is left out.
 PAGES = [
@@ -80,37 +80,59 @@ def run_through_app() -> None:
         st.rerun()
 
 
-def _path(function: Callable[..., Any]) -> str:
-    """'module:qualname': how a cached call names the core function it runs (a key that
-    Streamlit's cache can hash, unlike the function)."""
-    return f"{function.__module__}:{function.__qualname__}"
-
-
-def _function(path: str) -> Callable[..., Any]:
-    """The function a :func:`_path` names."""
-    module_name, function_name = path.split(":")
-    return getattr(importlib.import_module(module_name), function_name)
+def _name(function: Callable[..., Any]) -> str:
+    """'module.qualname': the part of a cache key that says which function a cached call
+    runs (Streamlit does not hash the function itself, passed as an underscore argument)."""
+    return f"{function.__module__}.{function.__qualname__}"
 
 
 @st.cache_data(show_spinner="正在读取数据…", max_entries=512)
-def _cached_call(function_path: str, database_url: str, scope: Scope, args: tuple, kwargs: tuple) -> Any:
-    return _function(function_path)(get_engine(), scope, *args, **dict(kwargs))
+def _cached_call(
+    _function: Callable[..., Any],
+    name: str,
+    database_url: str,
+    version: int,
+    scope: Scope,
+    args: tuple,
+    kwargs: tuple,
+) -> Any:
+    return _function(get_engine(), scope, *args, **dict(kwargs))
+
+
+def note_data_version() -> None:
+    """Read the database's data version for this run (app.py, once per run, before any read).
+
+    Every store, revert or settings change — by this process, another app process or the
+    command line — raises it, so the next run of every session reads afresh; while it is
+    unchanged every read comes from the cache.
+    """
+    st.session_state[DATA_VERSION_KEY] = data_version(get_engine())
 
 
 def cached(function: Callable[..., Any], scope: Scope, *args: Any, **kwargs: Any) -> Any:
-    """``function(engine, scope, *args, **kwargs)``, cached on scope and arguments.
+    """``function(engine, scope, *args, **kwargs)``, cached on the function's name, the data
+    version, the scope and the arguments.
 
     The cache is shared by every user, so everything that limits what is read (the
     scope, later the user's limits) is part of the key.
     """
+    if DATA_VERSION_KEY not in st.session_state:
+        note_data_version()
     return _cached_call(
-        _path(function), app_settings().database_url, scope, args, tuple(sorted(kwargs.items()))
+        function,
+        _name(function),
+        app_settings().database_url,
+        st.session_state[DATA_VERSION_KEY],
+        scope,
+        args,
+        tuple(sorted(kwargs.items())),
     )
 
 
 def clear_cached_reads() -> None:
-    """After a store, revert or settings change: every page reads afresh."""
-    _cached_call.clear()
+    """After a store, revert or settings change in this session: the rest of this run reads
+    the new data version (the change raised it), so it shows fresh figures too."""
+    note_data_version()
 
 
 def csv_button(
@@ -178,13 +200,13 @@ def chart(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
     cached on the builder and its arguments instead. Those are fingerprinted on every
     rerun, so they should be the small frames the chart shows, not whole tables.
     """
-    st.vega_lite_chart(_chart_spec(_path(build), args), width="stretch")
+    st.vega_lite_chart(_chart_spec(build, _name(build), args), width="stretch")
 
 
 def chart_at_own_width(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
     """:func:`chart` at the width Streamlit gives the chart's kind: its own for a faceted or
     side-by-side chart (stretching squeezes the panels), the column's for the others."""
-    st.vega_lite_chart(_chart_spec(_path(build), args))
+    st.vega_lite_chart(_chart_spec(build, _name(build), args))
 
 
 def _fingerprint(frame: pd.DataFrame) -> bytes:
@@ -194,10 +216,10 @@ def _fingerprint(frame: pd.DataFrame) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _fingerprint})
-def _chart_spec(builder_path: str, args: tuple) -> dict[str, Any]:
+def _chart_spec(_build: Callable[..., alt.TopLevelMixin], name: str, args: tuple) -> dict[str, Any]:
     """The spec ``st.altair_chart`` would draw (Streamlit's own conversion: theme and
-    Arrow datasets alike), for ``st.vega_lite_chart``."""
-    return _convert_altair_to_vega_lite_spec(_function(builder_path)(*args))
+    Arrow datasets alike), for ``st.vega_lite_chart``; ``name`` is ``_build``'s in the key."""
+    return _convert_altair_to_vega_lite_spec(_build(*args))
 
 
 def link_to(path: str) -> None:

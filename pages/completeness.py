@@ -9,7 +9,7 @@ from core.deadlines import FORM_LABELS, PERIOD_FORMS, WHOLE_YEAR, Period
 from core.forms import TERMS
 from core.metrics import completeness as metrics
 from core.queries.base import count_institutions
-from core.queries.completeness_page import completeness_page
+from core.views.completeness import completeness_page
 from pages._shared import app_settings, cached, chart, current_scope, table
 
 scope = current_scope()

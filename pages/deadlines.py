@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.deadlines import (
-    Period,
-    academic_year_of,
-    deadline_table,
-    deadlines,
-    default_deadline,
-    periods_of_year,
-    set_deadline,
-)
+from core.deadlines import Period, academic_year_of, deadline_table, default_deadline, periods_of_year
 from core.queries.base import filter_choices
 from core.scope import Scope
+from core.settings_store import load_deadlines, save_deadline
 from pages._shared import app_settings, cached, clear_cached_reads, csv_button, current_scope, get_engine
 
 engine = get_engine()
@@ -37,14 +30,14 @@ def widget_key(period: Period) -> str:
 
 def save(periods: list[Period]) -> None:
     for period in periods:
-        set_deadline(engine, period, st.session_state[widget_key(period)])
+        save_deadline(engine, period, st.session_state[widget_key(period)])
     clear_cached_reads()
     st.session_state[MESSAGE_KEY] = f"{periods[0].year} 学年的截止日期已保存，报送情况页将按新日期判断。"
 
 
 def reset(periods: list[Period]) -> None:
     for period in periods:
-        set_deadline(engine, period, None)
+        save_deadline(engine, period, None)
         st.session_state.pop(widget_key(period), None)  # the date field shows the default again
     clear_cached_reads()
     st.session_state[MESSAGE_KEY] = f"{periods[0].year} 学年的截止日期已恢复默认。"
@@ -55,7 +48,7 @@ years = sorted({*years_with_data, academic_year_of(today)}, reverse=True)
 default_year = scope.year if scope.year in years else academic_year_of(today)
 year = st.selectbox("学年", years, index=years.index(default_year), key="deadlines_year")
 periods = periods_of_year(year)
-in_force = deadlines(engine, periods)
+in_force = load_deadlines(engine, periods)
 
 with st.form("deadlines_form"):
     for period in periods:
@@ -73,6 +66,6 @@ if message := st.session_state.pop(MESSAGE_KEY, None):
     st.success(message)
 
 st.subheader("各学年截止日期")
-table = deadline_table(engine, years)
+table = deadline_table(load_deadlines(engine, [period for year in years for period in periods_of_year(year)]))
 st.dataframe(table, hide_index=True, width="stretch")
 csv_button(table, "报送截止日期", scope.all_years(), key="deadlines_csv")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.charts.staffing import compliance_by_group_chart
 from core.formatting import NOT_AVAILABLE, count_text, on_screen
-from core.queries.overview import overview_page
+from core.views.overview import overview_page
 from pages._shared import app_settings, cached, chart, current_scope, link_to, table
 
 scope = current_scope()

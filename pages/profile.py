@@ -7,8 +7,9 @@ import streamlit as st
 
 from core.charts.completeness import comparison_chart
 from core.formatting import NOT_AVAILABLE
-from core.queries.profile import institution_choices, institution_profile
 from core.scope import Scope
+from core.text import md_escape
+from core.views.profile import institution_choices, institution_profile
 from pages._shared import app_settings, cached, chart_at_own_width, csv_button, current_scope, get_engine
 
 EMPTY_NOTES = {
@@ -62,7 +63,7 @@ profile = cached(institution_profile, scope, code, today)
 if profile is None:
     st.warning("所选学校不在当前筛选范围内，请重新选择。")
     st.stop()
-st.header(f"{profile.name}（{profile.code}）")
+st.header(f"{md_escape(profile.name)}（{md_escape(profile.code)}）")
 
 
 def workbook() -> bytes:

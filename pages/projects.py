@@ -7,7 +7,7 @@ import streamlit as st
 from core.charts import projects as charts
 from core.forms import PROJECT_CATEGORIES, PROJECT_STAGES
 from core.metrics.projects import DUE_SOON_DAYS
-from core.queries import projects as queries
+from core.views import projects as views
 from pages._shared import app_settings, cached, chart, current_scope, table
 
 # Projects have no 学年: read, cache and name files without the sidebar's year.
@@ -25,12 +25,12 @@ categories = category_column.multiselect(
     "项目类别", PROJECT_CATEGORIES, key="projects_categories", placeholder="全部类别"
 )
 batches = batch_column.multiselect(
-    "批次", cached(queries.available_batches, scope), key="projects_batches", placeholder="全部批次"
+    "批次", cached(views.batch_choices, scope), key="projects_batches", placeholder="全部批次"
 )
 stages = stage_column.multiselect("当前阶段", PROJECT_STAGES, key="projects_stages", placeholder="全部阶段")
 filters = {"categories": tuple(categories), "batches": tuple(batches), "stages": tuple(stages)}
 
-page = cached(queries.projects_page, scope, today, **filters)
+page = cached(views.projects_page, scope, today, **filters)
 if page.count == 0:
     st.info("当前范围内没有符合条件的项目。请在“数据上传”页上传重点项目进度表，或放宽左侧和上方的筛选条件。")
     st.stop()
@@ -62,14 +62,14 @@ table(page.due_soon, f"{DUE_SOON_DAYS}天内到期项目", scope, key="projects_
 st.subheader("分类汇总")
 dimension = st.radio(
     "汇总方式",
-    list(queries.SUMMARY_CHOICES),
-    format_func=queries.SUMMARY_CHOICES.get,
+    list(views.SUMMARY_CHOICES),
+    format_func=views.SUMMARY_CHOICES.get,
     horizontal=True,
     key="projects_summary_dimension",
 )
 table(
-    cached(queries.project_summary, scope, today, dimension, **filters),
-    f"项目汇总_{queries.SUMMARY_CHOICES[dimension]}",
+    cached(views.project_summary, scope, today, dimension, **filters),
+    f"项目汇总_{views.SUMMARY_CHOICES[dimension]}",
     scope,
     key="projects_summary_csv",
 )
@@ -87,6 +87,6 @@ project_id = st.selectbox(
     key="projects_detail",
 )
 if project_id is not None:
-    history = cached(queries.project_history, scope, project_id)
+    history = cached(views.project_history, scope, project_id)
     st.caption(f"{page.titles[project_id]}：共 {len(history):,} 次上传，最后一行为当前值。")
     table(history, f"项目历史_{project_id}", scope, key="projects_history_csv")

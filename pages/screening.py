@@ -8,7 +8,7 @@ from core.charts import screening as charts
 from core.charts.points import caption
 from core.forms import SCREENING_KINDS, TERMS
 from core.metrics import screening as metrics
-from core.queries import screening as queries
+from core.views import screening as views
 from pages._shared import cached, chart, current_scope, table
 
 scope = current_scope()
@@ -39,7 +39,7 @@ def file_what(*parts: str) -> str:
     return "_".join(part for part in (*parts, term, kind) if part)
 
 
-page = cached(queries.screening_page, scope, term=term, kind=kind, coverage_line=coverage_line)
+page = cached(views.screening_page, scope, term=term, kind=kind, coverage_line=coverage_line)
 if page.empty:
     st.info(
         "当前筛选范围内没有心理筛查数据。请在左侧调整学年、省份等筛选条件，或先在“数据上传”页上传心理健康测评筛查情况表。"

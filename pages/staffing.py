@@ -7,8 +7,8 @@ import streamlit as st
 from core.charts import staffing as charts
 from core.charts.points import caption
 from core.formatting import count_text, on_screen
-from core.queries import staffing as queries
 from core.standards import PART_TIME_FACTOR_SOURCE, Standards
+from core.views import staffing as views
 from pages._shared import cached, chart, csv_button, current_scope, get_engine, table
 
 WHAT = "辅导员配备"
@@ -46,7 +46,7 @@ def kpi_tiles(kpis: dict, standards: Standards) -> None:
 
 st.title("辅导员配备")
 scope = current_scope()
-page = cached(queries.staffing_page, scope)
+page = cached(views.staffing_page, scope)
 standards = page.standards
 st.caption(f"范围：{scope.describe()}")
 standards_note(standards)
@@ -84,7 +84,7 @@ st.subheader("明细")
 details, supervision, summary = st.tabs(["学校明细", "督办名单", "分组汇总"])
 with details:
     search = st.text_input("搜索学校", key="staffing_search", placeholder="输入学校名称或标识码的一部分")
-    shown = queries.search_institutions(page.institutions, search)
+    shown = views.search_institutions(page.institutions, search)
     st.caption(f"共 {len(shown):,} 所；按每名专职辅导员对应学生数从多到少排名，学生数为 0 的学校排在最后。")
     table(shown, WHAT, scope, key="staffing_details_csv")
     csv_button(
@@ -93,7 +93,7 @@ with details:
         scope,
         key="staffing_export_csv",
         label="下载全表 CSV（报送原值 + 派生列，同命令行 export）",
-        build=lambda: queries.export_frame(get_engine(), scope),
+        build=lambda: views.export_frame(get_engine(), scope),
     )
 with supervision:
     st.caption(f"未达到任一配备标准的学校 {len(page.supervision):,} 所，按专职辅导员缺口从大到小排列。")
@@ -101,10 +101,10 @@ with supervision:
 with summary:
     by = st.radio(
         "汇总方式",
-        list(queries.GROUPINGS),
-        format_func=lambda name: f"按{queries.GROUPINGS[name]}",
+        list(views.GROUPINGS),
+        format_func=lambda name: f"按{views.GROUPINGS[name]}",
         horizontal=True,
         key="staffing_group_by",
     )
-    grouped = page.provinces if by == "province" else cached(queries.group_table, scope, by)
-    table(grouped, f"{WHAT}_按{queries.GROUPINGS[by]}汇总", scope, key="staffing_groups_csv")
+    grouped = page.provinces if by == "province" else cached(views.group_table, scope, by)
+    table(grouped, f"{WHAT}_按{views.GROUPINGS[by]}汇总", scope, key="staffing_groups_csv")

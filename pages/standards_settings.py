@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.settings_store import load_standards, reset_standards, save_standards
 from core.standards import (
     DEFAULT_STANDARDS,
     PART_TIME_FACTOR_SOURCE,
     InvalidStandards,
     Standard,
-    load_standards,
     make_standards,
-    reset_standards,
-    save_standards,
 )
 from pages._shared import clear_cached_reads, get_engine, run_through_app
 

@@ -23,9 +23,10 @@ from core.annotate import (
 )
 from core.formatting import count_text, on_screen, rows_on_screen
 from core.forms import FORMS
-from core.ingest import parse_file, plan_changes, store
-from core.ingest.report import ImportReport, ParsedFile, Plan
+from core.ingest import ImportReport, ParsedFile, Preview, check, commit, institution_names
+from core.ingest.report import Plan
 from core.templates import template_bytes
+from core.text import md_escape
 from pages._shared import (
     app_settings,
     clear_cached_reads,
@@ -45,11 +46,10 @@ ACCEPTED_TYPES = ["xlsx", "xls", "csv", "xlsm", "et", "ods", "txt"]
 
 @dataclass
 class UploadResult:
-    """One uploaded file as parsed (once), its preview, and the store outcome once confirmed."""
+    """One uploaded file as checked (once), and the store outcome once confirmed."""
 
     key: str
-    parsed: ParsedFile
-    plan: Plan | None
+    preview: Preview
     report: ImportReport | None = None
 
 
@@ -110,7 +110,7 @@ def template_buttons() -> None:
             )
 
 
-def parse_with_progress(form: str | None, data: bytes, file_name: str, key: str) -> UploadResult:
+def check_with_progress(form: str | None, data: bytes, file_name: str, key: str) -> UploadResult:
     """Read, validate and diff the file once, showing progress while it runs."""
     bar = st.progress(0.0, text="正在读取文件…")
 
@@ -118,22 +118,24 @@ def parse_with_progress(form: str | None, data: bytes, file_name: str, key: str)
         bar.progress(min(max(fraction, 0.0), 1.0), text=text)
 
     engine = get_engine()
-    parsed = parse_file(
-        engine, form, data, file_name, max_bytes=app_settings().max_upload_bytes, progress=show
+    preview = check(
+        engine,
+        form,
+        data,
+        file_name,
+        institutions=institution_names(engine),
+        max_bytes=app_settings().max_upload_bytes,
+        progress=show,
     )
-    plan = None
-    if parsed.accepted:
-        show(1.0, "正在与已有数据比对…")
-        plan = plan_changes(engine, parsed)
     bar.empty()
-    return UploadResult(key=key, parsed=parsed, plan=plan)
+    return UploadResult(key=key, preview=preview)
 
 
 def current_result(form: str | None, data: bytes, file_name: str) -> UploadResult:
     key = f"{hashlib.sha256(data).hexdigest()}:{form or AUTO}"
     result = st.session_state.get(RESULT_KEY)
     if result is None or result.key != key:
-        result = parse_with_progress(form, data, file_name, key)
+        result = check_with_progress(form, data, file_name, key)
         st.session_state[RESULT_KEY] = result
     return result
 
@@ -144,7 +146,7 @@ def show_reading(parsed: ParsedFile) -> None:
     if parsed.form_detected:
         st.info(f"系统根据表头自动识别为「{form.title}」。如不正确，请在上方选择报表后重新读取。")
     st.markdown(
-        f"报表：**{form.title}**　工作表：**{on_screen(parsed.sheet)}**　"
+        f"报表：**{form.title}**　工作表：**{md_escape(on_screen(parsed.sheet))}**　"
         f"表头：**第 {parsed.header_row} 行**　数据：**{count_text(len(parsed.rows))} 行**"
     )
     mapping = mapping_frame(parsed)
@@ -172,10 +174,10 @@ def show_problems(parsed: ParsedFile, data: bytes) -> None:
     error and warning in one table; the annotated copy."""
     for issue in parsed.errors:
         if issue.row is None and issue.column is None:
-            st.error(issue.message)
+            st.error(md_escape(issue.message))
     for issue in parsed.warnings:
         if issue.row is None and issue.column is None:
-            st.warning(issue.message)
+            st.warning(md_escape(issue.message))
     if parsed.errors:
         st.error(
             f"发现 {count_text(len(parsed.errors))} 处错误，整个文件未导入。"
@@ -223,13 +225,13 @@ def show_preview(plan: Plan, parsed: ParsedFile) -> None:
 
 
 def confirm_and_store(result: UploadResult, uploader: str) -> None:
-    parsed = result.parsed
+    parsed = result.preview.parsed
     blocked = not parsed.accepted or not uploader
     if not uploader and parsed.accepted:
         st.caption("请先在上方填写上传人，再确认导入。")
     if st.button("确认导入", type="primary", disabled=blocked, key="confirm_store", icon=":material/done:"):
         with st.spinner("正在写入数据库…"):
-            report = store(get_engine(), parsed, uploader=uploader)
+            report = commit(get_engine(), result.preview, uploader=uploader)
         if report.stored:
             result.report = report
             clear_cached_reads()
@@ -238,7 +240,7 @@ def confirm_and_store(result: UploadResult, uploader: str) -> None:
         st.session_state.pop(RESULT_KEY, None)
         st.error("未导入：确认前已有数据发生变化，文件未通过校验。请点击“重新检查”查看最新结果。")
         for issue in report.errors:
-            st.error(issue.message)
+            st.error(md_escape(issue.message))
         st.button("重新检查", key="recheck")
 
 
@@ -279,18 +281,18 @@ if uploaded is None:
 
 file_bytes = uploaded.getvalue()
 result = current_result(None if choice == AUTO else choice, file_bytes, uploaded.name)
-parsed = result.parsed
+parsed = result.preview.parsed
 
 if result.report is not None:
     show_stored(result.report)
     st.stop()
 if parsed.header_row is None or parsed.form not in FORMS:
     for issue in parsed.errors:
-        st.error(issue.message)
+        st.error(md_escape(issue.message))
     st.stop()
 
 show_reading(parsed)
 show_problems(parsed, file_bytes)
-if result.plan is not None:
-    show_preview(result.plan, parsed)
+if result.preview.plan is not None:
+    show_preview(result.preview.plan, parsed)
 confirm_and_store(result, uploader)

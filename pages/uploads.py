@@ -7,7 +7,8 @@ import streamlit as st
 
 from core.formatting import count_text, rows_on_screen
 from core.ingest import RevertRefused, revert_upload
-from core.queries.uploads import UploadDetail, upload_detail, uploads_frame
+from core.text import md_escape
+from core.views.uploads import UploadDetail, upload_detail, uploads_frame
 from pages._shared import cached, clear_cached_reads, csv_button, current_scope, get_engine, message_table
 
 FLASH_KEY = "uploads_flash"  # the outcome of a revert, shown after the rerun that follows it
@@ -31,7 +32,7 @@ def upload_choice_labels(frame: pd.DataFrame) -> dict[int, str]:
 
 def show_detail(detail: UploadDetail) -> None:
     st.markdown(
-        f"**{detail.file_name}**　{detail.form_title}　上传人：{detail.uploader}　"
+        f"**{md_escape(detail.file_name)}**　{detail.form_title}　上传人：{md_escape(detail.uploader)}　"
         f"上传时间：{detail.created_at}　状态：**{detail.status_label}**"
     )
     st.caption(f"SHA-256：{detail.sha256}")
@@ -59,7 +60,7 @@ def revert_section(detail: UploadDetail) -> None:
         "若之后的上传又修改了同一批记录，需先撤销那次上传。"
     )
     confirmed = st.checkbox(
-        f"我已了解后果，确认撤销第 {detail.id} 号上传（{detail.file_name}）",
+        f"我已了解后果，确认撤销第 {detail.id} 号上传（{md_escape(detail.file_name)}）",
         key=f"revert_confirm_{detail.id}",
     )
     if st.button(
@@ -68,11 +69,11 @@ def revert_section(detail: UploadDetail) -> None:
         try:
             reverted = revert_upload(get_engine(), detail.id)
         except RevertRefused as refused:
-            st.error(str(refused))
+            st.error(md_escape(refused))
             return
         clear_cached_reads()
         st.session_state[FLASH_KEY] = (
-            f"已撤销第 {detail.id} 号上传（{detail.file_name}）：恢复 {count_text(reverted.restored)} 行，"
+            f"已撤销第 {detail.id} 号上传（{md_escape(detail.file_name)}）：恢复 {count_text(reverted.restored)} 行，"
             f"删除 {count_text(reverted.deleted)} 行，数据已回到这次上传之前。"
         )
         st.rerun()

@@ -22,7 +22,8 @@ from core.annotate import (
     problems_frame,
 )
 from core.forms import Severity
-from core.ingest import parse_file
+from core.ingest import institution_names
+from core.ingest.parse import parse_file
 from core.ingest.report import NORMALIZATION, CellChange, Issue, ParsedFile, Plan
 from tests.factories import make_institution, store_rows
 
@@ -207,7 +208,8 @@ def test_unreadable_input_still_gives_the_issue_list() -> None:
 def test_a_file_rejected_by_the_real_pipeline_is_marked_where_its_errors_are(engine: Engine) -> None:
     store_rows(engine, "institutions", [make_institution()])
     data = staffing_workbook([GOOD_ROW, ["4141010001", "示例第一大学", "2024-2025", "很多", 0, 10]])
-    parsed = parse_file(engine, "staffing", data, "队伍.xlsx", max_bytes=MAX_BYTES)
+    registry = institution_names(engine)
+    parsed = parse_file("staffing", data, "队伍.xlsx", institutions=registry, max_bytes=MAX_BYTES)
     assert not parsed.accepted
 
     copy = open_copy(annotated_workbook(data, "队伍.xlsx", parsed))

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from core.export import csv_bytes
-from core.queries.completeness import missing_frame
 from core.scope import Scope
+from core.views.completeness import missing_frame
 from tests.cli import run_cli
 from tests.contract import MISSING_HEADERS
 from tests.test_completeness import YEAR, hand_built

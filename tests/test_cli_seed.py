@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 
 from core.db import make_engine
 from core.models import FORM_MODELS, Upload
-from core.queries.completeness import reporting_summary
 from core.scope import Scope
-from sample_data.generate import SAMPLE_TODAY, generate_dataset, sample_files
+from core.views.completeness import reporting_summary
+from sample_data.dataset import SAMPLE_TODAY
+from sample_data.generate import generate_dataset
+from sample_data.submissions import sample_files
 from tests.cli import run_cli
 
 AT_SAMPLE_TODAY = {"APP_TODAY": SAMPLE_TODAY.isoformat()}

@@ -9,12 +9,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert, update
 
-from core.deadlines import Period, set_deadline
+from core.deadlines import Period
 from core.forms import get_form
 from core.metrics.completeness import LATE, MISSING, ON_TIME, PENDING
 from core.models import FORM_MODELS, RecordHistory, Upload
-from core.queries.completeness import missing_frame, period_status, reporting_summary, year_status
+from core.queries.completeness import period_status, year_status
 from core.scope import Scope
+from core.settings_store import save_deadline
+from core.views.completeness import missing_frame, reporting_summary
 from tests.factories import make_institution, make_screening_row, make_staffing_row, store_rows
 
 YEAR = "2024-2025"
@@ -149,7 +151,7 @@ def test_screening_term_counts_any_kind_and_pending_before_the_deadline(engine: 
 
 def test_a_deadline_override_changes_on_time_into_late(engine: Engine) -> None:
     hand_built(engine)
-    set_deadline(engine, Period("staffing", YEAR), dt.date(2024, 11, 15))
+    save_deadline(engine, Period("staffing", YEAR), dt.date(2024, 11, 15))
 
     statuses = period_status(engine, Scope(year=YEAR), Period("staffing", YEAR), TODAY)
 

@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from core.deadlines import Period
 from core.metrics import completeness as metrics
-from core.queries.completeness import missing_frame, period_status, year_status
-from core.queries.completeness_page import completeness_page
+from core.queries.completeness import period_status, year_status
 from core.scope import Scope
+from core.views.completeness import completeness_page, missing_frame
 from tests.apptest import metrics_shown, open_app_page
 from tests.contract import MISSING_HEADERS
 from tests.test_completeness import TODAY, YEAR, hand_built

@@ -8,16 +8,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from core.deadlines import (
-    Period,
-    academic_year_of,
-    deadline_for,
-    deadline_table,
-    default_deadline,
-    periods_of_year,
-    set_deadline,
-)
+from core.deadlines import Period, academic_year_of, deadline_table, default_deadline, periods_of_year
 from core.models import AppSetting
+from core.settings_store import load_deadline, load_deadlines, save_deadline
 from tests.apptest import open_app_page
 
 
@@ -41,43 +34,43 @@ def test_default_deadlines(period: Period, expected: dt.date) -> None:
 
 
 def test_no_override_means_the_default(engine: Engine) -> None:
-    assert deadline_for(engine, Period("staffing", "2024-2025")) == dt.date(2024, 11, 30)
+    assert load_deadline(engine, Period("staffing", "2024-2025")) == dt.date(2024, 11, 30)
 
 
 def test_an_override_is_used_for_its_period_only(engine: Engine) -> None:
-    set_deadline(engine, Period("staffing", "2024-2025"), dt.date(2024, 12, 15))
+    save_deadline(engine, Period("staffing", "2024-2025"), dt.date(2024, 12, 15))
 
-    assert deadline_for(engine, Period("staffing", "2024-2025")) == dt.date(2024, 12, 15)
-    assert deadline_for(engine, Period("staffing", "2023-2024")) == dt.date(2023, 11, 30)
+    assert load_deadline(engine, Period("staffing", "2024-2025")) == dt.date(2024, 12, 15)
+    assert load_deadline(engine, Period("staffing", "2023-2024")) == dt.date(2023, 11, 30)
 
 
 def test_removing_an_override_restores_the_default(engine: Engine) -> None:
     period = Period("screening", "2024-2025", "秋季学期")
-    set_deadline(engine, period, dt.date(2025, 1, 15))
+    save_deadline(engine, period, dt.date(2025, 1, 15))
 
-    set_deadline(engine, period, None)
+    save_deadline(engine, period, None)
 
-    assert deadline_for(engine, period) == dt.date(2024, 12, 31)
+    assert load_deadline(engine, period) == dt.date(2024, 12, 31)
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(AppSetting)).scalar_one() == 0
 
 
 def test_setting_the_default_date_stores_nothing(engine: Engine) -> None:
-    set_deadline(engine, Period("staffing", "2024-2025"), dt.date(2024, 11, 30))
+    save_deadline(engine, Period("staffing", "2024-2025"), dt.date(2024, 11, 30))
 
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(AppSetting)).scalar_one() == 0
 
 
 def test_whole_year_screening_follows_the_latest_term_override(engine: Engine) -> None:
-    set_deadline(engine, Period("screening", "2024-2025", "春季学期"), dt.date(2025, 7, 15))
+    save_deadline(engine, Period("screening", "2024-2025", "春季学期"), dt.date(2025, 7, 15))
 
-    assert deadline_for(engine, Period("screening", "2024-2025")) == dt.date(2025, 7, 15)
+    assert load_deadline(engine, Period("screening", "2024-2025")) == dt.date(2025, 7, 15)
 
 
 def test_whole_year_screening_cannot_be_set_directly(engine: Engine) -> None:
     with pytest.raises(ValueError, match="分别设置"):
-        set_deadline(engine, Period("screening", "2024-2025"), dt.date(2025, 7, 1))
+        save_deadline(engine, Period("screening", "2024-2025"), dt.date(2025, 7, 1))
 
 
 @pytest.mark.parametrize(
@@ -106,9 +99,9 @@ def test_academic_year_of(day: dt.date, expected: str) -> None:
 
 
 def test_deadline_table_marks_overrides(engine: Engine) -> None:
-    set_deadline(engine, Period("screening", "2024-2025", "春季学期"), dt.date(2025, 7, 10))
+    save_deadline(engine, Period("screening", "2024-2025", "春季学期"), dt.date(2025, 7, 10))
 
-    table = deadline_table(engine, ["2024-2025"])
+    table = deadline_table(load_deadlines(engine, periods_of_year("2024-2025")))
 
     assert table.astype(object).where(table.notna(), None).to_dict("records") == [
         {
@@ -166,11 +159,11 @@ def test_page_saves_and_resets_a_deadline(app_engine: Engine) -> None:
     field.set_value(dt.date(2024, 12, 15))
     click(app, "保存")
 
-    assert deadline_for(app_engine, staffing) == dt.date(2024, 12, 15)
+    assert load_deadline(app_engine, staffing) == dt.date(2024, 12, 15)
     assert "已保存" in app.success[0].value
     assert app.dataframe[0].value.loc[0, "已调整"] == "是"
 
     click(app, "恢复默认")
 
-    assert deadline_for(app_engine, staffing) == dt.date(2024, 11, 30)
+    assert load_deadline(app_engine, staffing) == dt.date(2024, 11, 30)
     assert app.date_input(key=f"deadline_{staffing.setting_key()}").value == dt.date(2024, 11, 30)

@@ -18,6 +18,10 @@ from core.export import csv_bytes, neutralise_formula
         ("+86 123", "'+86 123"),  # case: plus sign
         ("-cmd", "'-cmd"),  # case: minus sign
         ("@SUM(A1)", "'@SUM(A1)"),  # case: at sign
+        ("＝1+1", "'＝1+1"),  # case: fullwidth equals sign (Excel/WPS read it as =)
+        ("＋1+1", "'＋1+1"),  # case: fullwidth plus
+        ("－cmd", "'－cmd"),  # case: fullwidth minus
+        ("＠SUM(A1)", "'＠SUM(A1)"),  # case: fullwidth at sign
         ("示例大学", "示例大学"),  # case: plain text unchanged
         (12, 12),  # case: numbers unchanged
     ],

@@ -66,9 +66,11 @@ def with_cached_formula_values(data: bytes, values: Mapping[str, Any]) -> bytes:
             content = source.read(item.filename)
             if item.filename.startswith("xl/worksheets/sheet"):
                 for formula, value in values.items():
-                    content = content.replace(
-                        f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{value}</v>".encode()
-                    )
+                    # openpyxl writes the empty value as <v /> (ElementTree) or <v></v> (with lxml installed)
+                    for empty in ("<v />", "<v></v>"):
+                        content = content.replace(
+                            f"<f>{formula}</f>{empty}".encode(), f"<f>{formula}</f><v>{value}</v>".encode()
+                        )
             target.writestr(item, content)
     return buffer.getvalue()
 

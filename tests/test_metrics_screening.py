@@ -13,7 +13,7 @@ from core.formatting import percent_text
 from core.metrics import screening as metrics
 from tests.factories import make_screening_row
 
-INSTITUTION = {"registered_name": "示例第一大学", "province": "河南省", "level": "本科", "ownership": "公办"}
+INSTITUTION = {"institution_name": "示例第一大学", "province": "河南省", "level": "本科", "ownership": "公办"}
 RATE_COLUMNS = ("coverage", "flagged", "flagged_rate", "high_rate", "follow_up_rate")
 ALL_FOLLOWED = {"interviewed": 300}  # every one of the factory row's 20 + 80 + 200 flagged students
 QUIET = {"high": 0, "medium": 0, "watch": 0, "interviewed": 0, "referred": 0, "crisis": 0}
@@ -269,6 +269,13 @@ def test_without_masking_small_counts_stay_exact() -> None:
             0.95,
             "筛查覆盖率低于95%；有预警学生但均未约谈评估",
         ),  # case: two reasons at once
+        (
+            {"target": 1000, "screened": 924, **ALL_FOLLOWED},
+            0.925,
+            "筛查覆盖率低于92.5%",
+        ),  # case: a line other than the default, with its decimal, in the reason
+        ({"target": 1000, "screened": 925, **ALL_FOLLOWED}, 0.925, None),  # case: on a 92.5% line
+        ({"target": 1, "screened": 0, **QUIET}, 0.95, "筛查覆盖率低于95%"),  # case: 0 of 1 has a coverage
     ],
 )
 def test_attention_list_names_the_reasons(
@@ -277,6 +284,27 @@ def test_attention_list_names_the_reasons(
     listed = metrics.attention_list(frame(row), coverage_line)
 
     assert list(listed[metrics.REASONS]) == ([reasons] if reasons else [])
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            {"target": 1, "screened": 1, "high": 1, "medium": 0, "watch": 0, "interviewed": 1},
+            [1.0, 1.0, 1.0, 1.0],
+        ),  # case: every denominator exactly 1 gives a rate
+        (
+            {"target": 2, "screened": 1, "high": 0, "medium": 1, "watch": 0, "interviewed": 0},
+            [0.5, 1.0, 0.0, 0.0],
+        ),  # case: one flagged of one screened, nobody followed up
+        ({"target": 0, "screened": 0, **QUIET}, [None, None, None, None]),  # case: every denominator 0
+    ],
+)
+def test_rates_with_a_denominator_of_one_or_zero(row: dict[str, Any], expected: list[float | None]) -> None:
+    derived = one_row(metrics.with_derived(frame(row)))
+
+    rates = [derived[rate.key] for rate in metrics.RATES]
+    assert [None if pd.isna(rate) else rate for rate in rates] == expected
 
 
 def test_attention_table_has_chinese_headers() -> None:

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, select
 
 from core.models import ProjectRecord, ScreeningReport, StaffingReport
 from core.profile_export import InstitutionNotFound, profile_workbook
-from core.queries import staffing
-from core.queries.profile import InstitutionProfile, institution_choices, institution_profile
 from core.scope import Scope
+from core.views import staffing
+from core.views.profile import InstitutionProfile, institution_choices, institution_profile
 from tests.factories import (
     make_institution,
     make_project_row,

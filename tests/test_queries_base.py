@@ -92,3 +92,13 @@ def test_scope_label_names_the_selection() -> None:
     assert Scope(year="2024-2025", provinces=("河南省", "江苏省"), levels=("本科",)).describe() == (
         "河南省、江苏省 · 2024-2025 学年 · 本科"
     )
+
+
+def test_reads_take_an_open_connection_as_well_as_an_engine(filled: Engine) -> None:
+    scope = Scope(provinces=("河南省",))
+
+    with filled.connect() as connection:
+        through_connection = (count_institutions(connection, scope), institutions_frame(connection, scope))
+
+    assert through_connection[0] == count_institutions(filled, scope) == 2
+    assert through_connection[1].equals(institutions_frame(filled, scope))

@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from core.queries import staffing
-from core.queries.overview import overview_page
 from core.scope import Scope
-from core.standards import make_standards, save_standards
+from core.settings_store import save_standards
+from core.standards import make_standards
+from core.views import staffing
+from core.views.overview import overview_page
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 YEAR = "2024-2025"

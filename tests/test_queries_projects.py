@@ -12,6 +12,7 @@ from core.export import csv_bytes, export_frame
 from core.models import ProjectRecord, RecordHistory, Upload
 from core.queries import projects as queries
 from core.scope import Scope
+from core.views import projects as views
 from tests.contract import EXPORT_HEADERS
 from tests.factories import make_institution, make_project_row, store_rows
 
@@ -76,7 +77,7 @@ def seed(engine: Engine) -> None:
 def test_export_frame_columns_and_values_at_a_fixed_today(any_engine: Engine) -> None:
     seed(any_engine)
 
-    table = queries.export_frame(any_engine, Scope(year="2024-2025"), TODAY).set_index("项目编号")
+    table = views.export_frame(any_engine, Scope(year="2024-2025"), TODAY).set_index("项目编号")
 
     assert table.reset_index().columns.tolist() == EXPORT_HEADERS["projects"]
     assert table.index.tolist() == ["XM-001", "XM-002", "XM-003", "XM-004"]  # the year does not apply
@@ -114,7 +115,7 @@ def test_export_frame_defaults_today_to_app_today(
     seed(any_engine)
     monkeypatch.setenv("APP_TODAY", "2025-07-01")
 
-    table = queries.export_frame(any_engine, Scope(provinces=("河南省",)))
+    table = views.export_frame(any_engine, Scope(provinces=("河南省",)))
 
     assert table["逾期天数"].tolist() == [1, 0]
 
@@ -156,13 +157,13 @@ def test_projects_frame_follows_the_scope(any_engine: Engine, scope: Scope, expe
 def test_overview_kpis(any_engine: Engine) -> None:
     seed(any_engine)
 
-    assert queries.overview_kpis(any_engine, Scope(), TODAY) == {
+    assert views.overview_kpis(any_engine, Scope(), TODAY) == {
         "projects": 4,
         "accepted": 1,
         "in_progress": 3,
         "overdue": 2,
     }
-    assert queries.overview_kpis(any_engine, Scope(provinces=("北京市",)), TODAY)["overdue"] == 1
+    assert views.overview_kpis(any_engine, Scope(provinces=("北京市",)), TODAY)["overdue"] == 1
 
 
 @pytest.mark.parametrize(
@@ -195,7 +196,7 @@ def test_overview_kpis(any_engine: Engine) -> None:
 def test_headline_tiles(any_engine: Engine, scope: Scope, expected: dict[str, str]) -> None:
     seed(any_engine)
 
-    assert queries.headline(queries.projects_frame(any_engine, scope), TODAY) == expected
+    assert views.headline(queries.projects_frame(any_engine, scope), TODAY) == expected
 
 
 def test_available_batches_oldest_first(any_engine: Engine) -> None:
@@ -209,8 +210,8 @@ def test_overdue_and_due_soon_tables(any_engine: Engine) -> None:
     seed(any_engine)
     projects = queries.projects_frame(any_engine, Scope())
 
-    overdue = queries.overdue_table(projects, TODAY)
-    soon = queries.due_soon_table(projects, TODAY)
+    overdue = views.overdue_table(projects, TODAY)
+    soon = views.due_soon_table(projects, TODAY)
 
     assert overdue[["项目编号", "承担单位（高校名录）", "计划完成日期", "逾期天数"]].values.tolist() == [
         ["XM-001", "河南示例大学", "2025-06-30", 153],
@@ -223,7 +224,7 @@ def test_summary_table_by_batch(any_engine: Engine) -> None:
     seed(any_engine)
     projects = queries.projects_frame(any_engine, Scope())
 
-    table = queries.summary_table(projects, TODAY, "batch").set_index("批次")
+    table = views.summary_table(projects, TODAY, "batch").set_index("批次")
 
     assert table.loc["第二批", ["项目数", "已验收通过", "在研", "逾期", "验收完成率"]].tolist() == [
         2,
@@ -233,7 +234,7 @@ def test_summary_table_by_batch(any_engine: Engine) -> None:
         "50.0%",
     ]
     assert table.loc["第二批", "平均进度（%）"] == "70.0"
-    assert table.loc[queries.NO_BATCH, "项目数"] == 1
+    assert table.loc[views.NO_BATCH, "项目数"] == 1
 
 
 @pytest.mark.parametrize(
@@ -250,14 +251,14 @@ def test_projects_page_is_built_from_the_filtered_projects(
     seed(any_engine)
     projects = queries.projects_frame(any_engine, Scope(), **filters)
 
-    page = queries.projects_page(any_engine, Scope(), TODAY, **filters)
+    page = views.projects_page(any_engine, Scope(), TODAY, **filters)
 
-    assert (page.count, page.headline) == (count, queries.headline(projects, TODAY))
+    assert (page.count, page.headline) == (count, views.headline(projects, TODAY))
     assert page.overdue["项目编号"].tolist() == overdue
-    assert page.table.equals(queries.export_table(projects, TODAY))
-    for dimension in queries.SUMMARY_CHOICES:
-        summary = queries.project_summary(any_engine, Scope(), TODAY, dimension, **filters)
-        assert summary.equals(queries.summary_table(projects, TODAY, dimension))
+    assert page.table.equals(views.export_table(projects, TODAY))
+    for dimension in views.SUMMARY_CHOICES:
+        summary = views.project_summary(any_engine, Scope(), TODAY, dimension, **filters)
+        assert summary.equals(views.summary_table(projects, TODAY, dimension))
     assert list(page.titles.values()) == [
         f"{key} {title}" for key, title in zip(projects["project_id"], projects["title"], strict=True)
     ]
@@ -296,7 +297,7 @@ def reupload(engine: Engine, project_id: str, file_name: str, created_at: dt.dat
             insert(RecordHistory).values(
                 form="projects",
                 record_key=project_id,
-                values={key: values[key] for key in queries.HEADERS},
+                values={key: values[key] for key in views.HEADERS},
                 upload_id=old["upload_id"],
                 replaced_by_upload_id=upload_id,
             )
@@ -341,7 +342,7 @@ def test_project_history_lists_stage_and_progress_per_upload(any_engine: Engine)
         due=dt.date(2026, 6, 30),
     )
 
-    history = queries.project_history(any_engine, Scope(), "XM-001")
+    history = views.project_history(any_engine, Scope(), "XM-001")
 
     assert history.columns.tolist() == [
         "上传时间（北京时间）",
@@ -377,7 +378,7 @@ def test_project_history_shows_an_upload_restored_by_a_revert_once(any_engine: E
     with any_engine.begin() as connection:  # revert: the first upload's values are current again
         connection.execute(update(ProjectRecord).values(upload_id=first, stage="立项", progress=10.0))
 
-    history = queries.project_history(any_engine, Scope(), "XM-2024-001")
+    history = views.project_history(any_engine, Scope(), "XM-2024-001")
 
     assert history[["上传文件", "当前阶段"]].values.tolist() == [["一.xlsx", "立项"]]
 
@@ -396,4 +397,4 @@ def test_project_history_respects_the_scope(
     store_rows(any_engine, "institutions", [HENAN, BEIJING])
     store_rows(any_engine, "projects", [make_project_row()])
 
-    assert len(queries.project_history(any_engine, scope, project_id)) == rows
+    assert len(views.project_history(any_engine, scope, project_id)) == rows

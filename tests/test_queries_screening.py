@@ -14,6 +14,7 @@ from core.export import export_csv
 from core.metrics import screening as metrics
 from core.queries import screening as queries
 from core.scope import Scope
+from core.views import screening as views
 from tests.contract import EXPORT_HEADERS
 from tests.factories import make_institution, make_screening_row, store_rows
 
@@ -130,10 +131,10 @@ def test_rows_follow_scope_term_and_type(
     assert keys(rows) == expected
 
 
-def test_rows_carry_the_registered_name_and_the_institution_columns(filled: Engine) -> None:
+def test_rows_carry_the_institution_name_and_the_institution_columns(filled: Engine) -> None:
     rows = queries.screening_rows(filled, Scope(year=YEAR, codes=(HENAN_COLLEGE,)))
 
-    assert rows.loc[0, ["registered_name", "province", "level", "ownership"]].tolist() == [
+    assert rows.loc[0, ["institution_name", "province", "level", "ownership"]].tolist() == [
         "示例河南职业学院",
         "河南省",
         "高职（专科）",
@@ -181,11 +182,11 @@ def test_totals_are_summed_by_the_database(
     ],
 )
 def test_overview_kpis(filled: Engine, scope: Scope, expected: dict[str, object]) -> None:
-    assert queries.overview_kpis(filled, scope) == expected
+    assert views.overview_kpis(filled, scope) == expected
 
 
 def test_term_trend_covers_every_year_of_the_scope(filled: Engine) -> None:
-    trend = queries.term_totals(filled, Scope(year=YEAR, provinces=("江苏省",)))
+    trend = views.term_totals(filled, Scope(year=YEAR, provinces=("江苏省",)))
 
     assert trend[["year", "term", "target", "screened"]].values.tolist() == [
         [LAST_YEAR, "秋季学期", 0, 0],
@@ -195,8 +196,8 @@ def test_term_trend_covers_every_year_of_the_scope(filled: Engine) -> None:
 
 
 def test_term_trend_orders_terms_and_filters_the_type(filled: Engine) -> None:
-    trend = queries.term_totals(filled, Scope(provinces=("河南省",)))
-    review_only = queries.term_totals(filled, Scope(), kind="重点人群复查")
+    trend = views.term_totals(filled, Scope(provinces=("河南省",)))
+    review_only = views.term_totals(filled, Scope(), kind="重点人群复查")
 
     assert trend[["year", "term", "screened"]].values.tolist() == [
         [YEAR, "秋季学期", 6700],
@@ -206,7 +207,7 @@ def test_term_trend_orders_terms_and_filters_the_type(filled: Engine) -> None:
 
 
 def test_export_has_the_contract_columns_and_derived_values(filled: Engine) -> None:
-    exported = queries.export_frame(filled, Scope(provinces=("江苏省",)))
+    exported = views.export_frame(filled, Scope(provinces=("江苏省",)))
 
     assert list(exported.columns) == EXPORT_HEADERS["screening"]
     assert exported.iloc[:, 13:].values.tolist() == [
@@ -225,7 +226,7 @@ def test_export_has_the_contract_columns_and_derived_values(filled: Engine) -> N
 
 
 def test_export_of_an_empty_scope_has_the_headers_only(filled: Engine) -> None:
-    exported = queries.export_frame(filled, Scope(provinces=("北京市",)), mask_small=True)
+    exported = views.export_frame(filled, Scope(provinces=("北京市",)), mask_small=True)
 
     assert list(exported.columns) == EXPORT_HEADERS["screening"]
     assert exported.empty
@@ -234,8 +235,8 @@ def test_export_of_an_empty_scope_has_the_headers_only(filled: Engine) -> None:
 def test_export_masks_small_counts_only_when_asked(filled: Engine) -> None:
     scope = Scope(year=YEAR, codes=(HENAN_UNI,))
 
-    exact = queries.export_frame(filled, scope)
-    masked = queries.export_frame(filled, scope, mask_small=True)
+    exact = views.export_frame(filled, scope)
+    masked = views.export_frame(filled, scope, mask_small=True)
 
     spring = ["应测人数", "实测人数", "高风险人数", "中风险人数", "预警人数合计", "预警率", "约谈评估率"]
     assert exact.loc[1, spring].tolist() == [300, 300, 3, 1, 4, "1.3%", "100.0%"]
@@ -273,14 +274,14 @@ def test_attention_list_on_stored_data(filled: Engine) -> None:
 def test_screening_page_files_are_the_exports(filled: Engine, mask: bool) -> None:
     scope = Scope(year=YEAR)
 
-    page = queries.screening_page(filled, scope, coverage_line=0.95)
+    page = views.screening_page(filled, scope, coverage_line=0.95)
 
-    pd.testing.assert_frame_equal(page.file("rows", mask=mask), queries.export_frame(filled, scope, mask))
+    pd.testing.assert_frame_equal(page.file("rows", mask=mask), views.export_frame(filled, scope, mask))
     assert page.file("attention", mask=mask)["学校标识码"].tolist() == [JIANGSU_UNI, HENAN_UNI, HENAN_COLLEGE]
 
 
 def test_screening_page_tables_show_exact_counts_and_dashes(filled: Engine) -> None:
-    page = queries.screening_page(filled, Scope(provinces=("江苏省",)), coverage_line=0.99)
+    page = views.screening_page(filled, Scope(provinces=("江苏省",)), coverage_line=0.99)
 
     rows = page.tables["rows"]
     assert rows[["应测人数", "筛查覆盖率", "预警率"]].values.tolist() == [
@@ -289,5 +290,5 @@ def test_screening_page_tables_show_exact_counts_and_dashes(filled: Engine) -> N
     ]
     assert page.tables["attention"]["关注原因"].tolist() == ["筛查覆盖率低于99%；有预警学生但均未约谈评估"]
     assert page.tables["province"]["所在省份"].tolist() == ["江苏省"]
-    assert (page.risk_group, page.follow_up["registered_name"].tolist()) == ("kind", ["示例江苏大学"])
+    assert (page.risk_group, page.follow_up["institution_name"].tolist()) == ("kind", ["示例江苏大学"])
     assert page.kpis["实测人数"] == "9,800"

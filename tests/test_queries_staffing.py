@@ -16,12 +16,14 @@ import io
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from core.export import csv_bytes, export_frame
-from core.queries import staffing
+from core.models import StaffingReport
 from core.scope import Scope
-from core.standards import DEFAULT_STANDARDS, make_standards, save_standards
+from core.settings_store import save_standards
+from core.standards import DEFAULT_STANDARDS, make_standards
+from core.views import staffing
 from tests.contract import EXPORT_HEADERS
 from tests.factories import make_institution, make_staffing_row, store_rows
 
@@ -313,3 +315,23 @@ def test_staffing_page_shows_what_the_single_queries_return(filled: Engine, scop
     pd.testing.assert_frame_equal(page.provinces, staffing.group_table(filled, scope, "province"))
     pd.testing.assert_frame_equal(page.trend, staffing.compliance_trend(filled, scope))
     assert page.kpis == staffing.overview_kpis(filled, scope)
+
+
+def test_compliance_trend_and_table_agree_on_a_blank_part_time_count(filled: Engine) -> None:
+    # 乙学院: 24 full-time of 25 needed, 兼职辅导员数 left blank (stored as 0: the column is NOT
+    # NULL; tests/test_metrics_staffing_sql.py covers NULL in the rule itself), at a factor of 1
+    with filled.begin() as connection:
+        connection.execute(
+            update(StaffingReport)
+            .where(StaffingReport.code == YI, StaffingReport.year == YEAR)
+            .values(counselors_ft=24, counselors_pt=0)
+        )
+    save_standards(filled, make_standards(**_default_values() | {"part_time_factor": "1"}))
+    scope = Scope(year=YEAR, provinces=("河南省",))
+
+    trend = staffing.compliance_trend(filled, scope)
+    table = staffing.institution_table(filled, scope)
+
+    counselors = trend[(trend["指标"] == "辅导员") & (trend["学年"] == YEAR)].iloc[0]
+    assert (counselors["达标学校数"], counselors["适用学校数"]) == (1, 2)
+    assert table.set_index("学校标识码").loc[YI, "辅导员达标情况"] == "未达标"

@@ -9,8 +9,8 @@ from sqlalchemy import Engine, update
 
 from core.formatting import local_time_text
 from core.models import Upload
-from core.queries.uploads import upload_detail, uploads_frame
 from core.scope import Scope
+from core.views.uploads import upload_detail, uploads_frame
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 WARNINGS = [

@@ -16,13 +16,13 @@ from sqlalchemy import Engine
 from core.cli import main
 from core.db import init_db, make_engine
 from core.deadlines import Period
-from core.queries.completeness_page import completeness_page
-from core.queries.projects import projects_page
-from core.queries.screening import screening_page
-from core.queries.staffing import staffing_page
 from core.reports import fonts, write_report
 from core.reports.content import read_report
 from core.scope import Scope
+from core.views.completeness import completeness_page
+from core.views.projects import projects_page
+from core.views.screening import screening_page
+from core.views.staffing import staffing_page
 from sample_data.generate import seed_database
 from tests.apptest import open_app_page
 from tests.cli import run_cli

@@ -33,7 +33,8 @@ from sqlalchemy import Engine, create_engine, select, text
 from core.db import make_engine
 from core.models import RecordHistory, Upload
 from core.scope import Scope
-from core.standards import make_standards, save_standards
+from core.settings_store import save_standards
+from core.standards import make_standards
 from tests.cli import run_cli
 from tests.contract import EXPORT_HEADERS, FORM_HEADERS, ISSUE_KEYS, MISSING_HEADERS, REPORT_KEYS
 from tests.factories import make_institution, make_staffing_row, store_rows
@@ -1232,15 +1233,16 @@ def test_screening_rates_are_percentages_with_one_decimal_empty_without_denomina
 @pytest.mark.parametrize(
     ("key", "counts", "rates"),
     [
-        (  # case: 3 high and 2 referred and 1 crisis masked; 高风险率 loses its numerator
+        (  # case: 3 high and 2 referred and 1 crisis masked; 高风险率 loses its numerator; the smaller
+            # other risk level (中风险 10) is suppressed as '*' (complementary suppression)
             ("4141010001", "秋季学期", "新生普查"),
-            ("1000", "965", "<5", "10", "20", "30", "<5", "<5"),
+            ("1000", "965", "<5", "*", "20", "30", "<5", "<5"),
             ("96.5%", "33", "3.4%", "", "90.9%"),
         ),
-        (  # case: 5 is written as it is, 4 is masked
+        (  # case: 4 is masked; 高风险 5, the only other level above 0, is suppressed as '*' and its rate emptied
             ("4145010003", "春季学期", "新生普查"),
-            ("300", "298", "5", "<5", "0", "12", "<5", "0"),
-            ("99.3%", "9", "3.0%", "1.7%", "133.3%"),
+            ("300", "298", "*", "<5", "0", "12", "<5", "0"),
+            ("99.3%", "9", "3.0%", "", "133.3%"),
         ),
         (  # case: everything small: 预警人数合计 3 masked with every rate built on it
             ("4115010004", "春季学期", "重点人群复查"),
@@ -1266,7 +1268,7 @@ def test_mask_small_writes_small_counts_as_lt5_and_empties_rates_built_on_them(
 
 
 def test_a_rate_without_denominator_is_a_dash_on_screen(world: World) -> None:
-    from core.queries.screening import screening_page
+    from core.views.screening import screening_page
 
     engine = make_engine(world.db_url)
     rows = screening_page(engine, Scope(year="2024-2025")).tables["rows"]

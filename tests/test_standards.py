@@ -8,14 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from core.standards import (
-    DEFAULT_STANDARDS,
-    InvalidStandards,
-    load_standards,
-    make_standards,
-    reset_standards,
-    save_standards,
-)
+from core.settings_store import load_standards, reset_standards, save_standards
+from core.standards import DEFAULT_STANDARDS, InvalidStandards, make_standards
 
 VALID: dict[str, Any] = {
     "counselor_threshold": 200,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
 
 import core.ingest
@@ -179,13 +180,13 @@ def test_the_file_is_parsed_once_not_on_every_rerun(
     app_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real_parse: Callable[..., Any] = core.ingest.parse_file
+    real_check: Callable[..., Any] = core.ingest.check
 
     def counting_parse(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[3])
-        return real_parse(*args, **kwargs)
+        return real_check(*args, **kwargs)
 
-    monkeypatch.setattr(core.ingest, "parse_file", counting_parse)
+    monkeypatch.setattr(core.ingest, "check", counting_parse)
     app = open_app_page("pages/upload.py")
     upload(app, staffing_xlsx(FIRST))
 
@@ -265,3 +266,35 @@ def test_a_file_level_warning_is_shown_in_full_and_its_row_is_empty_not_none(app
     assert any("工作表“2024-2025”也有" in warning.value for warning in app.warning)
     problems = table_with(app, "类型")
     assert problems["行"].tolist() == [""]  # a file-level warning: no row
+
+
+def test_upload_times_are_beijing_time_on_a_host_in_another_time_zone(
+    app_engine: Engine, host_in_new_york: None
+) -> None:
+    upload_id = store_rows(app_engine, "staffing", [make_staffing_row()], file_name="队伍配备.xlsx")
+    with app_engine.begin() as connection:
+        connection.execute(
+            update(Upload)
+            .where(Upload.id == upload_id)
+            .values(created_at=dt.datetime(2025, 3, 1, 16, 30, tzinfo=dt.UTC))
+        )
+
+    app = open_app_page("pages/uploads.py")
+
+    listing = table_with(app, "上传人")
+    assert listing.loc[listing["编号"] == upload_id, "上传时间（北京时间）"].tolist() == [
+        "2025-03-02 00:30:00"
+    ]
+    assert any("上传时间：2025-03-02 00:30:00" in markdown.value for markdown in app.markdown)
+
+
+def test_a_revert_without_its_time_says_so_in_words(app_engine: Engine) -> None:
+    upload_id = store_rows(app_engine, "staffing", [make_staffing_row()], file_name="队伍配备.xlsx")
+    with app_engine.begin() as connection:
+        connection.execute(
+            update(Upload).where(Upload.id == upload_id).values(status="reverted", reverted_at=None)
+        )
+
+    app = open_app_page("pages/uploads.py")
+
+    assert any("这次上传已于 此前 撤销" in info.value for info in app.info), [info.value for info in app.info]

@@ -140,7 +140,7 @@ def _period_axis(data: pd.DataFrame) -> alt.X:
 
 
 def coverage_trend(term_totals: pd.DataFrame, coverage_line: float) -> alt.LayerChart:
-    """筛查覆盖率 per 学年 and 学期 (core.queries.screening.term_totals), with the line."""
+    """筛查覆盖率 per 学年 and 学期 (core.views.screening.term_totals), with the line."""
     data = _with_rate_texts(_periods(term_totals), metrics.COVERAGE)
     line = (
         alt.Chart(data)
@@ -166,7 +166,7 @@ def coverage_trend(term_totals: pd.DataFrame, coverage_line: float) -> alt.Layer
 
 
 def risk_rate_trend(term_totals: pd.DataFrame) -> alt.Chart:
-    """预警率 and 高风险率 per 学年 and 学期 (core.queries.screening.term_totals)."""
+    """预警率 and 高风险率 per 学年 and 学期 (core.views.screening.term_totals)."""
     rates = (metrics.FLAGGED_RATE, metrics.HIGH_RATE)
     data = _with_rate_texts(_periods(term_totals), *rates)
     long = pd.concat(
@@ -201,10 +201,10 @@ def risk_rate_trend(term_totals: pd.DataFrame) -> alt.Chart:
 
 
 def follow_up_scatter(by_institution: pd.DataFrame) -> alt.LayerChart:
-    """One point per institution (a roll-up by code, registered_name, province, or the
+    """One point per institution (a roll-up by code, institution_name, province, or the
     institutions of it to draw): 预警人数合计 against 约谈评估率, points below 100% in red;
     institutions with nobody flagged are left out."""
-    columns = ["registered_name", "province", metrics.FLAGGED, "interviewed", metrics.FOLLOW_UP.key]
+    columns = ["institution_name", "province", metrics.FLAGGED, "interviewed", metrics.FOLLOW_UP.key]
     flagged_somewhere = by_institution.dropna(subset=[metrics.FOLLOW_UP.key])[
         columns
     ]  # one point each: keep it lean
@@ -223,7 +223,7 @@ def follow_up_scatter(by_institution: pd.DataFrame) -> alt.LayerChart:
                 legend=alt.Legend(labelExpr="datum.value ? '未全部约谈评估' : '已全部约谈评估'"),
             ),
             tooltip=[
-                alt.Tooltip("registered_name:N", title="学校名称"),
+                alt.Tooltip("institution_name:N", title="学校名称"),
                 alt.Tooltip("province:N", title="省份"),
                 _count_tooltip(metrics.FLAGGED),
                 _count_tooltip("interviewed"),

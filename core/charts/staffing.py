@@ -1,4 +1,4 @@
-"""Staffing charts (Altair): the display frames of core.queries.staffing in, a chart out.
+"""Staffing charts (Altair): the display frames of core.views.staffing in, a chart out.
 
 Every chart has a Chinese title, axis labels and tooltips; the charts about a ratio
 draw the standard in force as a reference line.
@@ -10,8 +10,8 @@ import altair as alt
 import pandas as pd
 
 from core.formatting import on_screen, percent_text
+from core.headers import STAFF_HEADERS, STUDENTS
 from core.metrics.staffing import COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE
-from core.queries.staffing import STAFF_HEADERS, STUDENTS
 from core.standards import Standard
 
 STATUS_COLORS = alt.Scale(
@@ -67,7 +67,7 @@ def students_vs_staff_chart(table: pd.DataFrame, standard: Standard) -> alt.Laye
     """Points: students against staff per institution, non-compliant ones highlighted,
     with the line staff = students / threshold (the standard).
 
-    ``table`` has the columns of 学校明细 the chart shows (core.queries.staffing gives at
+    ``table`` has the columns of 学校明细 the chart shows (core.views.staffing gives at
     most core.charts.points.MAX_POINTS institutions)."""
     staff = STAFF_HEADERS[standard.key]
     status = f"{standard.label}达标情况"

@@ -1,14 +1,16 @@
 """Intake: read (file → raw cells) → normalise → validate → plan (diff) → store.
 
-The public functions, shared by the 数据上传 page, ``python -m core.cli import`` and the
+Two public calls, shared by the 数据上传 page, ``python -m core.cli import`` and the
 sample-data seeding:
 
-- :func:`parse_file` — read, normalise and validate a file (never raises for a bad file);
-- :func:`plan_changes` — what storing it would change (new / changed / unchanged rows);
-- :func:`store` — store an accepted file in one transaction;
-- :func:`import_bytes` / :func:`import_path` — all of the above in one call (``dry_run``
-  stops after the plan);
-- :func:`revert_upload` — undo an upload (:class:`RevertRefused` when it cannot be).
+- :func:`check` — read, normalise, validate (against 高校名录 given as a mapping, see
+  :func:`institution_names`) and plan the diff: a :class:`Preview`, nothing written;
+- :func:`commit` — store a checked file in one transaction;
+
+and around them :func:`import_bytes` / :func:`import_path` (check + commit in one call;
+``dry_run`` stops after the check), :func:`read_workbook` (the reader's one entry point:
+bytes and file name → raw sheets) and :func:`revert_upload` (undo an upload,
+:class:`RevertRefused` when it cannot be).
 """
 
 from __future__ import annotations
@@ -16,43 +18,50 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# name → the module that defines it. Imported on first use, so that reading a workbook
-# (core.ingest.read) does not import the database layer: the command line reads the file
-# in the background while SQLAlchemy is being imported.
+# name → the module that defines it, imported on first use: a process that only reads a file
+# (core.ingest.read, e.g. a worker reading an upload) does not import the database layer,
+# which takes about half a second. The TYPE_CHECKING imports below name the real definitions.
 _EXPORTS = {
     "ImportReport": "core.ingest.report",
     "ParsedFile": "core.ingest.report",
+    "Preview": "core.ingest.report",
     "Progress": "core.ingest.parse",
+    "RawSheet": "core.ingest.read",
     "RevertRefused": "core.ingest.revert",
     "RevertResult": "core.ingest.revert",
+    "UnreadableFile": "core.ingest.read",
+    "check": "core.ingest.pipeline",
+    "commit": "core.ingest.pipeline",
     "import_bytes": "core.ingest.pipeline",
     "import_path": "core.ingest.pipeline",
-    "parse_file": "core.ingest.parse",
-    "plan_changes": "core.ingest.plan",
+    "institution_names": "core.ingest.pipeline",
+    "read_workbook": "core.ingest.read",
     "revert_upload": "core.ingest.revert",
-    "store": "core.ingest.storing",
 }
 __all__ = [
     "ImportReport",
     "ParsedFile",
+    "Preview",
     "Progress",
+    "RawSheet",
     "RevertRefused",
     "RevertResult",
+    "UnreadableFile",
+    "check",
+    "commit",
     "import_bytes",
     "import_path",
-    "parse_file",
-    "plan_changes",
+    "institution_names",
+    "read_workbook",
     "revert_upload",
-    "store",
 ]
 
 if TYPE_CHECKING:
-    from core.ingest.parse import Progress, parse_file
-    from core.ingest.pipeline import import_bytes, import_path
-    from core.ingest.plan import plan_changes
-    from core.ingest.report import ImportReport, ParsedFile
+    from core.ingest.parse import Progress
+    from core.ingest.pipeline import check, commit, import_bytes, import_path, institution_names
+    from core.ingest.read import RawSheet, UnreadableFile, read_workbook
+    from core.ingest.report import ImportReport, ParsedFile, Preview
     from core.ingest.revert import RevertRefused, RevertResult, revert_upload
-    from core.ingest.storing import store
 
 
 def __getattr__(name: str) -> Any:

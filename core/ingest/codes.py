@@ -20,6 +20,9 @@ class Reason(StrEnum):
     CORRUPT = "corrupt"
     ZIP_BOMB = "zip_bomb"
     SHEET_TOO_LARGE = "sheet_too_large"
+    READ_LIMIT = "read_limit"  # the reader went over its memory or CPU limit
+    READ_TIMEOUT = "read_timeout"  # the reader did not finish in time
+    READ_ABORTED = "read_aborted"  # the reader's process died (an abort in native code)
     # the table (error)
     NO_HEADER = "no_header"
     WRONG_FORM = "wrong_form"  # the headers are another form's
@@ -40,12 +43,15 @@ class Reason(StrEnum):
     BAD_DATE = "bad_date"
     PERCENT_RANGE = "percent_out_of_range"
     TOO_LONG = "too_long"
+    CONTROL_CHARACTER = "control_character"  # NUL and other invisible control characters
+    PERSONAL_DATA = "personal_data"  # a 身份证号 or mobile number in a screening file
     CELL_ERROR_VALUE = "cell_error_value"  # the cell shows #DIV/0!, #N/A … (the formula failed)
     FORMULA_WITHOUT_VALUE = "formula_without_value"  # a formula the file holds no result for
     MERGED_DATA_CELL = "merged_data_cell"  # a blank cell inside a merged range (when not filled)
     # across rows and against what is stored
     DUPLICATE_KEY = "duplicate_key"
     UNKNOWN_INSTITUTION = "unknown_institution"
+    OUTSIDE_SCOPE = "outside_scope"  # a row of an institution outside the uploader's limits
     NAME_MISMATCH = "name_mismatch"  # warning
     DUPLICATE_UPLOAD = "duplicate_upload"  # warning
     OTHER_DATA_SHEET = "other_data_sheet"  # warning: another sheet has this form's header and data

@@ -41,6 +41,9 @@ class NormalizeError(ValueError):
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# C0 controls other than tab and line breaks, and DEL: PostgreSQL refuses NUL in text, and
+# none of them is anything a person typed
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def to_half_width(text: str) -> str:
@@ -236,6 +239,12 @@ def parse_code(raw: Any) -> Normalized:
 def parse_text(spec: FieldSpec, raw: Any) -> Normalized:
     """Free text, stripped; a whole number written as a number loses its '.0'."""
     text = shown(raw) if isinstance(raw, int | float | dt.date) else str(raw).strip()
+    if CONTROL_CHARACTERS.search(text):
+        raise NormalizeError(
+            Reason.CONTROL_CHARACTER,
+            "单元格含有不可见的控制字符（如 NUL），请删除这些字符"
+            "（可在 Excel/WPS 中用 CLEAN 函数清除）后重新上传",
+        )
     if len(text) > spec.max_length:
         raise NormalizeError(
             Reason.TOO_LONG, f"内容过长（{len(text)} 字），「{spec.header}」最多 {spec.max_length} 字，请精简"

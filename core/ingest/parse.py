@@ -7,9 +7,7 @@ Never raises for a bad file: an unreadable one becomes a ParsedFile with
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-
-from sqlalchemy import Engine, select
+from collections.abc import Callable, Mapping
 
 from core.forms import FormSpec, Severity, get_form
 from core.ingest.codes import Reason
@@ -25,13 +23,15 @@ from core.ingest.detect import (
     table_on,
     usable_sheets,
 )
-from core.ingest.read import RawSheet, UnreadableFile, column_letter, read_workbook
+from core.ingest.read import RawSheet, UnreadableFile, column_letter
 from core.ingest.report import Issue, ParsedFile
+from core.ingest.sandbox import read_workbook
 from core.ingest.validate import (
     IssueLog,
     check_duplicates,
     check_headers,
     check_institutions,
+    check_personal_data,
     check_rules,
     read_rows,
 )
@@ -41,14 +41,6 @@ Progress = Callable[[float, str], None]
 
 def _quiet(_fraction: float, _text: str) -> None:
     """Progress sink when nobody is watching."""
-
-
-def institution_names(engine: Engine) -> dict[str, str]:
-    """高校名录 as code → name."""
-    from core.models import Institution
-
-    with engine.connect() as connection:
-        return dict(connection.execute(select(Institution.code, Institution.name)).all())
 
 
 def _no_header(parsed: ParsedFile, sheets: list[RawSheet], form: FormSpec | None) -> ParsedFile:
@@ -176,7 +168,11 @@ def _no_data_message(sheets: list[RawSheet], table: Table) -> str:
 
 
 def _validate(
-    engine: Engine, parsed: ParsedFile, sheets: list[RawSheet], table: Table, report: Progress
+    parsed: ParsedFile,
+    sheets: list[RawSheet],
+    table: Table,
+    institutions: Mapping[str, str],
+    report: Progress,
 ) -> None:
     """Fill ``parsed`` from the located table: mapping, rows, and every issue found."""
     form = table.form
@@ -190,6 +186,7 @@ def _validate(
     _other_forms_data(table, log)
     _layout_notes(table, log)
     check_headers(table, log)
+    check_personal_data(table, log)
     data, bad_cells = read_rows(
         table, log, lambda done, total: report(0.3 + 0.55 * done / max(total, 1), f"正在校验第 {done:,} 行")
     )
@@ -198,21 +195,22 @@ def _validate(
     check_rules(form, data, bad_cells, log)
     check_duplicates(form, data, log)
     if form.institution_field:
-        check_institutions(form, data, institution_names(engine), log)
+        check_institutions(form, data, institutions, log)
     parsed.rows, parsed.row_numbers = data.rows, data.row_numbers
     parsed.issues.extend(log.finish())
 
 
 def parse_file(
-    engine: Engine,
     form: str | None,
     data: bytes,
     file_name: str,
     *,
+    institutions: Mapping[str, str],
     max_bytes: int,
     progress: Progress | None = None,
 ) -> ParsedFile:
-    """Read, normalise and validate ``data`` as ``form`` (None: recognise the form from the headers)."""
+    """Read, normalise and validate ``data`` as ``form`` (None: recognise the form from the headers);
+    ``institutions`` is 高校名录 as code → name, which the rows' codes are checked against."""
     report = progress or _quiet
     chosen = get_form(form) if form else None
     parsed = ParsedFile(form=form, file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
@@ -230,6 +228,6 @@ def parse_file(
     if table is None:
         return _no_header(parsed, sheets, chosen)
     parsed.form_detected = chosen is None
-    _validate(engine, parsed, sheets, table, report)
+    _validate(parsed, sheets, table, institutions, report)
     report(0.9, "校验完成")
     return parsed

@@ -1,22 +1,27 @@
-"""The whole intake in one call: parse, validate and (unless a dry run or rejected) store.
+"""Intake's two steps, shared by the 数据上传 page, ``python -m core.cli import`` and the seeding:
 
-:func:`import_bytes` / :func:`import_path` are what the 数据上传 page's confirm, ``python -m
-core.cli import`` and the sample-data seeding run; see :mod:`core.ingest`.
+- :func:`check` — read, normalise and validate a file against 高校名录 (passed in as a mapping,
+  so validation needs no database), then plan what storing it would change: a :class:`Preview`;
+- :func:`commit` — store a checked file in one transaction (planned again there).
+
+:func:`import_bytes` / :func:`import_path` are the two in one call (``dry_run`` stops after
+the check).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from core.forms import Severity
 from core.ingest.codes import Reason
 from core.ingest.parse import Progress, parse_file
 from core.ingest.plan import plan_changes
 from core.ingest.read import UnreadableFile, check_size
-from core.ingest.report import ImportReport, Issue, ParsedFile
-from core.ingest.storing import report_for, store
+from core.ingest.report import ImportReport, Issue, ParsedFile, Preview, report_for
+from core.ingest.storing import store
 
 
 def _max_bytes(max_bytes: int | None) -> int:
@@ -25,6 +30,50 @@ def _max_bytes(max_bytes: int | None) -> int:
     from core.config import load_settings
 
     return load_settings().max_upload_bytes
+
+
+def institution_names(engine: Engine) -> dict[str, str]:
+    """高校名录 as code → name: what :func:`check` checks the rows' codes against."""
+    from core.models import Institution
+
+    with engine.connect() as connection:
+        return dict(connection.execute(select(Institution.code, Institution.name)).all())
+
+
+def check(
+    engine: Engine,
+    form: str | None,
+    data: bytes,
+    file_name: str,
+    *,
+    institutions: Mapping[str, str],
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+) -> Preview:
+    """Read, normalise and validate ``data`` as ``form`` (None: recognise it from the headers) and,
+    when it is accepted, plan the diff against what ``engine`` holds; nothing is written."""
+    parsed = parse_file(
+        form, data, file_name, institutions=institutions, max_bytes=_max_bytes(max_bytes), progress=progress
+    )
+    if not parsed.accepted or parsed.unreadable:
+        return Preview(parsed)
+    if progress is not None:
+        progress(0.91, "正在与已有数据比对")
+    return Preview(parsed, plan_changes(engine, parsed))
+
+
+def commit(
+    engine: Engine, preview: Preview, *, uploader: str, progress: Progress | None = None
+) -> ImportReport:
+    """Store a checked file (a rejected one is refused: nothing stored); its report."""
+    if not preview.accepted:
+        return preview.report
+    if progress is not None:
+        progress(0.92, "正在写入数据库")
+    report = store(engine, preview.parsed, uploader=uploader)
+    if progress is not None:
+        progress(1.0, "完成")
+    return report
 
 
 def import_bytes(
@@ -38,18 +87,19 @@ def import_bytes(
     max_bytes: int | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Parse, validate and (unless ``dry_run`` or rejected) store one file; report.parsed/plan filled."""
-    parsed = parse_file(engine, form, data, file_name, max_bytes=_max_bytes(max_bytes), progress=progress)
-    if not parsed.accepted or parsed.unreadable:
-        return report_for(parsed, None)
-    if dry_run:
-        return report_for(parsed, plan_changes(engine, parsed))
-    if progress is not None:
-        progress(0.92, "正在写入数据库")
-    report = store(engine, parsed, uploader=uploader)
-    if progress is not None:
-        progress(1.0, "完成")
-    return report
+    """:func:`check` then (unless ``dry_run`` or rejected) :func:`commit`; report.parsed/plan filled."""
+    preview = check(
+        engine,
+        form,
+        data,
+        file_name,
+        institutions=institution_names(engine),
+        max_bytes=max_bytes,
+        progress=progress,
+    )
+    if dry_run or not preview.accepted:
+        return preview.report
+    return commit(engine, preview, uploader=uploader, progress=progress)
 
 
 def _unreadable(form: str | None, file_name: str, error: UnreadableFile) -> ImportReport:

@@ -17,50 +17,14 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, insert, update
 
 from core.db import write_transaction
-from core.forms import FormSpec, Severity, get_form
-from core.ingest.codes import Reason
+from core.forms import FormSpec, get_form
 from core.ingest.plan import Diff, diff_rows, duplicate_upload, form_table, record_key
-from core.ingest.report import ImportReport, Issue, ParsedFile, Plan
+from core.ingest.report import ImportReport, Issue, ParsedFile, Plan, clip, report_for, stored_file_name
 
 
 def json_safe(value: Any) -> Any:
     """Dates as ISO strings; everything else as it is."""
     return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def duplicate_warning(parsed: ParsedFile, upload_id: int) -> Issue:
-    return Issue(
-        Severity.WARNING,
-        Reason.DUPLICATE_UPLOAD,
-        f"与已接受的第 {upload_id} 号上传是同一个文件（内容完全相同），请确认是否重复上传",
-        parsed.sheet,
-    )
-
-
-def report_for(
-    parsed: ParsedFile, plan: Plan | None, *, stored: bool = False, upload_id: int | None = None
-) -> ImportReport:
-    """The ImportReport of ``parsed`` (with the duplicate-file warning when ``plan`` found one)."""
-    warnings = parsed.warnings
-    if plan is not None and plan.duplicate_of is not None:
-        warnings = [*warnings, duplicate_warning(parsed, plan.duplicate_of)]
-    return ImportReport(
-        form=parsed.form,
-        file=parsed.file_name,
-        accepted=parsed.accepted and not parsed.unreadable,
-        rows=len(parsed.rows),
-        inserted=plan.inserted if plan else 0,
-        updated=plan.updated if plan else 0,
-        unchanged=plan.unchanged if plan else 0,
-        errors=parsed.errors,
-        warnings=warnings,
-        normalizations=parsed.normalizations,
-        unreadable=parsed.unreadable,
-        stored=stored,
-        upload_id=upload_id,
-        parsed=parsed,
-        plan=plan,
-    )
 
 
 def _insert_upload(
@@ -70,8 +34,8 @@ def _insert_upload(
 
     statement = insert(Upload).values(
         created_at=utc_now(),
-        uploader=uploader[:100],
-        file_name=parsed.file_name.replace("\\", "/").rsplit("/", 1)[-1][:255],
+        uploader=clip(uploader, 99),
+        file_name=stored_file_name(parsed.form, parsed.file_name),
         sha256=parsed.sha256,
         form=parsed.form,
         rows=len(parsed.rows),

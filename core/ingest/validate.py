@@ -34,10 +34,13 @@ from core.ingest.normalize import (
     to_half_width,
     without_spaces,
 )
+from core.ingest.privacy import AGGREGATE_ONLY_FORMS, personal_data_kind
 from core.ingest.read import RawSheet, column_letter
 from core.ingest.report import NORMALIZATION, Issue
 
 NOTES_PER_KIND = 20  # normalisation notes of one kind in one column before they are summarised
+FINDINGS_PER_SEVERITY = 1_000  # errors (or warnings) listed one by one; the rest are counted
+_SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", NORMALIZATION: "规范化说明"}
 # 合计, 总计：, 全省合计, 本表合计, 全省高校小计（…）: a short prefix without digits is allowed
 _TOTAL_ROW = re.compile(r"\D{0,6}?(合计|总计|小计)([:：(（].*)?")
 # the signature lines under a form: 填表人：张三  审核人：李四  联系电话：…, 填报日期：…, 单位（盖章）
@@ -54,6 +57,7 @@ class IssueLog:
     sheet: str | None
     issues: list[Issue] = field(default_factory=list)
     _note_counts: Counter[tuple[str | None, str]] = field(default_factory=Counter)
+    _counts: Counter[str] = field(default_factory=Counter)
 
     def add(
         self,
@@ -64,6 +68,9 @@ class IssueLog:
         column: str | None = None,
         value: Any = None,
     ) -> None:
+        self._counts[str(severity)] += 1
+        if self._counts[str(severity)] > FINDINGS_PER_SEVERITY:
+            return  # counted, not kept: a file repeating one bad row a million times stays small
         written = None if value is None else shown(value)
         self.issues.append(Issue(str(severity), str(code), message, self.sheet, row, column, written))
 
@@ -84,6 +91,15 @@ class IssueLog:
                     Reason.MORE_OF_THE_SAME,
                     f"{where}另有 {count - NOTES_PER_KIND} 处同类规范化，不再逐一列出",
                     column=column,
+                )
+        for severity, count in list(self._counts.items()):
+            if count > FINDINGS_PER_SEVERITY:
+                self._counts[severity] = 0
+                self.add(
+                    severity,
+                    Reason.MORE_OF_THE_SAME,
+                    f"还有 {count - FINDINGS_PER_SEVERITY:,} 处{_SEVERITY_WORDS.get(severity, '问题')}未列出"
+                    "（只列出前 1,000 处）；请先改正上面列出的问题，再上传检查其余部分",
                 )
         return self.issues
 
@@ -118,7 +134,7 @@ def check_headers(table: Table, log: IssueLog) -> None:
             Severity.ERROR,
             Reason.DUPLICATE_HEADER,
             f"第 {column_letter(column)} 列“{written}”与第 {column_letter(table.columns[key])} 列"
-            f"都对应「{header}」，请删除其中一列",
+            f"“{table.written[key]}”都对应「{header}」，请删除其中一列",
             header_row,
             header,
             written,
@@ -402,7 +418,10 @@ def _same_name(reported: str, stored: str) -> bool:
 
 
 def check_institutions(form: FormSpec, data: Validated, names: Mapping[str, str], log: IssueLog) -> None:
-    """Codes must be in 高校名录 (``names``: code → name); a differing reported name is a warning."""
+    """Codes must be in 高校名录 (``names``: code → name); a differing reported name is a warning.
+
+    The reported name of an AGGREGATE_ONLY_FORMS form is replaced here by 高校名录's (the code
+    identifies the institution), and its warning does not quote it."""
     code_field = form.institution_field
     if code_field is None:
         return
@@ -425,12 +444,43 @@ def check_institutions(form: FormSpec, data: Validated, names: Mapping[str, str]
             continue
         reported = values.get(name_field) if name_field else None
         if reported and reported != stored and not _same_name(reported, stored):
+            kept = form.name not in AGGREGATE_ONLY_FORMS
             log.add(
                 Severity.WARNING,
                 Reason.NAME_MISMATCH,
-                f"填写的名称“{reported}”与高校名录中标识码 {code} 的“{stored}”不一致，按标识码导入；"
-                "如学校已更名，请先更新高校名录",
+                f"填写的名称{f'“{reported}”' if kept else ''}与高校名录中标识码 {code} 的“{stored}”不一致，"
+                f"按标识码导入{'' if kept else '（本表不保存填写的学校名称）'}；如学校已更名，请先更新高校名录",
                 number,
                 form.field(name_field).header,
-                reported,
+                reported if kept else None,
+            )
+        if name_field and form.name in AGGREGATE_ONLY_FORMS:
+            values[name_field] = stored
+
+
+# --- personal data --------------------------------------------------------------------
+
+
+def check_personal_data(table: Table, log: IssueLog) -> None:
+    """In a AGGREGATE_ONLY_FORMS form (aggregate counts only), any cell of the data rows that looks
+    like a 身份证号 or a mobile number, read column or not, is an error naming the cell; the
+    value is not repeated. Signature lines (填表人… 联系电话) and total rows are not data."""
+    if table.form.name not in AGGREGATE_ONLY_FORMS:
+        return
+    headers = {column: table.form.field(key).header for key, column in table.columns.items()}
+    rows = table.sheet.rows
+    for index in range(table.data_start, len(rows)):
+        found = [
+            (column, kind) for column, cell in enumerate(rows[index]) if (kind := personal_data_kind(cell))
+        ]
+        if not found or _skipped_line(rows, index, table) is not None:
+            continue
+        for column, kind in found:
+            log.add(
+                Severity.ERROR,
+                Reason.PERSONAL_DATA,
+                f"{column_letter(column)}{index + 1} 单元格疑似个人信息（{kind}），请删除后重新上传；"
+                "本系统只收集汇总人数，不收集学生个人信息",
+                index + 1,
+                headers.get(column),
             )

@@ -33,6 +33,7 @@ from core.formatting import (
     round_half_up,
 )
 from core.forms import INSTITUTIONS
+from core.headers import INSTITUTION_HEADERS
 
 ON_TIME = "按时报送"
 LATE = "逾期报送"
@@ -40,10 +41,9 @@ MISSING = "未报送"
 PENDING = "待报送"
 
 # Who an institution is (status table, 未报送名单) and what the rates are grouped by.
-INSTITUTION_HEADERS = {
-    key: INSTITUTIONS.headers[key] for key in ("code", "name", "province", "level", "ownership")
-}
-GROUP_HEADERS = {key: INSTITUTION_HEADERS[key] for key in ("province", "level", "ownership")}
+# An institution of 高校名录 in a list of institutions: key → header.
+REGISTRY_HEADERS = {key: INSTITUTIONS.headers[key] for key in ("code", "name")} | INSTITUTION_HEADERS
+GROUP_HEADERS = dict(INSTITUTION_HEADERS)
 GROUP_HEADERS["period"] = "报送期次"
 RATE_HEADERS = {
     "expected": "应报",
@@ -116,7 +116,7 @@ def rate_table(rates: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def status_table(classified: pd.DataFrame) -> pd.DataFrame:
     """One row per institution: who it is, its status, when it reported, the deadline."""
-    table = classified[list(INSTITUTION_HEADERS)].rename(columns=INSTITUTION_HEADERS)
+    table = classified[list(REGISTRY_HEADERS)].rename(columns=REGISTRY_HEADERS)
     return table.assign(
         状态=classified["status"].to_numpy(),
         首次报送时间=local_time_texts(classified["first_submitted"]).to_numpy(),

@@ -13,7 +13,7 @@ Rules (spec: form ``screening``, "Derived" and "Small-number masking"):
   count is left empty; 应测人数 and 实测人数 are never masked.
 
 Frames use the form's field keys (``target``, ``screened`` …) plus ``province``,
-``level``, ``ownership`` and ``registered_name`` (the 高校名录 name); :func:`table`
+``level``, ``ownership`` and ``institution_name`` (the 高校名录 name); :func:`table`
 turns them into the Chinese-headed tables shown on screen and written to CSV.
 """
 
@@ -26,6 +26,7 @@ import pandas as pd
 
 from core.formatting import count_text, in_natural_order, on_screen, one_decimal_texts
 from core.forms import INSTITUTIONS, SCREENING
+from core.masking import SMALL_COUNT_MAX, SMALL_COUNT_TEXT, SUPPRESSED_TEXT, area_written, complementary
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,6 @@ FOLLOW_UP = Rate("follow_up_rate", "约谈评估率", "interviewed", FLAGGED)
 RATES = (COVERAGE, FLAGGED_RATE, HIGH_RATE, FOLLOW_UP)
 
 MASKED_COUNTS = ("high", "medium", "watch", "interviewed", "referred", "crisis", FLAGGED)
-SMALL_COUNT_TEXT = "<5"
-SMALL_COUNT_MAX = 4
 
 DEFAULT_COVERAGE_LINE = 0.95
 REASONS = "reasons"
@@ -58,7 +57,7 @@ REASONS = "reasons"
 HEADERS: dict[str, str] = {
     **SCREENING.headers,
     **{key: INSTITUTIONS.headers[key] for key in ("province", "level", "ownership")},
-    "registered_name": INSTITUTIONS.headers["name"],
+    "institution_name": INSTITUTIONS.headers["name"],
     "institutions": "学校数",
     FLAGGED: "预警人数合计",
     **{rate.key: rate.header for rate in RATES},
@@ -96,7 +95,7 @@ ROLLUP_COLUMNS = (
 )
 ATTENTION_COLUMNS = (
     "code",
-    "registered_name",
+    "institution_name",
     "province",
     "year",
     "term",
@@ -182,14 +181,30 @@ def _is_small(counts: pd.Series) -> pd.Series:
     return counts.between(1, SMALL_COUNT_MAX)
 
 
-def _masked(table: pd.DataFrame) -> pd.DataFrame:
-    """Small counts written '<5' and the rates computed from them emptied (key columns)."""
+def _suppressed(table: pd.DataFrame) -> pd.Series:
+    """Per row, the risk level written '*' so that a '<5' cannot be worked back (core.masking)."""
+    parts = table[list(RISK_LEVELS)].fillna(0).to_numpy(dtype="int64").tolist()
+    picks = [complementary(row) for row in parts]
+    return pd.Series([None if pick is None else RISK_LEVELS[pick] for pick in picks], index=table.index)
+
+
+def _masked(table: pd.DataFrame, *, groups: bool) -> pd.DataFrame:
+    """Small counts written '<5', their complements '*', and the rates computed from either emptied;
+    with ``groups`` (a table of 学校数 per group), a group of fewer than 3 institutions written empty."""
     masked = table.copy()
+    suppressed = _suppressed(table)
     for rate in RATES:
         if rate.numerator in MASKED_COUNTS:
-            masked.loc[_is_small(table[rate.numerator]), rate.key] = ""
+            hidden = _is_small(table[rate.numerator]) | (suppressed == rate.numerator)
+            masked.loc[hidden, rate.key] = ""
     for key in MASKED_COUNTS:
         masked[key] = table[key].astype(object).where(~_is_small(table[key]), SMALL_COUNT_TEXT)
+        masked.loc[suppressed == key, key] = SUPPRESSED_TEXT
+    if groups:  # a group of one or two institutions would show their own figures
+        thin = ~table["institutions"].map(area_written)
+        figures = [*COUNTS, FLAGGED, *(rate.key for rate in RATES)]
+        masked[figures] = masked[figures].astype(object)
+        masked.loc[thin, figures] = ""
     return masked
 
 
@@ -197,14 +212,15 @@ def table(frame: pd.DataFrame, columns: Sequence[str], *, mask: bool = False) ->
     """``columns`` of ``frame`` under their Chinese headers, as a CSV file writes them.
 
     Rates are percent text with one decimal ('' where the denominator is 0), computed
-    exactly from the counts; with ``mask`` small counts are written '<5' and the
-    rates they are the numerator of are left empty.
+    exactly from the counts; with ``mask`` small counts are written '<5' (and their
+    complements '*', core.masking), the rates built on them are left empty, and in a table
+    of groups (with 学校数) a group of fewer than 3 institutions is written empty.
     """
     shown = with_derived(frame)
     for rate in RATES:
         shown[rate.key] = rate_text(shown, rate)
     if mask:
-        shown = _masked(shown)
+        shown = _masked(shown, groups="institutions" in columns)
     return shown[list(columns)].rename(columns=HEADERS)
 
 

@@ -1,4 +1,9 @@
-"""Staffing metrics: ratios, required staff, gaps and compliance (pure pandas, no I/O).
+"""Staffing metrics: ratios, required staff, gaps and compliance (no I/O).
+
+The compliance rule lives here once, in two forms built from the same Standard: the
+pandas columns of :func:`staffing_metrics` and the SQL expressions of :func:`sql_rule`
+(for counts the database makes, e.g. the trend over every year; the expressions are
+built over columns handed in, so this module imports no tables nor engines).
 
 Rules (spec: form ``staffing``, "Derived per institution and year"):
 - students = 全日制本专科生数 + 全日制研究生数;
@@ -15,10 +20,12 @@ is exactly one counselor and a ratio is rounded half up from the exact value.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import ColumnElement, and_, case, func, null
 
 from core.formatting import one_decimal_texts, percent_text, ratio_text
 from core.standards import Standard, Standards
@@ -51,6 +58,14 @@ def _ceil_div(numerator: np.ndarray, denominator: int | np.ndarray) -> np.ndarra
     return -(-numerator // denominator)
 
 
+def _units(standard: Standard, factor: Fraction) -> tuple[int, int]:
+    """(q, p): staff are counted in units of 1/q of a person, 专职 + (p/q) × 兼职 being
+    q·专职 + p·兼职 units; only the counselor standard counts part-timers (p/q = factor)."""
+    if standard.staff_field == "counselors_ft":
+        return factor.denominator, factor.numerator
+    return 1, 0
+
+
 def _standard_columns(
     frame: pd.DataFrame, students: np.ndarray, standard: Standard, factor: Fraction
 ) -> dict[str, pd.Series]:
@@ -62,9 +77,7 @@ def _standard_columns(
     """
     full = frame[standard.staff_field]
     reported = full.notna().to_numpy()
-    is_counselors = standard.staff_field == "counselors_ft"
-    q = factor.denominator if is_counselors else 1
-    p = factor.numerator if is_counselors else 0
+    q, p = _units(standard, factor)
     part_time = frame["counselors_pt"].fillna(0).to_numpy(dtype="int64") if p else 0
     units = full.fillna(0).to_numpy(dtype="int64") * q + p * part_time
 
@@ -106,6 +119,50 @@ def staffing_metrics(frame: pd.DataFrame, standards: Standards) -> pd.DataFrame:
         ).items():
             result[column(standard, suffix)] = values
     return result
+
+
+@dataclass(frozen=True)
+class SqlRule:
+    """The rule of :func:`staffing_metrics` for one standard as SQL over a staffing row:
+    required, gap and status (NULL where the staff count was not reported), and whether
+    the standard applies (students and a reported count) and is met."""
+
+    required: ColumnElement[int]
+    gap: ColumnElement[int]
+    status: ColumnElement[str]
+    applicable: ColumnElement[bool]
+    compliant: ColumnElement[bool]
+
+
+def sql_rule(
+    standard: Standard,
+    factor: Fraction,
+    *,
+    students: ColumnElement[int],
+    staff: ColumnElement[int],
+    part_time: ColumnElement[int],
+) -> SqlRule:
+    """:class:`SqlRule` over these columns, in exact integers as :func:`_standard_columns`:
+    met ⇔ q·专职 + p·兼职 ≥ q·max(minimum, ⌈students / threshold⌉) for a factor p/q."""
+    q, p = _units(standard, factor)
+    units = staff * q + p * func.coalesce(part_time, 0) if p else staff * q
+    needed = (students + (standard.threshold - 1)) // standard.threshold
+    required = case((needed < standard.minimum, standard.minimum), else_=needed)
+    shortfall = required * q - units
+    missing, has_students = staff.is_(None), students > 0
+    applicable = and_(has_students, staff.is_not(None))
+    return SqlRule(
+        required=case((missing, null()), (has_students, required), else_=0),
+        gap=case((missing, null()), (and_(has_students, shortfall > 0), (shortfall + (q - 1)) // q), else_=0),
+        status=case(
+            (missing, null()),
+            (~has_students, NOT_APPLICABLE),
+            (shortfall <= 0, COMPLIANT),
+            else_=NON_COMPLIANT,
+        ),
+        applicable=applicable,
+        compliant=and_(applicable, shortfall <= 0),
+    )
 
 
 def _exact(staff_sum: float) -> Fraction:

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Connection, Engine, Select, func, select
 from sqlmodel import SQLModel
 
 from core.formatting import in_natural_order
 from core.forms import INSTITUTIONS, PROVINCES, FormSpec
+from core.headers import INSTITUTION_NAME
 from core.models import FORM_MODELS, Institution, ScreeningReport, StaffingReport
 from core.scope import Scope
 
-# The institution's kind, joined from 高校名录 to a form's rows: key → header.
-INSTITUTION_HEADERS: dict[str, str] = {
-    key: INSTITUTIONS.headers[key] for key in ("province", "level", "ownership")
-}
+# What every read takes first: an engine, or a connection already open (several reads in
+# one transaction see the same data).
+Bind = Engine | Connection
+
+
+@contextmanager
+def connected(bind: Bind) -> Iterator[Connection]:
+    """``bind`` itself when it is a connection, else one of the engine's for the block."""
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as connection:
+            yield connection
 
 
 def apply_scope(
@@ -43,29 +55,29 @@ def apply_scope(
     return statement
 
 
-def form_rows(form: FormSpec, name: str) -> Select:
+def form_rows(form: FormSpec) -> Select:
     """SELECT every field of ``form``'s table, then the institution's 高校名录 name (labelled
-    ``name``), province, level and ownership. :func:`apply_scope` with the form's model
+    ``INSTITUTION_NAME``), province, level and ownership. :func:`apply_scope` with the form's model
     joins Institution to it."""
     model = FORM_MODELS[form.name]
     return select(
         *(getattr(model, key) for key in form.keys),
-        Institution.name.label(name),
+        Institution.name.label(INSTITUTION_NAME),
         Institution.province,
         Institution.level,
         Institution.ownership,
     ).select_from(model)
 
 
-def read_frame(engine: Engine, statement: Select, params: dict[str, Any] | None = None) -> pd.DataFrame:
+def read_frame(bind: Bind, statement: Select, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """Run ``statement`` and return its rows as a DataFrame with the selected labels."""
-    with engine.connect() as connection:
+    with connected(bind) as connection:
         result = connection.execute(statement, params or {})
         # Plain tuples: pandas inspects Row objects one by one, ~10× slower at 30k rows.
         return pd.DataFrame([tuple(row) for row in result.fetchall()], columns=list(result.keys()))
 
 
-def institutions_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
+def institutions_frame(bind: Bind, scope: Scope) -> pd.DataFrame:
     """The institutions of 高校名录 in scope (year ignored), in the national province order, then by code."""
     statement = apply_scope(
         select(
@@ -79,36 +91,36 @@ def institutions_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
         ),
         scope,
     )
-    return in_natural_order(read_frame(engine, statement), ["province", "code"])
+    return in_natural_order(read_frame(bind, statement), ["province", "code"])
 
 
-def count_institutions(engine: Engine, scope: Scope) -> int:
+def count_institutions(bind: Bind, scope: Scope) -> int:
     statement = apply_scope(select(func.count()).select_from(Institution), scope)
-    with engine.connect() as connection:
+    with connected(bind) as connection:
         return int(connection.execute(statement).scalar_one())
 
 
-def available_years(engine: Engine) -> list[str]:
+def available_years(bind: Bind) -> list[str]:
     """Every 学年 with staffing or screening data, newest first."""
     statement = select(StaffingReport.year).distinct().union(select(ScreeningReport.year).distinct())
-    with engine.connect() as connection:
+    with connected(bind) as connection:
         years = [row[0] for row in connection.execute(statement)]
     return sorted(years, reverse=True)
 
 
-def available_provinces(engine: Engine) -> list[str]:
+def available_provinces(bind: Bind) -> list[str]:
     """Provinces that have at least one institution in 高校名录, in the national order."""
-    with engine.connect() as connection:
+    with connected(bind) as connection:
         present = {row[0] for row in connection.execute(select(Institution.province).distinct())}
     return [province for province in PROVINCES if province in present]
 
 
-def institutions_export(engine: Engine, scope: Scope) -> pd.DataFrame:
+def institutions_export(bind: Bind, scope: Scope) -> pd.DataFrame:
     """高校名录 in scope with canonical Chinese headers (the institutions CSV)."""
-    frame = institutions_frame(engine, scope)
+    frame = institutions_frame(bind, scope)
     return frame[INSTITUTIONS.keys].rename(columns=INSTITUTIONS.headers)
 
 
-def filter_choices(engine: Engine, scope: Scope) -> tuple[list[str], list[str]]:
+def filter_choices(bind: Bind, scope: Scope) -> tuple[list[str], list[str]]:
     """(学年 newest first, provinces present) offered by the sidebar; the scope is not applied."""
-    return available_years(engine), available_provinces(engine)
+    return available_years(bind), available_provinces(bind)

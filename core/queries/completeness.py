@@ -11,21 +11,20 @@ last updated at the latest upload of a current row.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import DateTime, Engine, Select, Subquery, and_, cast, exists, func, null, select, union_all
+from sqlalchemy import DateTime, Select, Subquery, and_, cast, exists, func, null, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
-from core.config import load_settings
-from core.deadlines import PERIOD_FORMS, Period, deadlines, periods_of_year
+from core.deadlines import PERIOD_FORMS, Period, periods_of_year
 from core.formatting import in_natural_order
 from core.forms import get_form
-from core.metrics.completeness import INSTITUTION_HEADERS, classify, reporting_rates
+from core.metrics.completeness import REGISTRY_HEADERS, classify
 from core.models import FORM_MODELS, Institution, RecordHistory, Upload
-from core.queries.base import apply_scope, read_frame
+from core.queries.base import Bind, apply_scope, read_frame
 from core.scope import Scope
+from core.settings_store import load_deadlines
 
 SUBMITTED = ["code", "year", "period", "first_submitted", "last_updated"]
 
@@ -84,7 +83,7 @@ def _writes(scope: Scope, form: str, years: list[str]) -> Subquery:
     return union_all(*parts).subquery("writes")
 
 
-def _submissions(engine: Engine, scope: Scope, form: str, years: list[str]) -> pd.DataFrame:
+def _submissions(bind: Bind, scope: Scope, form: str, years: list[str]) -> pd.DataFrame:
     """Per institution and period of ``form`` in ``years`` that has rows: first submitted, last updated."""
     writes = _writes(scope, form, years)
     keys = [writes.c.code, *(writes.c[key] for key in _period_keys(form))]
@@ -93,7 +92,7 @@ def _submissions(engine: Engine, scope: Scope, form: str, years: list[str]) -> p
         func.min(writes.c.written_at).label("first_submitted"),
         func.max(writes.c.current_at).label("last_updated"),
     ).group_by(*keys)
-    return read_frame(engine, statement)
+    return read_frame(bind, statement)
 
 
 def _by_period(submissions: pd.DataFrame, form: str, whole_year: bool) -> pd.DataFrame:
@@ -113,18 +112,18 @@ def _by_period(submissions: pd.DataFrame, form: str, whole_year: bool) -> pd.Dat
     return frame.assign(period=periods)[SUBMITTED]
 
 
-def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: dt.date) -> pd.DataFrame:
+def period_statuses(bind: Bind, scope: Scope, periods: list[Period], today: dt.date) -> pd.DataFrame:
     """For every institution in scope (year ignored) and every period: when it first submitted and
     last updated (UTC, empty when nothing is stored), classified against the period's deadline
     (core.metrics.completeness); stacked in the order of ``periods``, with ``period`` (its column
     name) and ``year``. One query per form, whatever the number of periods."""
     institutions = read_frame(
-        engine,
-        apply_scope(select(*(getattr(Institution, key) for key in INSTITUTION_HEADERS)), scope).order_by(
+        bind,
+        apply_scope(select(*(getattr(Institution, key) for key in REGISTRY_HEADERS)), scope).order_by(
             Institution.code
         ),
     )
-    in_force = deadlines(engine, periods)
+    in_force = load_deadlines(bind, periods)
     wanted = pd.DataFrame(
         {
             "year": [period.year for period in periods],
@@ -135,7 +134,7 @@ def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: 
     submitted = [
         _by_period(
             _submissions(
-                engine, scope, form, sorted({period.year for period in periods if period.form == form})
+                bind, scope, form, sorted({period.year for period in periods if period.form == form})
             ),
             form,
             whole_year=any(period.form == form and period.whole_year for period in periods),
@@ -147,70 +146,29 @@ def period_statuses(engine: Engine, scope: Scope, periods: list[Period], today: 
     return classify(grid, today)
 
 
-def period_status(engine: Engine, scope: Scope, period: Period, today: dt.date) -> pd.DataFrame:
+def period_status(bind: Bind, scope: Scope, period: Period, today: dt.date) -> pd.DataFrame:
     """:func:`period_statuses` of one period."""
-    return period_statuses(engine, scope, [period], today)
+    return period_statuses(bind, scope, [period], today)
 
 
-def year_status(engine: Engine, scope: Scope, today: dt.date) -> pd.DataFrame:
+def year_status(bind: Bind, scope: Scope, today: dt.date) -> pd.DataFrame:
     """The statuses of every period of ``scope.year`` (队伍配备, 心理筛查 each 学期), stacked."""
     if scope.year is None:
         raise ValueError("请先在侧栏选择学年")
-    return period_statuses(engine, scope, periods_of_year(scope.year), today)
+    return period_statuses(bind, scope, periods_of_year(scope.year), today)
 
 
-def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
-    """未报送名单: institutions in scope with no stored row of ``form`` for ``scope.year`` (and ``term``).
+def missing_rows(bind: Bind, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
+    """The institutions in scope with no stored row of ``form`` for ``scope.year`` (and ``term``).
 
     Screening without a term: no row in that 学年 at all. ``term`` is ignored for a form
-    without 学期 (staffing). Columns: 学校标识码, 学校名称, 所在省份, 办学层次, 办学性质.
+    without 学期 (staffing). Columns: code, name, province, level, ownership.
     """
     model = _model(form)
     if scope.year is None:
         raise ValueError("未报送名单需要指定学年")
     reported = _in_period(select(model.id).where(model.code == Institution.code), model, scope.year, term)
     statement = apply_scope(
-        select(*(getattr(Institution, key) for key in INSTITUTION_HEADERS)).where(~exists(reported)), scope
+        select(*(getattr(Institution, key) for key in REGISTRY_HEADERS)).where(~exists(reported)), scope
     ).order_by(Institution.code)
-    frame = in_natural_order(read_frame(engine, statement), ["province"])
-    return frame.rename(columns=INSTITUTION_HEADERS)
-
-
-def _summary(classified: pd.DataFrame, period: Period) -> dict[str, Any]:
-    row = reporting_rates(classified, []).iloc[0]
-    return {
-        "label": period.label(),
-        "deadline": classified["deadline"].iloc[0] if len(classified) else None,
-        **{key: int(row[key]) for key in ("expected", "submitted", "on_time", "late", "not_submitted")},
-        "reporting_rate": row["reporting_rate"],
-        "on_time_rate": row["on_time_rate"],
-        "reporting_rate_text": row["reporting_rate_text"],
-        "on_time_rate_text": row["on_time_rate_text"],
-    }
-
-
-def reporting_summary(engine: Engine, scope: Scope, today: dt.date | None = None) -> dict[str, Any]:
-    """Reporting rates of ``scope.year`` for the 总览 page.
-
-    ``{"year", "staffing", "screening", "screening_terms": {学期: …}}``; each entry is
-    ``{"label", "deadline", "expected", "submitted", "on_time", "late", "not_submitted",
-    "reporting_rate", "on_time_rate"`` (percent, one decimal, None when nothing is
-    expected) ``, "reporting_rate_text", "on_time_rate_text"}`` ('92.3%' or '—').
-    "screening" counts an institution that reported either 学期 of the 学年.
-    ``today`` defaults to the configured today (APP_TODAY).
-    """
-    if scope.year is None:
-        return {"year": None, "staffing": None, "screening": None, "screening_terms": {}}
-    today = today or load_settings().today()
-    whole_year = Period("screening", scope.year)
-    periods = [Period("staffing", scope.year), whole_year] + whole_year.deciding_periods()
-    statuses = period_statuses(engine, scope, periods, today)
-    summaries = {
-        period: _summary(statuses[statuses["period"] == period.column], period) for period in periods
-    }
-    return {
-        "year": scope.year,
-        "staffing": summaries[periods[0]],
-        "screening": summaries[whole_year],
-        "screening_terms": {period.term: summaries[period] for period in periods[2:]},
-    }
+    return in_natural_order(read_frame(bind, statement), ["province"])

@@ -1,67 +1,23 @@
-"""Key projects (重点项目) read side: scoped rows, the export table, KPIs and a project's history.
+"""Key projects (重点项目) reads: the projects in scope, their batches and a project's history.
 
 Projects have no 学年: the scope's provinces / levels / ownerships / codes apply, its
-year never does. Filters by category, batch and stage are done in SQL; overdue and the
-other derived values come from :mod:`core.metrics.projects` so that the page, the
-CSV files and the command line agree.
+year never does. Filters by category, batch and stage are done in SQL; rows come back
+keyed by field names (core.views.projects builds the page, the CSV and the figures).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Select, func, select
 
-from core.charts.projects import TIMELINE_LIMIT
-from core.config import load_settings
-from core.formatting import count_text, local_time_text, on_screen, one_decimal, percent_text
-from core.forms import PROJECTS, Kind
-from core.metrics import projects as metrics
+from core.forms import PROJECTS
 from core.models import ProjectRecord, RecordHistory, Upload
-from core.queries.base import INSTITUTION_HEADERS, apply_scope, form_rows, read_frame
-from core.queries.uploads import UPLOAD_TIME
+from core.queries.base import Bind, apply_scope, form_rows, read_frame
 from core.scope import Scope
 
-HEADERS: dict[str, str] = PROJECTS.headers
-DATE_KEYS: tuple[str, ...] = tuple(spec.key for spec in PROJECTS.fields if spec.kind is Kind.DATE)
-OVERDUE_HEADER = "是否逾期"
-DAYS_OVERDUE_HEADER = "逾期天数"
-DAYS_LEFT_HEADER = "剩余天数"
-NO_BATCH = "（未填批次）"
-INSTITUTION_NAME_HEADER = "承担单位（高校名录）"  # the 承担单位 as 高校名录 names it
-
-# Columns of the overdue / due-soon lists: the project, who and where, when it is due; the
-# days overdue / left follow 计划完成日期 so that they are visible without scrolling.
-_LIST_LEAD: dict[str, str] = {
-    "project_id": HEADERS["project_id"],
-    "title": HEADERS["title"],
-    "institution_name": INSTITUTION_NAME_HEADER,
-    "province": INSTITUTION_HEADERS["province"],
-    "due": HEADERS["due"],
-}
-_LIST_TAIL: dict[str, str] = {
-    "stage": HEADERS["stage"],
-    "progress": HEADERS["progress"],
-    "category": HEADERS["category"],
-    "batch": HEADERS["batch"],
-    "lead": HEADERS["lead"],
-}
-
-_SUMMARY_LABELS: dict[str, str] = {
-    "category": HEADERS["category"],
-    "batch": HEADERS["batch"],
-    "province": INSTITUTION_HEADERS["province"],
-    "code": HEADERS["code"],
-    "institution_name": INSTITUTION_NAME_HEADER,
-}
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today if today is not None else load_settings().today()
+HISTORY_FIELDS = ("stage", "progress", "due", "updated")
 
 
 def _filtered(
@@ -82,7 +38,7 @@ def _filtered(
 
 
 def projects_frame(
-    engine: Engine,
+    bind: Bind,
     scope: Scope,
     *,
     categories: Sequence[str] = (),
@@ -93,12 +49,18 @@ def projects_frame(
 
     Columns: the form's keys, then institution_name, province, level, ownership from 高校名录.
     """
-    statement = _filtered(form_rows(PROJECTS, "institution_name"), scope, categories, batches, stages)
+    statement = _filtered(form_rows(PROJECTS), scope, categories, batches, stages)
     statement = statement.order_by(ProjectRecord.project_id)
-    return read_frame(engine, statement)
+    return read_frame(bind, statement)
 
 
-def available_batches(engine: Engine, scope: Scope) -> list[str]:
+def stages_and_dues(bind: Bind, scope: Scope) -> pd.DataFrame:
+    """``stage`` and ``due`` of every project in ``scope`` (year ignored)."""
+    statement = select(ProjectRecord.stage, ProjectRecord.due).select_from(ProjectRecord)
+    return read_frame(bind, apply_scope(statement, scope, ProjectRecord, use_year=False))
+
+
+def available_batches(bind: Bind, scope: Scope) -> list[str]:
     """The 批次 present in scope, oldest first (by their earliest 立项日期), so 第一批 precedes 第二批."""
     statement = apply_scope(
         select(ProjectRecord.batch, func.min(ProjectRecord.start).label("first_start")).select_from(
@@ -113,249 +75,44 @@ def available_batches(engine: Engine, scope: Scope) -> list[str]:
         .group_by(ProjectRecord.batch)
         .order_by(func.min(ProjectRecord.start), ProjectRecord.batch)
     )
-    return read_frame(engine, statement)["batch"].tolist()
+    return read_frame(bind, statement)["batch"].tolist()
 
 
-def _iso_date(value: Any) -> str | None:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value or None  # RecordHistory keeps dates as ISO strings already
-
-
-def _date_text(values: pd.Series) -> pd.Series:
-    """Dates written 2025-06-30; missing dates stay missing (empty in CSV)."""
-    return values.map(_iso_date)
-
-
-def _whole_when_possible(values: pd.Series) -> pd.Series:
-    """85.0 → 85 so screen and file agree; a fractional 62.5 keeps its decimals."""
-    numbers = pd.to_numeric(values).astype("float64")
-    whole = numbers.dropna().mod(1).eq(0).all()
-    return numbers.astype("Int64") if whole else numbers
-
-
-def export_table(projects: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """``projects`` (from :func:`projects_frame`) as the export table (spec: Derived columns).
-
-    The form's columns with canonical headers in form order, then 所在省份, 办学层次,
-    办学性质, 是否逾期 and 逾期天数.
-    """
-    table = projects[PROJECTS.keys].copy()
-    for key in DATE_KEYS:
-        table[key] = _date_text(table[key])
-    table["progress"] = _whole_when_possible(table["progress"])
-    table = table.rename(columns=HEADERS)
-    for key, header in INSTITUTION_HEADERS.items():
-        table[header] = projects[key].to_numpy()
-    overdue = metrics.overdue_mask(projects, today)
-    table[OVERDUE_HEADER] = overdue.map({True: "是", False: "否"}).astype(object).to_numpy()
-    table[DAYS_OVERDUE_HEADER] = metrics.days_overdue(projects, today).to_numpy()
-    return table
-
-
-def export_frame(engine: Engine, scope: Scope, today: dt.date | None = None) -> pd.DataFrame:
-    """The projects CSV of ``scope`` (year ignored); ``today`` defaults to the configured today."""
-    return export_table(projects_frame(engine, scope), _today(today))
-
-
-def overview_kpis(engine: Engine, scope: Scope, today: dt.date | None = None) -> dict[str, int]:
-    """{projects, accepted, in_progress, overdue} in ``scope`` (year ignored), for the 总览 tiles."""
-    statement = select(ProjectRecord.stage, ProjectRecord.due).select_from(ProjectRecord)
-    rows = read_frame(engine, apply_scope(statement, scope, ProjectRecord, use_year=False))
-    return metrics.kpis(rows, _today(today))
-
-
-def headline(projects: pd.DataFrame, today: dt.date) -> dict[str, str]:
-    """The KPI tiles as shown: label → text (counts with separators, shares with one decimal)."""
-    counts = metrics.kpis(projects, today)
-    stats = metrics.progress_stats(projects)
-    mean = stats["mean"]
-    return {
-        "项目总数": count_text(counts["projects"]),
-        "已验收通过": count_text(counts["accepted"]),
-        "在研项目": count_text(counts["in_progress"]),
-        "逾期项目": count_text(counts["overdue"]),
-        "验收完成率": on_screen(percent_text(*metrics.completion_counts(projects))),
-        "平均进度": on_screen(f"{one_decimal(mean)}%" if mean is not None else ""),
-    }
-
-
-def _list_table(rows: pd.DataFrame, extra: dict[str, str]) -> pd.DataFrame:
-    columns = _LIST_LEAD | extra | _LIST_TAIL
-    table = rows[list(columns)].copy()
-    table["due"] = _date_text(table["due"])
-    table["progress"] = _whole_when_possible(table["progress"])
-    return table.rename(columns=columns)
-
-
-def overdue_table(projects: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """The overdue list as shown and downloaded, longest overdue first."""
-    return _list_table(metrics.overdue_projects(projects, today), {"days_overdue": DAYS_OVERDUE_HEADER})
-
-
-def due_soon_table(
-    projects: pd.DataFrame, today: dt.date, within_days: int = metrics.DUE_SOON_DAYS
-) -> pd.DataFrame:
-    """The open projects due within ``within_days`` days, soonest first."""
-    rows = metrics.due_soon_projects(projects, today, within_days)
-    return _list_table(rows, {"days_left": DAYS_LEFT_HEADER})
-
-
-def summary_table(projects: pd.DataFrame, today: dt.date, dimension: str) -> pd.DataFrame:
-    """Per category / batch / province / institution, labelled for screen and CSV.
-
-    Completion share is written as a percentage with one decimal (empty when every
-    project is 终止); progress as one decimal.
-    """
-    summary = metrics.summary_by(projects, today, dimension)
-    keys = list(metrics.SUMMARY_DIMENSIONS[dimension])
-    table = summary[keys].rename(columns=_SUMMARY_LABELS)
-    if dimension == "batch":
-        table[_SUMMARY_LABELS["batch"]] = table[_SUMMARY_LABELS["batch"]].fillna(NO_BATCH)
-    table["项目数"] = summary["projects"]
-    table["已验收通过"] = summary["accepted"]
-    table["在研"] = summary["in_progress"]
-    table["终止"] = summary["terminated"]
-    table["逾期"] = summary["overdue"]
-    table["验收完成率"] = [
-        percent_text(accepted, base)
-        for accepted, base in zip(summary["accepted"], summary["completion_base"], strict=True)
-    ]
-    table["平均进度（%）"] = summary["mean_progress"].map(_one_decimal_or_empty)
-    table["进度中位数（%）"] = summary["median_progress"].map(_one_decimal_or_empty)
-    return table
-
-
-def _one_decimal_or_empty(value: Any) -> str:
-    return one_decimal(value) if pd.notna(value) else ""
-
-
-SUMMARY_CHOICES: dict[str, str] = {
-    "category": "按项目类别",
-    "batch": "按批次",
-    "province": "按省份",
-    "institution": "按承担单位",
-}
-
-
-@dataclass(frozen=True)
-class ProjectsPage:
-    """Everything 项目进度 shows for one scope, today and filters.
-
-    ``titles`` maps each 项目编号 to '编号 名称' for the detail selector; the chart
-    frames are what the charts draw (the timeline at most TIMELINE_LIMIT projects of
-    ``count``). 分类汇总 is read on its own (:func:`project_summary`): only the chosen one
-    of its four tables is made.
-    """
-
-    count: int
-    headline: dict[str, str]
-    stage_counts: pd.DataFrame
-    progress: pd.DataFrame
-    timeline: pd.DataFrame
-    by_province: pd.DataFrame
-    overdue: pd.DataFrame
-    due_soon: pd.DataFrame
-    table: pd.DataFrame
-    titles: dict[str, str]
-
-
-def projects_page(
-    engine: Engine,
-    scope: Scope,
-    today: dt.date,
-    *,
-    categories: Sequence[str] = (),
-    batches: Sequence[str] = (),
-    stages: Sequence[str] = (),
-) -> ProjectsPage:
-    """The 项目进度 page: one read of the projects in scope, every table and chart frame from it."""
-    projects = projects_frame(engine, scope, categories=categories, batches=batches, stages=stages)
-    return ProjectsPage(
-        count=len(projects),
-        headline=headline(projects, today),
-        stage_counts=metrics.stage_counts_by(projects, "category"),
-        progress=projects[["progress", "stage"]],
-        timeline=metrics.timeline_rows(projects, TIMELINE_LIMIT),
-        by_province=metrics.summary_by(projects, today, "province"),
-        overdue=overdue_table(projects, today),
-        due_soon=due_soon_table(projects, today),
-        table=export_table(projects, today),
-        titles=dict(
-            zip(projects["project_id"], projects["project_id"] + " " + projects["title"], strict=True)
-        ),
-    )
-
-
-def project_summary(
-    engine: Engine,
-    scope: Scope,
-    today: dt.date,
-    dimension: str,
-    *,
-    categories: Sequence[str] = (),
-    batches: Sequence[str] = (),
-    stages: Sequence[str] = (),
-) -> pd.DataFrame:
-    """分类汇总 of the projects in scope matching the filters, by ``dimension`` (see :func:`summary_table`)."""
-    projects = projects_frame(engine, scope, categories=categories, batches=batches, stages=stages)
-    return summary_table(projects, today, dimension)
-
-
-_HISTORY_FIELDS = ("stage", "progress", "due", "updated")
-_HISTORY_HEADERS: dict[str, str] = {
-    "created_at": UPLOAD_TIME,
-    "file_name": "上传文件",
-    "uploader": "上传人",
-} | {key: HEADERS[key] for key in _HISTORY_FIELDS}
-
-
-def project_history(engine: Engine, scope: Scope, project_id: str) -> pd.DataFrame:
-    """The stage and progress of one project as each upload left it, oldest first.
+def history_entries(bind: Bind, scope: Scope, project_id: str) -> pd.DataFrame:
+    """The stage, progress, due and updated of one project as each upload left it, with
+    that ``upload_id``, oldest first.
 
     Superseded values come from RecordHistory (``upload_id`` = the upload that had
     written them, in the order they were replaced); the last row is the current one.
-    Empty when the project is not in ``scope``. An upload listed twice (its values
-    restored by a revert) is shown once, at its latest place.
+    Empty when the project is not in ``scope``.
     """
     current_statement = apply_scope(
-        select(
-            *(getattr(ProjectRecord, key) for key in _HISTORY_FIELDS), ProjectRecord.upload_id
-        ).select_from(ProjectRecord),
+        select(*(getattr(ProjectRecord, key) for key in HISTORY_FIELDS), ProjectRecord.upload_id).select_from(
+            ProjectRecord
+        ),
         scope,
         ProjectRecord,
         use_year=False,
     ).where(ProjectRecord.project_id == project_id)
-    current = read_frame(engine, current_statement)
-    columns = [*_HISTORY_FIELDS, "upload_id"]
+    current = read_frame(bind, current_statement)
+    columns = [*HISTORY_FIELDS, "upload_id"]
     if current.empty:
-        return _history_table(engine, pd.DataFrame(columns=columns))
+        return pd.DataFrame(columns=columns)
     history_statement = (
         select(RecordHistory.values, RecordHistory.upload_id)
         .where(RecordHistory.form == PROJECTS.name, RecordHistory.record_key == project_id)
         .order_by(RecordHistory.id)
     )
     superseded = [
-        {key: values.get(key) for key in _HISTORY_FIELDS} | {"upload_id": upload_id}
-        for values, upload_id in read_frame(engine, history_statement).itertuples(index=False)
+        {key: values.get(key) for key in HISTORY_FIELDS} | {"upload_id": upload_id}
+        for values, upload_id in read_frame(bind, history_statement).itertuples(index=False)
     ]
-    return _history_table(engine, pd.DataFrame(superseded + current.to_dict("records"), columns=columns))
+    return pd.DataFrame(superseded + current.to_dict("records"), columns=columns)
 
 
-def _history_table(engine: Engine, entries: pd.DataFrame) -> pd.DataFrame:
-    """Entries joined to their Upload (time, file, uploader) and labelled, in entry order."""
-    upload_ids = [int(value) for value in entries["upload_id"].dropna().unique()]
-    uploads = read_frame(
-        engine,
-        select(Upload.id.label("upload_id"), Upload.created_at, Upload.file_name, Upload.uploader).where(
-            Upload.id.in_(upload_ids)
-        ),
-    )
-    entries = entries.astype({"upload_id": "Int64"})
-    repeated = entries["upload_id"].notna() & entries.duplicated("upload_id", keep="last")
-    uploads = uploads.astype({"upload_id": "Int64"})
-    table = entries[~repeated].merge(uploads, on="upload_id", how="left", sort=False)
-    table["created_at"] = table["created_at"].map(local_time_text)
-    for key in ("due", "updated"):
-        table[key] = _date_text(table[key])
-    return table[list(_HISTORY_HEADERS)].rename(columns=_HISTORY_HEADERS)
+def uploads_by_id(bind: Bind, upload_ids: Sequence[int]) -> pd.DataFrame:
+    """upload_id, created_at, file_name and uploader of these uploads."""
+    statement = select(
+        Upload.id.label("upload_id"), Upload.created_at, Upload.file_name, Upload.uploader
+    ).where(Upload.id.in_(list(upload_ids)))
+    return read_frame(bind, statement)

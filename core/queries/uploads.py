@@ -1,4 +1,4 @@
-"""The read side of provenance: every upload and one upload's details.
+"""The read side of provenance: every upload and one upload.
 
 Uploads are not tied to one institution, so the scope does not filter them yet; the
 functions take it anyway (house rule) so that a user's limits can apply later.
@@ -6,49 +6,19 @@ functions take it anyway (house rule) so that a user's limits can apply later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
-from core.formatting import local_time_text
-from core.forms import FORMS
-from core.models import Upload
-from core.queries.base import read_frame
+from core.models import ProjectRecord, ScreeningReport, StaffingReport, Upload
+from core.queries.base import Bind, apply_scope, connected, read_frame
 from core.scope import Scope
 
-SHORT_SHA = 12
-STATUS_LABELS = {"accepted": "已导入", "reverted": "已撤销"}
-UPLOAD_TIME = "上传时间（北京时间）"  # the header of an upload's time wherever uploads are listed
 
-UPLOAD_COLUMNS = {
-    "id": "编号",
-    "created_at": UPLOAD_TIME,
-    "uploader": "上传人",
-    "file_name": "文件名",
-    "sha256": "SHA-256（前 12 位）",
-    "form": "报表",
-    "rows": "行数",
-    "inserted": "新增",
-    "updated": "更新",
-    "unchanged": "未变",
-    "status": "状态",
-    "warning_count": "警告数",
-}
-
-
-def form_title(form: str) -> str:
-    return FORMS[form].title if form in FORMS else form
-
-
-def status_title(status: str) -> str:
-    """An upload's status in Chinese: 已导入 / 已撤销."""
-    return STATUS_LABELS.get(status, status)
-
-
-def uploads_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """Every upload, newest first, with Chinese headers, ready to show and to export as CSV."""
+def upload_rows(bind: Bind, scope: Scope) -> pd.DataFrame:
+    """Every upload, newest first, keyed by Upload's fields, with ``warning_count``."""
     warning_count = func.coalesce(func.json_array_length(Upload.warnings), 0)
     statement = select(
         Upload.id,
@@ -64,74 +34,25 @@ def uploads_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
         Upload.status,
         warning_count.label("warning_count"),
     ).order_by(Upload.created_at.desc(), Upload.id.desc())
-    frame = read_frame(engine, statement)
-    frame["created_at"] = frame["created_at"].map(local_time_text)
-    frame["sha256"] = frame["sha256"].str[:SHORT_SHA]
-    frame["form"] = frame["form"].map(form_title)
-    frame["status"] = frame["status"].map(status_title)
-    frame["warning_count"] = frame["warning_count"].astype(int)
-    return frame.rename(columns=UPLOAD_COLUMNS)
+    return read_frame(bind, statement)
 
 
-@dataclass(frozen=True)
-class UploadDetail:
-    id: int
-    created_at: str  # Beijing time text
-    uploader: str
-    file_name: str
-    sha256: str
-    form: str
-    form_title: str
-    rows: int
-    inserted: int
-    updated: int
-    unchanged: int
-    status: str  # accepted | reverted
-    reverted_at: str
-    warnings: pd.DataFrame  # 行, 列, 说明
-
-    @property
-    def status_label(self) -> str:
-        return status_title(self.status)
-
-    @property
-    def revertible(self) -> bool:
-        return self.status == "accepted"
+def upload_row(bind: Bind, scope: Scope, upload_id: int) -> Mapping[str, Any] | None:
+    """Every field of one upload; None when there is no such upload."""
+    with connected(bind) as connection:
+        return connection.execute(select(Upload).where(Upload.id == upload_id)).mappings().first()
 
 
-def _warnings_table(warnings: list[dict[str, Any]] | None) -> pd.DataFrame:
-    records = [
-        {
-            "行": warning.get("row"),
-            "列": warning.get("column") or "",
-            "说明": warning.get("message") or "",
-        }
-        for warning in warnings or []
-    ]
-    frame = pd.DataFrame(records, columns=["行", "列", "说明"])
-    frame["行"] = frame["行"].astype("Int64")
-    return frame
-
-
-def upload_detail(engine: Engine, scope: Scope, upload_id: int) -> UploadDetail | None:
-    """One upload with its stored warnings; None when there is no such upload."""
-    with engine.connect() as connection:
-        row = connection.execute(select(Upload).where(Upload.id == upload_id)).mappings().first()
-    if row is None:
-        return None
-    return UploadDetail(
-        id=row["id"],
-        created_at=local_time_text(row["created_at"]),
-        uploader=row["uploader"],
-        file_name=row["file_name"],
-        sha256=row["sha256"],
-        form=row["form"],
-        form_title=form_title(row["form"]),
-        rows=row["rows"],
-        inserted=row["inserted"],
-        updated=row["updated"],
-        unchanged=row["unchanged"],
-        status=row["status"],
-        reverted_at=local_time_text(row["reverted_at"]),
-        warnings=_warnings_table(row["warnings"]),
-    )
+def latest_upload_id(bind: Bind, scope: Scope, term: str | None = None) -> int:
+    """The newest upload that wrote a row in ``scope`` (screening rows of ``term`` only when given);
+    0 when none did."""
+    latest = 0
+    for model, use_year in ((StaffingReport, True), (ScreeningReport, True), (ProjectRecord, False)):
+        statement = apply_scope(
+            select(func.max(model.upload_id).label("latest")), scope, model, use_year=use_year
+        )
+        if term and model is ScreeningReport:
+            statement = statement.where(ScreeningReport.term == term)
+        found = read_frame(bind, statement)["latest"].iloc[0]
+        latest = max(latest, int(found) if pd.notna(found) else 0)
+    return latest

@@ -1,6 +1,6 @@
 """What a 通报 holds, read once: the only module of core.reports that reads figures.
 
-It calls the functions the dashboards call (core.queries, core.metrics, core.charts) for
+It calls the functions the dashboards call (core.views, core.metrics, core.charts) for
 the same scope and day, so every headline figure is the dashboard's own text, and turns
 their tables into typed frames: rates written '85.0%' become 0.85, ratios '1:185.3'
 become 185.3, each column tagged with the kind that says how to write it (xlsx.py and
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from core.charts import completeness as completeness_charts
 from core.charts import projects as project_charts
@@ -24,14 +24,14 @@ from core.charts import staffing as staffing_charts
 from core.deadlines import Period
 from core.formatting import NOT_AVAILABLE, count_text, on_screen
 from core.metrics import screening as screening_metrics
-from core.models import ProjectRecord, ScreeningReport, StaffingReport
-from core.queries import projects as project_queries
-from core.queries import screening as screening_queries
-from core.queries import staffing as staffing_queries
-from core.queries.base import apply_scope, count_institutions, read_frame
-from core.queries.completeness_page import completeness_page
-from core.queries.uploads import upload_detail
+from core.queries.base import count_institutions
+from core.queries.uploads import latest_upload_id
 from core.scope import Scope
+from core.views import projects as project_views
+from core.views import screening as screening_views
+from core.views import staffing as staffing_views
+from core.views.completeness import completeness_page
+from core.views.uploads import upload_detail
 
 REPORT_TITLE = "高校思政工作监测通报"
 # How a column or a figure is written: whole numbers, one decimal, 0.0%, 1:N; None = as is.
@@ -166,7 +166,7 @@ def _per_institution(scope: Scope) -> bool:
 
 
 def _staffing(engine: Engine, scope: Scope) -> Section:
-    page = staffing_queries.staffing_page(engine, scope)
+    page = staffing_views.staffing_page(engine, scope)
     kpis, standards = page.kpis, page.standards
     title = "辅导员配备"
     if kpis["institutions"] == 0:
@@ -182,7 +182,7 @@ def _staffing(engine: Engine, scope: Scope) -> Section:
         ]
         columns = [*_STAFFING_INSTITUTION_COLUMNS, "计入辅导员数", "辅导员应配数", *per_standard]
         table = typed_table("各校配备达标情况", page.institutions[columns])
-        groups, group = staffing_queries.group_table(engine, scope, "level"), "办学层次"
+        groups, group = staffing_views.group_table(engine, scope, "level"), "办学层次"
     else:
         table = typed_table("各省配备达标情况", page.provinces)
         groups, group = page.provinces, "所在省份"
@@ -196,16 +196,18 @@ def _staffing(engine: Engine, scope: Scope) -> Section:
 
 
 def _screening(engine: Engine, scope: Scope, term: str | None, mask: bool) -> Section:
-    page = screening_queries.screening_page(engine, scope, term=term)
+    page = screening_views.screening_page(engine, scope, term=term)
     title = "心理筛查"
     if page.empty:
         return Section("screening", title, "本范围暂无心理筛查数据。")
     figures = [_figure(label, text) for label, text in page.kpis.items()]
     if _per_institution(scope):
-        keys = ("code", "registered_name")
+        keys = ("code", "institution_name")
+        # one institution a row: no 学校数 column, so masking treats the rows as institutions, not groups
+        per_institution_columns = [key for key in screening_metrics.ROLLUP_COLUMNS if key != "institutions"]
         rows = page.sources["rows"][0]
         frame = screening_metrics.table(
-            screening_metrics.rollup(rows, keys), (*keys, *screening_metrics.ROLLUP_COLUMNS), mask=mask
+            screening_metrics.rollup(rows, keys), (*keys, *per_institution_columns), mask=mask
         )
         table = typed_table("各校筛查覆盖与风险", frame)
     else:
@@ -225,7 +227,7 @@ def _screening(engine: Engine, scope: Scope, term: str | None, mask: bool) -> Se
 
 
 def _projects(engine: Engine, scope: Scope, today: dt.date) -> Section:
-    page = project_queries.projects_page(engine, scope.all_years(), today)
+    page = project_views.projects_page(engine, scope.all_years(), today)
     title = "项目进度"
     if page.count == 0:
         return Section("projects", title, "本范围暂无重点项目。")
@@ -264,15 +266,7 @@ def _completeness(engine: Engine, scope: Scope, term: str | None, today: dt.date
 
 def _data_as_of(engine: Engine, scope: Scope, term: str | None) -> str:
     """The latest upload that wrote a row in scope: '第 12 次上传（2025-06-30 10:00:00，文件名）'."""
-    latest = 0
-    for model, use_year in ((StaffingReport, True), (ScreeningReport, True), (ProjectRecord, False)):
-        statement = apply_scope(
-            select(func.max(model.upload_id).label("latest")), scope, model, use_year=use_year
-        )
-        if term and model is ScreeningReport:
-            statement = statement.where(ScreeningReport.term == term)
-        found = read_frame(engine, statement)["latest"].iloc[0]
-        latest = max(latest, int(found) if pd.notna(found) else 0)
+    latest = latest_upload_id(engine, scope, term)
     detail = upload_detail(engine, scope, latest) if latest else None
     if detail is None:
         return "本范围尚无上传数据"

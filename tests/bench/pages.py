@@ -67,8 +67,8 @@ Result = tuple[str, tuple[float, float], tuple[float, float], str]
 
 def _first_institution() -> str:
     """The code of the first institution the 学校画像 selector offers (national scope)."""
-    from core.queries.profile import institution_choices
     from core.scope import Scope
+    from core.views.profile import institution_choices
     from pages._shared import get_engine
 
     return next(iter(institution_choices(get_engine(), Scope())))

@@ -11,26 +11,20 @@ import csv
 import io
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.cli import PROJECT_ROOT, run_cli
+from tests.cli import run_cli
+from tests.servers import SAMPLE_TODAY, serve_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 CHROMIUM = "/usr/bin/chromium"
-SAMPLE_TODAY = "2025-11-30"
-SERVER_START_SECONDS = 60
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -90,27 +84,6 @@ def browser_context_args(browser_context_args: dict) -> dict:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit 进程提前退出（退出码 {server.returncode}）")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)  # polling the server, not waiting in a test
-    raise RuntimeError(f"streamlit 未在 {SERVER_START_SECONDS} 秒内就绪")
-
-
 @pytest.fixture(scope="session")
 def seeded_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite database loaded with the committed sample data through the CLI."""
@@ -119,47 +92,6 @@ def seeded_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     seeded = run_cli(url, "seed", env={"APP_TODAY": SAMPLE_TODAY})
     assert seeded.returncode == 0, seeded.stderr
     return url
-
-
-@contextmanager
-def serve_app(database_url: str, log_path: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port over ``database_url``; yields its URL."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_TODAY": SAMPLE_TODAY}
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, server)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 
 from core.db import make_engine
 from core.queries.base import available_years
-from core.queries.completeness import missing_frame
 from core.scope import Scope
+from core.views.completeness import missing_frame
 from tests.contract import MISSING_HEADERS
 from tests.e2e.conftest import IDLE_APP, download_csv, expect_chart_drawn, open_page
 

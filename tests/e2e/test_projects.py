@@ -8,8 +8,8 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from core.db import make_engine
-from core.queries.projects import DAYS_OVERDUE_HEADER, overview_kpis
 from core.scope import Scope
+from core.views.projects import DAYS_OVERDUE_HEADER, overview_kpis
 from tests.e2e.conftest import SAMPLE_TODAY, download_csv, open_page
 
 

@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 from core.db import make_engine
 from core.export import csv_bytes
 from core.queries.base import available_years
-from core.queries.staffing import overview_kpis, supervision_list
 from core.scope import Scope
+from core.views.staffing import overview_kpis, supervision_list
 from tests.e2e.conftest import download_csv, expect_chart_drawn, open_page
 
 

@@ -1,8 +1,7 @@
-"""Plan, store and revert on SQLite and PostgreSQL: all or nothing, history kept, undo in order."""
+"""Plan and store on SQLite and PostgreSQL: all or nothing, history kept (core/ingest/storing.py, plan.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import importlib
 import threading
@@ -11,17 +10,21 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from core.ingest import RevertRefused, import_bytes, parse_file, plan_changes, revert_upload, store
+from core.ingest import check, import_bytes, institution_names
 from core.ingest.codes import Reason
+from core.ingest.parse import parse_file
 from core.ingest.report import CellChange
+from core.ingest.storing import store
 from core.models import RecordHistory, StaffingReport, Upload
-from tests.factories import make_institution, make_project_row, make_staffing_row
+from tests.factories import make_project_row, make_staffing_row
 from tests.test_ingest_corpus import SECOND_SCHOOL, filled_template, stored, with_schools
 
 LIMIT = 10 * 1024 * 1024
 
 
-def _upload(engine: Engine, form: str, *rows: dict[str, Any], uploader: str = "河南省教育厅", **options: Any):
+def upload_rows(
+    engine: Engine, form: str, *rows: dict[str, Any], uploader: str = "河南省教育厅", **options: Any
+):
     report = import_bytes(
         engine, form, filled_template(form, rows), f"{form}.xlsx", uploader=uploader, **options
     )
@@ -29,20 +32,20 @@ def _upload(engine: Engine, form: str, *rows: dict[str, Any], uploader: str = "�
     return report
 
 
-def _uploads(engine: Engine) -> list[dict[str, Any]]:
+def uploads_stored(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         return [
             dict(row) for row in connection.execute(select(Upload.__table__).order_by(Upload.id)).mappings()
         ]
 
 
-def _history(engine: Engine) -> list[dict[str, Any]]:
+def history_rows(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as connection:
         table = RecordHistory.__table__
         return [dict(row) for row in connection.execute(select(table).order_by(table.c.id)).mappings()]
 
 
-def _upload_ids(engine: Engine) -> dict[str, int]:
+def upload_ids(engine: Engine) -> dict[str, int]:
     """'code|year' → upload_id of the stored staffing rows."""
     with engine.connect() as connection:
         rows = connection.execute(select(StaffingReport.code, StaffingReport.year, StaffingReport.upload_id))
@@ -51,7 +54,7 @@ def _upload_ids(engine: Engine) -> dict[str, int]:
 
 def test_plan_tells_new_changed_and_unchanged_rows(any_engine: Engine) -> None:
     with_schools(any_engine)
-    _upload(any_engine, "staffing", make_staffing_row(), make_staffing_row(year="2023-2024"))
+    upload_rows(any_engine, "staffing", make_staffing_row(), make_staffing_row(year="2023-2024"))
     data = filled_template(
         "staffing",
         [
@@ -61,7 +64,8 @@ def test_plan_tells_new_changed_and_unchanged_rows(any_engine: Engine) -> None:
         ],
     )
 
-    plan = plan_changes(any_engine, parse_file(any_engine, "staffing", data, "s.xlsx", max_bytes=LIMIT))
+    registry = institution_names(any_engine)
+    plan = check(any_engine, "staffing", data, "s.xlsx", institutions=registry, max_bytes=LIMIT).plan
 
     assert (plan.inserted, plan.updated, plan.unchanged) == (1, 1, 1)
     assert plan.changes == [CellChange(("4141010001", "2024-2025"), "专职辅导员数", 100, 120)]
@@ -75,7 +79,7 @@ def test_store_records_the_upload_and_points_every_written_row_to_it(any_engine:
         any_engine, "staffing", data, "/home/user/河南/队伍配备.xlsx", uploader="河南省教育厅"
     )
 
-    upload = _uploads(any_engine)[-1]
+    upload = uploads_stored(any_engine)[-1]
     assert report.stored and report.upload_id == upload["id"]
     assert {
         key: upload[key] for key in ("uploader", "file_name", "sha256", "form", "rows", "inserted", "status")
@@ -90,25 +94,25 @@ def test_store_records_the_upload_and_points_every_written_row_to_it(any_engine:
     }
     assert [warning["code"] for warning in upload["warnings"]] == [Reason.NAME_MISMATCH]
     assert upload["warnings"][0]["row"] == 2
-    assert _upload_ids(any_engine) == {"4141010001|2024-2025": report.upload_id}
+    assert upload_ids(any_engine) == {"4141010001|2024-2025": report.upload_id}
 
 
 def test_changed_rows_keep_their_old_values_in_history_and_unchanged_rows_are_not_rewritten(
     any_engine: Engine,
 ) -> None:
     with_schools(any_engine)
-    first = _upload(any_engine, "staffing", make_staffing_row(), make_staffing_row(year="2023-2024"))
+    first = upload_rows(any_engine, "staffing", make_staffing_row(), make_staffing_row(year="2023-2024"))
 
-    second = _upload(
+    second = upload_rows(
         any_engine, "staffing", make_staffing_row(counselors_ft=120), make_staffing_row(year="2023-2024")
     )
 
     assert (second.inserted, second.updated, second.unchanged) == (0, 1, 1)
-    assert _upload_ids(any_engine) == {
+    assert upload_ids(any_engine) == {
         "4141010001|2024-2025": second.upload_id,
         "4141010001|2023-2024": first.upload_id,
     }
-    (history,) = _history(any_engine)
+    (history,) = history_rows(any_engine)
     assert {key: history[key] for key in ("form", "record_key", "upload_id", "replaced_by_upload_id")} == {
         "form": "staffing",
         "record_key": "4141010001|2024-2025",
@@ -120,23 +124,23 @@ def test_changed_rows_keep_their_old_values_in_history_and_unchanged_rows_are_no
 
 def test_history_values_are_json_safe(any_engine: Engine) -> None:
     with_schools(any_engine)
-    _upload(any_engine, "projects", make_project_row())
+    upload_rows(any_engine, "projects", make_project_row())
 
-    _upload(any_engine, "projects", make_project_row(progress=80.0))
+    upload_rows(any_engine, "projects", make_project_row(progress=80.0))
 
-    (history,) = _history(any_engine)
+    (history,) = history_rows(any_engine)
     assert history["values"]["start"] == "2024-03-01"
     assert history["values"]["progress"] == 60.0
 
 
 def test_dry_run_stores_nothing_but_reports_the_plan(any_engine: Engine) -> None:
     with_schools(any_engine)
-    before = len(_uploads(any_engine))
+    before = len(uploads_stored(any_engine))
 
-    report = _upload(any_engine, "staffing", make_staffing_row(), dry_run=True)
+    report = upload_rows(any_engine, "staffing", make_staffing_row(), dry_run=True)
 
     assert (report.accepted, report.stored, report.inserted) == (True, False, 1)
-    assert len(_uploads(any_engine)) == before
+    assert len(uploads_stored(any_engine)) == before
     assert stored(any_engine, "staffing") == []
 
 
@@ -150,13 +154,13 @@ def test_the_same_file_again_is_stored_with_a_warning(any_engine: Engine) -> Non
     assert (again.stored, again.unchanged) == (True, 1)
     assert [issue.code for issue in again.warnings] == [Reason.DUPLICATE_UPLOAD]
     assert f"第 {first.upload_id} 号上传" in again.warnings[0].message
-    assert _uploads(any_engine)[-1]["warnings"][0]["code"] == Reason.DUPLICATE_UPLOAD
+    assert uploads_stored(any_engine)[-1]["warnings"][0]["code"] == Reason.DUPLICATE_UPLOAD
 
 
 def test_a_failure_while_storing_leaves_nothing_behind(any_engine: Engine, monkeypatch) -> None:
     with_schools(any_engine)
-    _upload(any_engine, "staffing", make_staffing_row())
-    uploads_before = _uploads(any_engine)
+    upload_rows(any_engine, "staffing", make_staffing_row())
+    uploads_before = uploads_stored(any_engine)
 
     def broken_history(*_args: Any) -> None:
         raise RuntimeError("磁盘已满")
@@ -169,14 +173,15 @@ def test_a_failure_while_storing_leaves_nothing_behind(any_engine: Engine, monke
     with pytest.raises(RuntimeError):
         import_bytes(any_engine, "staffing", data, "s.xlsx")
 
-    assert _uploads(any_engine) == uploads_before
+    assert uploads_stored(any_engine) == uploads_before
     assert stored(any_engine, "staffing") == [make_staffing_row()]
 
 
 def test_store_refuses_a_file_with_errors(any_engine: Engine) -> None:
     with_schools(any_engine)
     data = filled_template("staffing", [make_staffing_row(undergrad=-5)])
-    parsed = parse_file(any_engine, "staffing", data, "s.xlsx", max_bytes=LIMIT)
+    registry = institution_names(any_engine)
+    parsed = parse_file("staffing", data, "s.xlsx", institutions=registry, max_bytes=LIMIT)
 
     report = store(any_engine, parsed, uploader="测试")
 
@@ -236,72 +241,11 @@ def test_two_uploads_at_once_both_land_without_lost_or_mixed_rows(any_engine: En
     assert sorted((report.inserted, report.updated) for report in reports.values()) == [(20, 1), (21, 0)]
 
 
-# --- revert ---------------------------------------------------------------------------------------
-
-
-def test_revert_restores_replaced_values_and_removes_added_rows(any_engine: Engine) -> None:
-    with_schools(any_engine)
-    first = _upload(any_engine, "staffing", make_staffing_row())
-    second = _upload(
-        any_engine, "staffing", make_staffing_row(counselors_ft=120), make_staffing_row(year="2023-2024")
-    )
-
-    result = revert_upload(any_engine, second.upload_id)
-
-    assert (result.restored, result.deleted) == (1, 1)
-    assert stored(any_engine, "staffing") == [make_staffing_row()]
-    assert _upload_ids(any_engine) == {"4141010001|2024-2025": first.upload_id}
-    upload = _uploads(any_engine)[-1]
-    assert upload["status"] == "reverted" and upload["reverted_at"] is not None
-
-
-def test_revert_restores_dates(any_engine: Engine) -> None:
-    with_schools(any_engine)
-    _upload(any_engine, "projects", make_project_row())
-    second = _upload(any_engine, "projects", make_project_row(due=dt.date(2026, 6, 30), stage="中期检查"))
-
-    revert_upload(any_engine, second.upload_id)
-
-    assert stored(any_engine, "projects") == [make_project_row()]
-
-
-def test_revert_is_refused_while_a_later_upload_changed_the_same_rows(any_engine: Engine) -> None:
-    with_schools(any_engine)
-    first = _upload(any_engine, "staffing", make_staffing_row())
-    second = _upload(any_engine, "staffing", make_staffing_row(counselors_ft=120))
-
-    with pytest.raises(RevertRefused, match=f"请先撤销之后的上传 #{second.upload_id}"):
-        revert_upload(any_engine, first.upload_id)
-
-    revert_upload(any_engine, second.upload_id)
-    revert_upload(any_engine, first.upload_id)
-    assert stored(any_engine, "staffing") == []
-
-
-def test_revert_twice_is_refused(any_engine: Engine) -> None:
-    with_schools(any_engine)
-    report = _upload(any_engine, "staffing", make_staffing_row())
-    revert_upload(any_engine, report.upload_id)
-
-    with pytest.raises(RevertRefused, match="已经撤销"):
-        revert_upload(any_engine, report.upload_id)
-
-
-def test_reverting_schools_that_still_have_reports_is_refused(any_engine: Engine) -> None:
-    schools = _upload(any_engine, "institutions", make_institution())
-    _upload(any_engine, "staffing", make_staffing_row())
-
-    with pytest.raises(RevertRefused, match="思政队伍配备情况表"):
-        revert_upload(any_engine, schools.upload_id)
-
-    assert len(stored(any_engine, "institutions")) == 1
-
-
 def test_progress_is_reported_up_to_done(any_engine: Engine) -> None:
     with_schools(any_engine)
     seen: list[tuple[float, str]] = []
 
-    _upload(
+    upload_rows(
         any_engine,
         "staffing",
         make_staffing_row(),
@@ -315,13 +259,13 @@ def test_progress_is_reported_up_to_done(any_engine: Engine) -> None:
 
 def test_counts_in_the_upload_row_match_the_report(any_engine: Engine) -> None:
     with_schools(any_engine)
-    _upload(any_engine, "staffing", make_staffing_row())
+    upload_rows(any_engine, "staffing", make_staffing_row())
 
-    report = _upload(
+    report = upload_rows(
         any_engine, "staffing", make_staffing_row(counselors_ft=1), make_staffing_row(year="2020-2021")
     )
 
-    upload = _uploads(any_engine)[-1]
+    upload = uploads_stored(any_engine)[-1]
     assert (upload["rows"], upload["inserted"], upload["updated"], upload["unchanged"]) == (2, 1, 1, 0)
     assert (report.rows, report.inserted, report.updated, report.unchanged) == (2, 1, 1, 0)
     with any_engine.connect() as connection:

@@ -1,4 +1,5 @@
-"""Reading files: what is read, and every file that must be refused with nothing stored."""
+"""Reading files (core/ingest/read/__init__.py, sniff.py): what is read, and every file that must be
+refused with nothing stored."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from core.templates import template_bytes
 from tests.cli import PROJECT_ROOT
 from tests.factories import make_staffing_row
 from tests.test_ingest_corpus import filled_template, with_schools, workbook_bytes
+from tests.test_read_xlsx import import_staffing
 
 LIMIT = 5 * 1024 * 1024
 
@@ -184,29 +186,30 @@ def test_a_file_with_errors_stores_nothing(engine: Engine) -> None:
         )  # with_schools' own
 
 
-def test_a_file_read_ahead_gives_the_same_sheets_and_the_same_refusals(tmp_path, monkeypatch) -> None:
-    from core.ingest import read
-
-    workbook_path = tmp_path / "队伍配备.xlsx"
-    workbook_path.write_bytes(template_bytes("staffing"))
-    expected = read.read_workbook(workbook_path.read_bytes(), str(workbook_path), LIMIT)
-    read.read_ahead(str(workbook_path), LIMIT)
-    read._read_ahead[-1].thread.join()  # read by now: reading again would fail below
-    with monkeypatch.context() as patch:
-        patch.setattr(read, "_read_now", lambda *_args: pytest.fail("read again instead of ahead"))
-        sheets = read.read_workbook(workbook_path.read_bytes(), str(workbook_path), LIMIT)
-
-    assert [(sheet.name, sheet.rows) for sheet in sheets] == [(sheet.name, sheet.rows) for sheet in expected]
-    text_path = tmp_path / "not a workbook.xlsx"
-    text_path.write_bytes("学校标识码，学年".encode())
-    read.read_ahead(str(text_path), LIMIT)
-    with pytest.raises(UnreadableFile):
-        read.read_workbook(text_path.read_bytes(), str(text_path), LIMIT)
-
-
 def test_reading_a_workbook_does_not_import_the_database_layer() -> None:
-    """What lets the command line read the file while SQLAlchemy is being imported."""
+    """The reader stays light: a process that only reads a file does not pay for the database layer."""
     code = "import sys, core.ingest.read; print('sqlalchemy' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
 
     assert completed.stdout.strip() == "False", completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            b"<html><body><table><tr><td>\xe5\xad\xa6\xe6\xa0\xa1</td></tr></table></body></html>",
+            "网页",
+        ),  # case: web export
+        (
+            b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+            "Excel 2003 XML",
+        ),  # case: Excel 2003 XML
+        ("学校标识码\t学年\n4141010001\t2024-2025\n".encode(), "纯文本"),  # case: tab-separated text
+    ],
+)
+def test_text_named_xls_says_what_it_really_is(engine: Engine, content: bytes, said: str) -> None:
+    report = import_staffing(engine, content, "队伍配备.xls")
+
+    assert report.exit_code == 2 and [issue.code for issue in report.errors] == [Reason.NOT_A_SPREADSHEET]
+    assert said in report.errors[0].message and "另存为” .xlsx" in report.errors[0].message

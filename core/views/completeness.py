@@ -1,4 +1,5 @@
-"""报送情况 as one cached unit: every frame the page shows for a scope, a period and a day.
+"""What 报送情况 shows, as one cached unit: every frame the page shows for a scope, a period
+and a day; and the reporting rates of 总览.
 
 The page used to recompute the rates, the heatmap frame and the 3,000-row status table
 from cached statuses on every rerun (~250 ms at national scale), and read the statuses
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 
+from core.config import load_settings
 from core.deadlines import Period, periods_of_year
 from core.metrics import completeness as metrics
-from core.queries.completeness import missing_frame, period_statuses
+from core.queries import completeness as queries
+from core.queries.completeness import period_statuses
 from core.scope import Scope
 
 RATE_GROUPS = ("level", "ownership")  # the rate tables beside the province one
@@ -90,3 +94,49 @@ def completeness_page(engine: Engine, scope: Scope, period: Period, today: dt.da
         missing=missing_frame(engine, scope, period.form, term=period.term),
         statuses=metrics.status_table(classified),
     )
+
+
+def _summary(classified: pd.DataFrame, period: Period) -> dict[str, Any]:
+    row = metrics.reporting_rates(classified, []).iloc[0]
+    return {
+        "label": period.label(),
+        "deadline": classified["deadline"].iloc[0] if len(classified) else None,
+        **{key: int(row[key]) for key in ("expected", "submitted", "on_time", "late", "not_submitted")},
+        "reporting_rate": row["reporting_rate"],
+        "on_time_rate": row["on_time_rate"],
+        "reporting_rate_text": row["reporting_rate_text"],
+        "on_time_rate_text": row["on_time_rate_text"],
+    }
+
+
+def missing_frame(engine: Engine, scope: Scope, form: str, term: str | None = None) -> pd.DataFrame:
+    """未报送名单 (see :func:`core.queries.completeness.missing_rows`) under the headers 学校标识码,
+    学校名称, 所在省份, 办学层次, 办学性质: on the page and in ``python -m core.cli missing``."""
+    return queries.missing_rows(engine, scope, form, term).rename(columns=metrics.REGISTRY_HEADERS)
+
+
+def reporting_summary(engine: Engine, scope: Scope, today: dt.date | None = None) -> dict[str, Any]:
+    """Reporting rates of ``scope.year`` for the 总览 page.
+
+    ``{"year", "staffing", "screening", "screening_terms": {学期: …}}``; each entry is
+    ``{"label", "deadline", "expected", "submitted", "on_time", "late", "not_submitted",
+    "reporting_rate", "on_time_rate"`` (percent, one decimal, None when nothing is
+    expected) ``, "reporting_rate_text", "on_time_rate_text"}`` ('92.3%' or '—').
+    "screening" counts an institution that reported either 学期 of the 学年.
+    ``today`` defaults to the configured today (APP_TODAY).
+    """
+    if scope.year is None:
+        return {"year": None, "staffing": None, "screening": None, "screening_terms": {}}
+    today = today or load_settings().today()
+    whole_year = Period("screening", scope.year)
+    periods = [Period("staffing", scope.year), whole_year] + whole_year.deciding_periods()
+    statuses = queries.period_statuses(engine, scope, periods, today)
+    summaries = {
+        period: _summary(statuses[statuses["period"] == period.column], period) for period in periods
+    }
+    return {
+        "year": scope.year,
+        "staffing": summaries[periods[0]],
+        "screening": summaries[whole_year],
+        "screening_terms": {period.term: summaries[period] for period in periods[2:]},
+    }

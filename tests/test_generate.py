@@ -28,19 +28,18 @@ from core.forms import (
 from core.ingest.normalize import reader_for
 from core.metrics.completeness import LATE, ON_TIME
 from core.models import FORM_MODELS, Upload
-from core.queries.completeness import period_statuses, reporting_summary
+from core.queries.completeness import period_statuses
 from core.scope import Scope
+from core.views.completeness import reporting_summary
 from sample_data import generate
+from sample_data.dataset import SAMPLE_TODAY, Dataset, academic_years
 from sample_data.generate import (
-    SAMPLE_TODAY,
-    Dataset,
     SampleDataError,
-    academic_years,
     committed_submissions,
     generate_dataset,
-    sample_files,
     seed_database,
 )
+from sample_data.submissions import sample_files
 
 NEWEST_YEAR = "2024-2025"
 FORM_NAMES = ("institutions", "staffing", "screening", "projects")

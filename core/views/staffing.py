@@ -1,0 +1,328 @@
+"""What 辅导员配备 shows: every table, figure and CSV of the staffing page, built from
+the reads of :mod:`core.queries.staffing` and the metrics of :mod:`core.metrics.staffing`
+with the standards in force (:func:`core.settings_store.load_standards`). Field keys
+are mapped to Chinese headers here, with the headers of :mod:`core.headers`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from core.charts.points import capped
+from core.formatting import in_natural_order, percent_text
+from core.forms import STAFFING
+from core.headers import (
+    COUNTED_COUNSELORS,
+    INSTITUTION_HEADERS,
+    INSTITUTION_NAME,
+    INSTITUTION_NAME_HEADER,
+    STAFF_HEADERS,
+    STUDENTS,
+)
+from core.metrics import staffing as metrics
+from core.metrics.staffing import GAP, NON_COMPLIANT, RATIO, REQUIRED, STAFF, STATUS, column
+from core.queries import staffing as queries
+from core.scope import Scope
+from core.settings_store import load_standards
+from core.standards import Standard, Standards
+
+GROUPINGS = INSTITUTION_HEADERS  # 分组汇总 is by the institution's province, level or ownership
+
+
+def metrics_frame(engine: Engine, scope: Scope, standards: Standards | None = None) -> pd.DataFrame:
+    """Staffing rows in ``scope`` with every derived value (see core.metrics.staffing)."""
+    return metrics.staffing_metrics(queries.staffing_rows(engine, scope), standards or load_standards(engine))
+
+
+def _blank_as_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty texts (no ratio, no share) as missing values: empty in CSV, "—" on screen."""
+    return frame.replace("", None)
+
+
+def _derived_headers(standard: Standard) -> dict[str, str]:
+    return {
+        column(standard, RATIO): f"{standard.label}师生比",
+        column(standard, REQUIRED): f"{standard.label}应配数",
+        column(standard, GAP): f"{standard.label}缺口",
+        column(standard, STATUS): f"{standard.label}达标情况",
+    }
+
+
+def export_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """The staffing CSV: stored values under canonical headers, then the derived columns
+    (spec: "Derived columns in exports")."""
+    standards = load_standards(engine)
+    frame = metrics_frame(engine, scope, standards)
+    headers = STAFFING.headers | INSTITUTION_HEADERS | {"students": STUDENTS}
+    for standard in standards:
+        headers |= _derived_headers(standard)
+    return frame[list(headers)].rename(columns=headers)
+
+
+def _ranked(frame: pd.DataFrame, standard: Standard) -> pd.DataFrame:
+    """Most students per staff member first; institutions without a ratio (no students) last."""
+    order = frame.sort_values(
+        [column(standard, metrics.PER_STAFF), "code"], ascending=[False, True], na_position="last"
+    )
+    return order.assign(rank=range(1, len(order) + 1))
+
+
+def _previous_year(year: str) -> str:
+    first, second = (int(part) for part in year.split("-"))
+    return f"{first - 1}-{second - 1}"
+
+
+def _with_gap_change(engine: Engine, scope: Scope, standards: Standards) -> pd.DataFrame:
+    """The metrics frame of ``scope`` plus ``gap_change``: the counselor gap change since
+    the previous 学年 (empty without a previous year). Both years come in one read."""
+    if not scope.year:
+        frame = metrics_frame(engine, scope, standards)
+        return frame.assign(gap_change=pd.Series(pd.NA, index=frame.index, dtype="Int64"))
+    rows = queries.staffing_rows_of_years(engine, scope, [scope.year, _previous_year(scope.year)])
+    both = metrics.staffing_metrics(rows, standards)
+    this_year = both["year"] == scope.year
+    gap = column(standards.counselors, GAP)
+    previous_gap = both.loc[~this_year].set_index("code")[gap]
+    frame = both.loc[this_year].reset_index(drop=True)
+    return frame.assign(gap_change=(frame[gap] - frame["code"].map(previous_gap)).astype("Int64"))
+
+
+def _institution_table(frame: pd.DataFrame, standards: Standards) -> pd.DataFrame:
+    """学校明细 from a metrics frame with ``gap_change`` (see :func:`institution_table`)."""
+    frame = _ranked(frame, standards.counselors)
+    headers = {
+        "rank": "排名",
+        "code": "学校标识码",
+        INSTITUTION_NAME: INSTITUTION_NAME_HEADER,
+        "year": "学年",
+        **INSTITUTION_HEADERS,
+        "students": STUDENTS,
+        "counselors_ft": "专职辅导员数",
+        "counselors_pt": "兼职辅导员数",
+        column(standards.counselors, STAFF): COUNTED_COUNSELORS,
+        **_derived_headers(standards.counselors),
+        "gap_change": "辅导员缺口较上学年变化",
+        "ideo_teachers": STAFF_HEADERS["ideo"],
+        **_derived_headers(standards.ideo),
+        "psy_teachers": STAFF_HEADERS["psy"],
+        **_derived_headers(standards.psy),
+    }
+    return _blank_as_missing(frame[list(headers)].rename(columns=headers).reset_index(drop=True))
+
+
+def search_institutions(table: pd.DataFrame, search: str) -> pd.DataFrame:
+    """The rows of 学校明细 whose name or code contains ``search`` (all rows when it is blank);
+    the rank stays the rank among all."""
+    needle = search.strip()
+    if not needle:
+        return table
+    found = table["学校名称"].str.contains(needle, regex=False) | table["学校标识码"].str.contains(
+        needle, regex=False
+    )
+    return table[found].reset_index(drop=True)
+
+
+def institution_table(engine: Engine, scope: Scope, search: str = "") -> pd.DataFrame:
+    """学校明细: every institution in scope ranked by students per counselor (worst first),
+    with ratio, required, gap and status for each standard; ``search`` keeps the rows whose
+    name or code contains it (the rank stays the rank among all)."""
+    standards = load_standards(engine)
+    return search_institutions(
+        _institution_table(_with_gap_change(engine, scope, standards), standards), search
+    )
+
+
+def _supervision_list(frame: pd.DataFrame, standards: Standards) -> pd.DataFrame:
+    """督办名单 from a metrics frame (see :func:`supervision_list`)."""
+    statuses = frame[[column(standard, STATUS) for standard in standards]]
+    failing = statuses.eq(NON_COMPLIANT)
+    frame = frame[failing.any(axis=1)].assign(
+        failing=[
+            "、".join(standard.label for standard, fails in zip(standards, row, strict=True) if fails)
+            for row in failing[failing.any(axis=1)].itertuples(index=False)
+        ]
+    )
+    frame = frame.sort_values(
+        [column(standards.counselors, GAP), "students", "code"], ascending=[False, False, True], kind="stable"
+    )
+    headers = {
+        "code": "学校标识码",
+        INSTITUTION_NAME: INSTITUTION_NAME_HEADER,
+        **INSTITUTION_HEADERS,
+        "students": STUDENTS,
+        "counselors_ft": "专职辅导员数",
+        column(standards.counselors, RATIO): "辅导员师生比",
+        column(standards.counselors, GAP): "辅导员缺口",
+        column(standards.ideo, GAP): "思政课教师缺口",
+        column(standards.psy, GAP): "心理健康教育教师缺口",
+        "failing": "未达标指标",
+    }
+    table = frame[list(headers)].rename(columns=headers).reset_index(drop=True)
+    table.insert(0, "序号", range(1, len(table) + 1))
+    return _blank_as_missing(table)
+
+
+def supervision_list(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """督办名单: institutions not meeting at least one standard, largest counselor gap first."""
+    standards = load_standards(engine)
+    return _supervision_list(metrics_frame(engine, scope, standards), standards)
+
+
+def group_table(engine: Engine, scope: Scope, by: str = "province") -> pd.DataFrame:
+    """分组汇总 by 所在省份 / 办学层次 / 办学性质: per standard, compliant / applicable
+    institutions, the compliance share, the group's overall ratio and the total gap."""
+    standards = load_standards(engine)
+    return group_summary(metrics_frame(engine, scope, standards), by, standards)
+
+
+def group_summary(frame: pd.DataFrame, by: str, standards: Standards) -> pd.DataFrame:
+    """:func:`group_table` of a metrics frame (see :func:`metrics_frame`)."""
+    header = GROUPINGS.get(by, "学年" if by == "year" else by)
+    counts = frame.groupby(by).size().rename("填报学校数")
+    table = pd.DataFrame({header: counts.index, "填报学校数": counts.to_numpy()})
+    for standard in standards:
+        summary = metrics.rollup(frame, by, standard).set_index(by)
+        label = standard.label
+        table[f"{label}适用学校数"] = table[header].map(summary["applicable"]).astype("int64")
+        table[f"{label}达标学校数"] = table[header].map(summary["compliant"]).astype("int64")
+        table[f"{label}达标率"] = table[header].map(summary["share_text"])
+        table[f"{label}总体师生比"] = table[header].map(summary["ratio"])
+        table[f"{label}缺口合计"] = table[header].map(summary["gap"]).astype("int64")
+    ordered = in_natural_order(table.rename(columns={header: by}), [by]).rename(columns={by: header})
+    return _blank_as_missing(ordered)
+
+
+def compliance_trend(engine: Engine, scope: Scope, standards: Standards | None = None) -> pd.DataFrame:
+    """Per 学年 of the scope (its year ignored) and standard: compliant / applicable
+    institutions, counted by the database (ten years are ten rows, not 30,000)."""
+    standards = standards or load_standards(engine)
+    years = queries.compliance_counts(engine, scope, standards)
+    parts = []
+    for standard in standards:
+        applicable = years[f"{standard.key}_applicable"].astype("int64")
+        compliant = years[f"{standard.key}_compliant"].astype("int64")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "学年": years["year"],
+                    "指标": standard.label,
+                    "适用学校数": applicable,
+                    "达标学校数": compliant,
+                    "达标率": [
+                        percent_text(met, applies) for met, applies in zip(compliant, applicable, strict=True)
+                    ],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def summary_kpis(frame: pd.DataFrame, standards: Standards) -> dict[str, Any]:
+    """:func:`overview_kpis` of a metrics frame (see :func:`metrics_frame`)."""
+    kpis: dict[str, Any] = {
+        "institutions": int(frame["code"].nunique()),
+        "students": int(frame["students"].sum()),
+    }
+    whole = frame.assign(scope="all")
+    for standard in standards:
+        summary = metrics.rollup(whole, "scope", standard)
+        row = summary.iloc[0] if len(summary) else None
+        applicable = int(row["applicable"]) if row is not None else 0
+        compliant = int(row["compliant"]) if row is not None else 0
+        kpis |= {
+            f"{standard.key}_applicable": applicable,
+            f"{standard.key}_compliant": compliant,
+            f"{standard.key}_share": compliant / applicable if applicable else None,
+            f"{standard.key}_share_text": percent_text(compliant, applicable),
+            f"{standard.key}_ratio": row["ratio"] if row is not None else "",
+            f"{standard.key}_gap": int(row["gap"]) if row is not None else 0,
+        }
+    return kpis
+
+
+def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
+    """Headline figures for 总览 and the staffing page.
+
+    Keys: ``institutions`` (with staffing data), ``students``; and for each standard key
+    k in counselors / ideo / psy: ``k_applicable``, ``k_compliant``, ``k_share`` (0–1,
+    None when none applies), ``k_share_text`` ('85.0%' or ''), ``k_ratio`` (the overall
+    '1:N') and ``k_gap`` (total staff missing).
+    """
+    standards = load_standards(engine)
+    return summary_kpis(metrics_frame(engine, scope, standards), standards)
+
+
+def _chart_points(table: pd.DataFrame, standard: Standard) -> pd.DataFrame:
+    """The institutions the students-against-staff chart draws (at most MAX_POINTS, the
+    non-compliant ones always among them, see core.charts.points), with only the columns
+    it shows."""
+    staff, status = STAFF_HEADERS[standard.key], f"{standard.label}达标情况"
+    columns = [
+        "学校名称",
+        "所在省份",
+        STUDENTS,
+        staff,
+        f"{standard.label}师生比",
+        f"{standard.label}缺口",
+        status,
+    ]
+    points = table.dropna(subset=[staff, status])[columns]
+    return capped(points, points[status].eq(NON_COMPLIANT))
+
+
+def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every institution's students per staff member by 办学层次·办学性质, for the boxes;
+    the institutions drawn one by one, as in :func:`_chart_points`, for the ticks)."""
+    staff = STAFF_HEADERS[standard.key]
+    data = table[(table[STUDENTS] > 0) & (table[staff] > 0)].dropna(subset=[staff])
+    data = data.assign(
+        per_staff=data[STUDENTS] / data[staff].astype("float64"),
+        group=data["办学层次"] + "·" + data["办学性质"],
+    )
+    ticks = data[["group", "per_staff", "学校名称", "所在省份", f"{standard.label}师生比"]]
+    first = data[f"{standard.label}达标情况"].eq(NON_COMPLIANT)
+    return data[["group", "办学层次", "per_staff"]], capped(ticks, first)
+
+
+@dataclass(frozen=True)
+class StaffingPage:
+    """Everything 辅导员配备 shows for one scope, built in one pass over the scope's rows.
+
+    ``provinces`` is 分组汇总 by province (also the chart's data; the other groupings are
+    read on their own with :func:`group_table` when chosen); ``points``, ``ratios`` and
+    ``ticks`` hold, per standard key, the (small) frames its charts draw.
+    """
+
+    standards: Standards
+    kpis: dict[str, Any]
+    institutions: pd.DataFrame
+    supervision: pd.DataFrame
+    provinces: pd.DataFrame
+    trend: pd.DataFrame
+    points: dict[str, pd.DataFrame]
+    ratios: dict[str, pd.DataFrame]
+    ticks: dict[str, pd.DataFrame]
+
+
+def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
+    """The 辅导员配备 page of ``scope``: one read of the scope's year and the previous one,
+    the metrics computed once, every table and chart frame derived from them."""
+    standards = load_standards(engine)
+    frame = _with_gap_change(engine, scope, standards)
+    table = _institution_table(frame, standards)
+    ratios = {standard.key: _staff_ratios(table, standard) for standard in standards}
+    return StaffingPage(
+        standards=standards,
+        kpis=summary_kpis(frame, standards),
+        institutions=table,
+        supervision=_supervision_list(frame, standards),
+        provinces=group_summary(frame, "province", standards),
+        trend=compliance_trend(engine, scope, standards),
+        points={standard.key: _chart_points(table, standard) for standard in standards},
+        ratios={key: boxes for key, (boxes, _) in ratios.items()},
+        ticks={key: ticks for key, (_, ticks) in ratios.items()},
+    )

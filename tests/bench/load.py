@@ -1,0 +1,420 @@
+"""Load test: K simulated users on the running app over its websocket — a script, not a test.
+
+    python -m tests.bench.load [--database sqlite|postgresql|both] [--users 1,10,30]
+                               [--steps 5] [--think 5] [--proxy-users 30] [--institutions 3000 --years 10]
+
+Starts `streamlit run app.py` (one process; for PostgreSQL also two behind the sticky proxy
+below) over a national-scale database — seeded once with ``python -m core.cli seed`` and
+kept in data/bench/ (SQLite) or the database bench_national_IxY (PostgreSQL); every run
+works on a copy, since one user uploads. Then for each K, back to back and with the think
+time: K users, each one browser tab (tests/bench/client.py) taking ``--steps`` steps over
+总览 / 辅导员配备 / 心理筛查 / 项目进度 / 报送情况, choosing a province on the third step and
+downloading the page's first CSV on the fourth; user 0 uploads a staffing file (and confirms)
+on its second step. Prints p50/p95/max view time, errors (a page's exception, a dropped
+connection or timeout), the servers' CPU seconds and bytes sent per view, downloads and the
+servers' peak memory (VmHWM). Loopback only; every wait bounded.
+
+The proxy is nginx with docs/nginx.conf when nginx is installed (``--proxy auto``), otherwise a
+few lines of asyncio doing the same: each connection goes to the app process chosen by a hash
+of its cookie, like the nginx ``hash $cookie__streamlit_xsrf consistent`` (one tab's websocket,
+downloads and uploads reach the same process; each simulated tab has its own cookie).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.bench.client import Session, string_state, strings_state, trigger_state
+from tests.cli import PROJECT_ROOT, run_cli
+from tests.servers import SAMPLE_TODAY, free_port, server_command, wait_healthy
+
+PAGES = ["", "staffing", "screening", "projects", "completeness"]
+SCENARIO_SECONDS = 600
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+NO_XSRF = ["--server.enableXsrfProtection", "false"]  # the simulated tabs send no XSRF cookie
+
+
+@dataclass
+class Tally:
+    seconds: list[float] = field(default_factory=list)
+    received_bytes: int = 0
+    errors: list[str] = field(default_factory=list)
+    downloads: int = 0
+
+
+# --- the seeded databases -------------------------------------------------------------
+
+
+def _seed(url: str, institutions: int, years: int) -> None:
+    seeded = run_cli(url, "seed", "--institutions", str(institutions), "--years", str(years), timeout=3600)
+    if seeded.returncode != 0:
+        raise SystemExit(f"载入失败：{seeded.stderr}")
+    print(seeded.stdout.strip())
+
+
+@contextmanager
+def sqlite_copy(institutions: int, years: int) -> Iterator[str]:
+    """A copy of the kept national-scale SQLite file (seeded on the first run)."""
+    import sqlite3
+
+    kept = PROJECT_ROOT / "data" / "bench" / f"national_{institutions}x{years}.db"
+    if not kept.exists():
+        loading = kept.with_suffix(".loading.db")
+        loading.unlink(missing_ok=True)
+        _seed(f"sqlite:///{loading}", institutions, years)
+        loading.rename(kept)
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "app.db"
+        with sqlite3.connect(kept) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        yield f"sqlite:///{copy}"
+
+
+@contextmanager
+def postgres_copy(server_url: str, institutions: int, years: int) -> Iterator[str]:
+    """A copy (CREATE DATABASE … TEMPLATE) of the kept national-scale PostgreSQL database."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from core.db import make_engine
+
+    admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
+    kept, copy = f"bench_national_{institutions}x{years}", f"bench_run_{os.getpid()}"
+    url_of = lambda name: make_url(server_url).set(database=name).render_as_string(hide_password=False)  # noqa: E731
+    with admin.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": kept}).first():
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{kept}_loading"'))
+            connection.execute(text(f'CREATE DATABASE "{kept}_loading"'))
+            _seed(url_of(f"{kept}_loading"), institutions, years)
+            connection.execute(text(f'ALTER DATABASE "{kept}_loading" RENAME TO "{kept}"'))
+        connection.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{kept}"'))
+    try:
+        yield url_of(copy)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def upload_csv(database_url: str) -> bytes:
+    """A one-row staffing file for a school already there (one more counselor than stored)."""
+    from sqlalchemy import text
+
+    from core.db import make_engine
+
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT code, year, undergrad, postgrad, counselors_ft FROM staffing ORDER BY year DESC, code"
+            )
+        ).first()
+    engine.dispose()
+    header = "学校标识码,学年,全日制本专科生数,全日制研究生数,专职辅导员数"
+    return f"{header}\n{row[0]},{row[1]},{row[2]},{row[3]},{row[4] + 1}\n".encode()
+
+
+# --- servers and the proxy ------------------------------------------------------------
+
+
+@contextmanager
+def app_processes(database_url: str, count: int, log_folder: Path) -> Iterator[list[tuple[str, int]]]:
+    """``count`` app processes over ``database_url``: [(url, pid)]."""
+    env = {**os.environ, "DATABASE_URL": database_url, "APP_TODAY": SAMPLE_TODAY}
+    started = []
+    try:
+        for number in range(count):
+            port = free_port()
+            log = (log_folder / f"app{number}.log").open("w")
+            process = subprocess.Popen(
+                server_command(port, NO_XSRF), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+            started.append(process)
+            wait_healthy(f"http://127.0.0.1:{port}", process)
+        yield [
+            (f"http://127.0.0.1:{process.args[process.args.index('--server.port') + 1]}", process.pid)
+            for process in started
+        ]
+    finally:
+        for process in started:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while chunk := await reader.read(65536):
+            writer.write(chunk)
+            await writer.drain()
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+
+
+async def _proxy_connection(
+    ports: list[int], reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+    cookie = next((line for line in head.split(b"\r\n") if line.lower().startswith(b"cookie:")), b"")
+    port = ports[zlib.crc32(cookie) % len(ports)]
+    backend_reader, backend_writer = await asyncio.open_connection("127.0.0.1", port)
+    backend_writer.write(head)
+    await asyncio.gather(_pipe(reader, backend_writer), _pipe(backend_reader, writer))
+
+
+@contextmanager
+def python_proxy(urls: list[str]) -> Iterator[str]:
+    """The asyncio proxy above, in a thread of its own; yields its URL."""
+    import threading
+
+    ports = [int(url.rsplit(":", 1)[1]) for url in urls]
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(
+        asyncio.start_server(lambda r, w: _proxy_connection(ports, r, w), "127.0.0.1", 0)
+    )
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+
+
+@contextmanager
+def nginx_proxy(urls: list[str], folder: Path) -> Iterator[str]:
+    """nginx with docs/nginx.conf (its upstream servers and listen port replaced); yields its URL."""
+    import re
+
+    port = free_port()
+    site = (PROJECT_ROOT / "docs" / "nginx.conf").read_text(encoding="utf-8")
+    servers = "".join(f"    server {url.removeprefix('http://')};\n" for url in urls)
+    site = re.sub(r"(    server 127\.0\.0\.1:\d+[^\n]*\n)+", servers, site)
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    config = folder / "nginx.conf"
+    config.write_text(
+        f"worker_processes 1;\nerror_log {folder}/error.log;\npid {folder}/nginx.pid;\n"
+        f"events {{ worker_connections 1024; }}\nhttp {{\naccess_log off;\n{site}\n}}\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(config), "-g", "daemon off;"])
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# --- the simulated users --------------------------------------------------------------
+
+
+async def _upload(tab: Session, tally: Tally, data: bytes) -> None:
+    form = await tab.view("upload")
+    tab.set_widget(string_state(form.widget("text_input", "上传人"), "压测 用户0"))
+    await tab.upload(form.widget("file_uploader", "选择文件"), "压测配备.csv", data)
+    checked = await tab.view()
+    stored = await tab.view(trigger=trigger_state(checked.widget("button", "确认导入")))
+    for view in (form, checked, stored):
+        _count(tally, view)
+
+
+def _count(tally: Tally, view) -> None:  # noqa: ANN001
+    tally.seconds.append(view.seconds)
+    tally.received_bytes += view.received_bytes
+    tally.errors.extend(view.exceptions)
+
+
+async def _download(tab: Session, view, tally: Tally, number: int) -> None:  # noqa: ANN001
+    """Click the page's first enabled CSV button; a failed download is an error, not the user's end."""
+    buttons = [e.download_button for e in view.elements if e.WhichOneof("type") == "download_button"]
+    usable = [b for b in buttons if b.deferred_file_id and not b.disabled]
+    if not usable:
+        return
+    try:
+        if await tab.download(usable[0]) > 0:
+            tally.downloads += 1
+    except OSError as problem:  # urllib's HTTPError (e.g. 404: the file was already dropped) included
+        tally.errors.append(f"用户 {number} 下载：{type(problem).__name__} {problem}")
+
+
+async def user(
+    number: int, base_url: str, steps: int, think: float, upload: bytes | None, tally: Tally
+) -> None:
+    try:
+        async with Session(base_url, cookie=f"_streamlit_xsrf=bench-user-{number}") as tab:
+            for step in range(steps):
+                if step:
+                    await asyncio.sleep(think * random.uniform(0.5, 1.5))
+                if step == 1 and upload is not None:
+                    await _upload(tab, tally, upload)
+                    continue
+                view = await tab.view(PAGES[(number + step) % len(PAGES)])
+                if step == 2:
+                    provinces = view.widget("multiselect", "省份")
+                    tab.set_widget(
+                        strings_state(provinces, [provinces.options[number % len(provinces.options)]])
+                    )
+                    view = await tab.view()
+                _count(tally, view)
+                if step == 3:
+                    await _download(tab, view, tally, number)
+    except Exception as problem:  # a dropped connection, a timeout, a missing widget: an error
+        tally.errors.append(f"用户 {number}：{type(problem).__name__} {problem}")
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / CLOCK_TICKS
+
+
+def _peak_mb(pids: list[int]) -> float:
+    """The largest of the processes' peak resident memory (VmHWM)."""
+    peaks = []
+    for pid in pids:
+        line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmHWM"))
+        peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks)
+
+
+async def scenario(
+    base_url: str, pids: list[int], users: int, steps: int, think: float, upload: bytes
+) -> dict:
+    tallies = [Tally() for _ in range(users)]
+    cpu = _cpu_seconds(pids)
+    started = time.perf_counter()
+    runs = [user(n, base_url, steps, think, upload if n == 0 else None, tallies[n]) for n in range(users)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*runs), SCENARIO_SECONDS)
+    except TimeoutError:
+        tallies[0].errors.append(f"超过 {SCENARIO_SECONDS} 秒未完成")
+    seconds = sorted(s for t in tallies for s in t.seconds)
+    views = max(len(seconds), 1)
+    return {
+        "views": len(seconds),
+        "p50": statistics.median(seconds) if seconds else float("nan"),
+        "p95": seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))] if seconds else float("nan"),
+        "max": seconds[-1] if seconds else float("nan"),
+        "errors": [e for t in tallies for e in t.errors],
+        "cpu_per_view": (_cpu_seconds(pids) - cpu) / views,
+        "kb_per_view": sum(t.received_bytes for t in tallies) / views / 1024,
+        "downloads": sum(t.downloads for t in tallies),
+        "wall": time.perf_counter() - started,
+        "peak_mb": _peak_mb(pids),
+    }
+
+
+# --- the run --------------------------------------------------------------------------
+
+HEADER = (
+    f"{'数据库':<10}{'进程':>4}{'用户':>5}{'思考':>6}{'浏览':>6}{'p50 秒':>8}{'p95 秒':>8}{'最长 秒':>8}"
+    f"{'错误':>5}{'CPU秒/次':>9}{'KB/次':>8}{'下载':>5}{'峰值MB':>8}{'用时 秒':>8}"
+)
+
+
+def _row(database: str, processes: int, users: int, think: float, figures: dict) -> str:
+    return (
+        f"{database:<12}{processes:>5}{users:>7}{think:>7.1f}{figures['views']:>8}{figures['p50']:>10.2f}"
+        f"{figures['p95']:>10.2f}{figures['max']:>10.2f}{len(figures['errors']):>7}{figures['cpu_per_view']:>11.3f}"
+        f"{figures['kb_per_view']:>10.0f}{figures['downloads']:>7}{figures['peak_mb']:>10.0f}{figures['wall']:>10.1f}"
+    )
+
+
+async def _warm(base_url: str) -> None:
+    """Every page once, so the figures are of a running service, not of its first visitor."""
+    async with Session(base_url) as tab:
+        for page in PAGES:
+            await tab.view(page)
+
+
+async def measure(base_url: str, pids: list[int], label: str, args: argparse.Namespace, upload: bytes,
+                  users_list: list[int]) -> None:  # fmt: skip
+    await _warm(base_url)
+    for think in (0.0, args.think):
+        for users in users_list:
+            figures = await scenario(base_url, pids, users, args.steps, think, upload)
+            print(_row(label, len(pids), users, think, figures), flush=True)
+            for error in figures["errors"][:3]:
+                print(f"    错误：{error[:200]}")
+
+
+def run_database(database: str, args: argparse.Namespace, log_folder: Path) -> None:
+    copy = (
+        sqlite_copy(args.institutions, args.years)
+        if database == "sqlite"
+        else postgres_copy(args.postgres, args.institutions, args.years)
+    )
+    with copy as database_url:
+        upload = upload_csv(database_url)
+        with app_processes(database_url, 1, log_folder) as [(url, pid)]:
+            asyncio.run(measure(url, [pid], database, args, upload, args.users))
+        if database == "postgresql" and args.proxy_users:
+            with app_processes(database_url, 2, log_folder) as apps:
+                urls, pids = [url for url, _ in apps], [pid for _, pid in apps]
+                use_nginx = args.proxy == "nginx" or (args.proxy == "auto" and shutil.which("nginx"))
+                proxy = nginx_proxy(urls, log_folder) if use_nginx else python_proxy(urls)
+                with proxy as base_url:
+                    label = "pg+nginx" if use_nginx else "pg+代理"
+                    asyncio.run(measure(base_url, pids, label, args, upload, args.proxy_users))
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--users", type=_numbers, default=[1, 10, 30], help="如 1,10,30")
+    parser.add_argument(
+        "--proxy-users", type=_numbers, default=[30], help="两个进程加代理时的用户数；空：不测"
+    )
+    parser.add_argument(
+        "--proxy",
+        choices=["auto", "nginx", "python"],
+        default="auto",
+        help="auto：有 nginx 用 nginx，否则用内置代理",
+    )
+    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--think", type=float, default=5.0, help="思考时间（秒，每步之间 0.5–1.5 倍随机）")
+    parser.add_argument("--institutions", type=int, default=3000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+        help="PostgreSQL 服务器（在其上建库 bench_national_…）",
+    )
+    args = parser.parse_args()
+    random.seed(12)
+    print(
+        f"规模：{args.institutions} 所 × {args.years} 学年；每个用户 {args.steps} 步；CPU 核数 {os.cpu_count()}"
+    )
+    print(HEADER)
+    with ExitStack() as stack:
+        log_folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        for database in ("sqlite", "postgresql") if args.database == "both" else (args.database,):
+            run_database(database, args, log_folder)
+
+
+if __name__ == "__main__":
+    main()
