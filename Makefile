@@ -8,7 +8,9 @@ PORT ?= 8501
 
 # Create .venv, install, create the database, load sample data if empty (and demo users when
 # there is no user: it prints how to sign in), serve on :8501.
+# As root, also installs a CJK font when none is present (the 通报 PDF and charts need one).
 run: $(BIN)/.installed
+	@[ "$$(id -u)" -ne 0 ] || fc-list :lang=zh 2>/dev/null | grep -q . || { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 	$(BIN)/python -m core.cli init-db
 	$(BIN)/python -m core.cli seed --if-empty
 	$(BIN)/python -m core.cli user demo

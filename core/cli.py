@@ -12,6 +12,8 @@ Sub-commands (contract: shared/spec/forms.md, "The command line"):
   user …, audit OUT.csv        accounts and the audit log (core/accounts/cli.py)
   backup OUT                   a consistent copy of the database (while the app runs)
   restore IN [--force]         replace the database with a backup (refuses one with data unless --force)
+  report OUT.(xlsx|pdf) --year Y [--term T] [--province P] [--mask-small]
+                               write the season's 通报 (workbook or PDF)
 """
 
 from __future__ import annotations
@@ -191,22 +193,49 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _term(raw: str | None) -> str | None:
+    """--term as the form writes it (秋季 → 秋季学期); None when not given."""
+    if not raw:
+        return None
+    from core.ingest.normalize import NormalizeError, parse_enum
+
+    try:
+        return parse_enum(FORMS["screening"].field("term"), raw).value
+    except NormalizeError as problem:
+        raise UsageError(f"--term：{problem.message}") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from core.reports import FORMATS, write_report
+    from core.reports.content import read_report
+    from core.reports.fonts import FontMissing, find_cjk_font
+
+    out = _output(args.out)
+    if Path(out).suffix.lower() not in FORMATS:
+        raise UsageError(f"通报文件名应以 .xlsx 或 .pdf 结尾：{out}")
+    scope = _province_scope(args.province, _normalised_year(args.year))
+    try:
+        find_cjk_font()
+    except FontMissing as problem:
+        raise UsageError(str(problem)) from None
+    today = load_settings().today()
+    report = read_report(
+        _engine(existing=True), scope, term=_term(args.term), mask_small=args.mask_small, today=today
+    )
+    write_report(report, out)
+    print(f"已生成通报：{out}")
+    return EXIT_OK
+
+
 def cmd_missing(args: argparse.Namespace) -> int:
     from core.export import write_csv
     from core.views.completeness import missing_frame
 
     if args.form not in ("staffing", "screening"):
         raise UsageError("missing 只适用于 staffing 或 screening")
-    term = None
     if args.term and args.form != "screening":
         raise UsageError("--term 只适用于 screening（心理筛查按学期报送）")
-    if args.term:
-        from core.ingest.normalize import NormalizeError, parse_enum
-
-        try:
-            term = parse_enum(FORMS["screening"].field("term"), args.term).value
-        except NormalizeError as problem:
-            raise UsageError(f"--term：{problem.message}") from None
+    term = _term(args.term)
     scope = _province_scope(args.province, _normalised_year(args.year))
     out = _output(args.out)
     frame = missing_frame(_engine(existing=True), scope, args.form, term=term)
@@ -305,6 +334,14 @@ def build_parser() -> argparse.ArgumentParser:
     from core.accounts.cli import add_account_commands
 
     add_account_commands(commands)
+
+    report = commands.add_parser("report", help="生成通报（Excel 工作簿或 PDF）")
+    report.add_argument("out", metavar="OUT.xlsx|OUT.pdf", help="要写入的 .xlsx 或 .pdf 文件")
+    report.add_argument("--year", required=True, metavar="学年", help="如 2024-2025")
+    report.add_argument("--term", metavar="学期", help="秋季学期 或 春季学期（心理筛查与其报送情况）")
+    report.add_argument("--province", metavar="省份", help="如 河南 或 河南省；不写为全国")
+    report.add_argument("--mask-small", action="store_true", help="1–4 的心理筛查人数写作 <5")
+    report.set_defaults(run=cmd_report)
     return parser
 
 

@@ -33,6 +33,7 @@ PAGES = [
     ("监测", "pages/screening.py", "心理筛查", ":material/psychology:"),
     ("监测", "pages/projects.py", "项目进度", ":material/flag:"),
     ("报送", "pages/completeness.py", "报送情况", ":material/fact_check:"),
+    ("报送", "pages/report.py", "通报", ":material/summarize:"),
     ("报送", "pages/profile.py", "学校画像", ":material/school:"),
     ("报送", "pages/upload.py", "数据上传", ":material/upload_file:"),
     ("报送", "pages/uploads.py", "上传记录", ":material/history:"),

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func, select
 
-from core.models import Upload
-from core.queries.base import Bind, connected, read_frame
+from core.models import ProjectRecord, ScreeningReport, StaffingReport, Upload
+from core.queries.base import Bind, apply_scope, connected, read_frame
 from core.scope import Scope
 
 
@@ -41,3 +41,18 @@ def upload_row(bind: Bind, scope: Scope, upload_id: int) -> Mapping[str, Any] | 
     """Every field of one upload; None when there is no such upload."""
     with connected(bind) as connection:
         return connection.execute(select(Upload).where(Upload.id == upload_id)).mappings().first()
+
+
+def latest_upload_id(bind: Bind, scope: Scope, term: str | None = None) -> int:
+    """The newest upload that wrote a row in ``scope`` (screening rows of ``term`` only when given);
+    0 when none did."""
+    latest = 0
+    for model, use_year in ((StaffingReport, True), (ScreeningReport, True), (ProjectRecord, False)):
+        statement = apply_scope(
+            select(func.max(model.upload_id).label("latest")), scope, model, use_year=use_year
+        )
+        if term and model is ScreeningReport:
+            statement = statement.where(ScreeningReport.term == term)
+        found = read_frame(bind, statement)["latest"].iloc[0]
+        latest = max(latest, int(found) if pd.notna(found) else 0)
+    return latest
