@@ -23,11 +23,11 @@ from core.ingest.detect import (
     table_on,
     usable_sheets,
 )
+from core.ingest.findings import IssueLog
 from core.ingest.read import RawSheet, UnreadableFile, column_letter
 from core.ingest.report import Issue, ParsedFile
 from core.ingest.sandbox import read_workbook
 from core.ingest.validate import (
-    IssueLog,
     check_duplicates,
     check_headers,
     check_institutions,

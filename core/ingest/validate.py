@@ -12,15 +12,15 @@ total rows (合计/总计/小计) and footer lines (填表人…) are skipped an
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 from core.forms import FieldSpec, FormSpec, Kind, Severity
 from core.ingest.codes import Reason
 from core.ingest.detect import Table, has_values
+from core.ingest.findings import IssueLog
 from core.ingest.normalize import (
     MAX_COUNT,
     Normalized,
@@ -36,72 +36,14 @@ from core.ingest.normalize import (
 )
 from core.ingest.privacy import AGGREGATE_ONLY_FORMS, personal_data_kind
 from core.ingest.read import RawSheet, column_letter
-from core.ingest.report import NORMALIZATION, Issue
+from core.ingest.report import NORMALIZATION
 
-NOTES_PER_KIND = 20  # normalisation notes of one kind in one column before they are summarised
-FINDINGS_PER_SEVERITY = 1_000  # errors (or warnings) listed one by one; the rest are counted
-_SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", NORMALIZATION: "规范化说明"}
-# 合计, 总计：, 全省合计, 本表合计, 全省高校小计（…）: a short prefix without digits is allowed
 _TOTAL_ROW = re.compile(r"\D{0,6}?(合计|总计|小计)([:：(（].*)?")
 # the signature lines under a form: 填表人：张三  审核人：李四  联系电话：…, 填报日期：…, 单位（盖章）
 _FOOTER_ROW = re.compile(
     r"(填表人|填报人|制表人|统计人|审核人|复核人|联系人|联系电话|负责人|单位负责人|分管领导|"
     r"填报日期|填表日期|报送日期|制表日期|填报单位|单位[(（]?盖章|注[:：]|说明[:：]|备注[:：])"
 )
-
-
-@dataclass
-class IssueLog:
-    """Issues of one file, in the order found; normalisation notes of one kind are capped per column."""
-
-    sheet: str | None
-    issues: list[Issue] = field(default_factory=list)
-    _note_counts: Counter[tuple[str | None, str]] = field(default_factory=Counter)
-    _counts: Counter[str] = field(default_factory=Counter)
-
-    def add(
-        self,
-        severity: str,
-        code: str,
-        message: str,
-        row: int | None = None,
-        column: str | None = None,
-        value: Any = None,
-    ) -> None:
-        self._counts[str(severity)] += 1
-        if self._counts[str(severity)] > FINDINGS_PER_SEVERITY:
-            return  # counted, not kept: a file repeating one bad row a million times stays small
-        written = None if value is None else shown(value)
-        self.issues.append(Issue(str(severity), str(code), message, self.sheet, row, column, written))
-
-    def note(
-        self, code: str, message: str, row: int | None = None, column: str | None = None, value: Any = None
-    ) -> None:
-        self._note_counts[(column, code)] += 1
-        if self._note_counts[(column, code)] <= NOTES_PER_KIND:
-            self.add(NORMALIZATION, code, message, row, column, value)
-
-    def finish(self) -> list[Issue]:
-        """The issues, with one summary note per capped kind of normalisation."""
-        for (column, _code), count in self._note_counts.items():
-            if count > NOTES_PER_KIND:
-                where = f"「{column}」列" if column else "文件中"
-                self.add(
-                    NORMALIZATION,
-                    Reason.MORE_OF_THE_SAME,
-                    f"{where}另有 {count - NOTES_PER_KIND} 处同类规范化，不再逐一列出",
-                    column=column,
-                )
-        for severity, count in list(self._counts.items()):
-            if count > FINDINGS_PER_SEVERITY:
-                self._counts[severity] = 0
-                self.add(
-                    severity,
-                    Reason.MORE_OF_THE_SAME,
-                    f"还有 {count - FINDINGS_PER_SEVERITY:,} 处{_SEVERITY_WORDS.get(severity, '问题')}未列出"
-                    "（只列出前 1,000 处）；请先改正上面列出的问题，再上传检查其余部分",
-                )
-        return self.issues
 
 
 @dataclass
