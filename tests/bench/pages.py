@@ -1,9 +1,12 @@
 """Page timings at national scale — a script that prints figures, not a test.
 
     python -m tests.bench.pages [--institutions 3000 --years 10 --reruns 5] [--keep DB] [--page NAME]
+    python -m tests.bench.pages --database postgresql [--postgres-url URL]
 
 ``--keep DB`` seeds into that SQLite file once and reuses it on later runs (delete the
 file to seed again); ``--page staffing`` measures only the pages whose path contains it.
+``--database postgresql`` measures a copy of the national-scale PostgreSQL database the load
+bench keeps (bench_national_IxY, seeded on the first run), on the server ``--postgres-url``.
 
 Seeds the generated dataset (through intake) into a fresh SQLite file in a temporary
 folder, then runs every page of the navigation that exists with Streamlit's AppTest:
@@ -23,6 +26,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,22 +141,38 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, metavar="DB", help="种子数据库文件：不存在时载入并保留，存在时直接复用"
     )
     parser.add_argument("--page", action="append", default=[], help="只测路径中含此文字的页面（可重复）")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+        help="PostgreSQL 服务器（在其上建库 bench_national_…）",
+    )
     args = parser.parse_args(argv)
+    os.environ["APP_TODAY"] = SAMPLE_TODAY
+    with _database(args) as url:
+        os.environ["DATABASE_URL"] = url  # before any app code is imported: the app reads it once
+        print(f"规模：高校 {args.institutions:,} 所 × {args.years} 个学年；数据库 {url}")
+        _print_table(_measure_pages(args.reruns, args.page))
+    return 0
 
+
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[str]:
+    """The URL of the seeded national-scale database the pages read."""
+    if args.database == "postgresql":
+        from tests.bench.load import postgres_copy
+
+        with postgres_copy(args.postgres_url, args.institutions, args.years) as url:
+            yield url
+        return
     with tempfile.TemporaryDirectory(prefix="bench_pages_") as folder:
         database = args.keep.resolve() if args.keep else Path(folder) / "app.db"
-        # Before any app code is imported: the app reads these once.
-        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-        os.environ["APP_TODAY"] = SAMPLE_TODAY
-        print(
-            f"规模：高校 {args.institutions:,} 所 × {args.years} 个学年；数据库 {os.environ['DATABASE_URL']}"
-        )
+        url = f"sqlite:///{database}"
         if database.exists():
             print("复用已载入的数据库（--keep）")
         else:
-            _seed(os.environ["DATABASE_URL"], args.institutions, args.years)
-        _print_table(_measure_pages(args.reruns, args.page))
-    return 0
+            _seed(url, args.institutions, args.years)
+        yield url
 
 
 if __name__ == "__main__":
