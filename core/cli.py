@@ -10,6 +10,7 @@ Sub-commands (contract: shared/spec/forms.md, "The command line"):
   export FORM OUT.csv [--year Y] [--province P] [--mask-small]
   missing FORM OUT.csv --year Y [--term T] [--province P]
   user …, audit OUT.csv        accounts and the audit log (core/accounts/cli.py)
+  import … --as NAME, review … review of uploads (core/review/cli.py)
 """
 
 from __future__ import annotations
@@ -150,6 +151,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from core.ingest import import_path
 
+    if args.as_name:
+        from core.review.cli import import_as
+
+        return import_as(args)
+
     settings = load_settings()
     report = import_path(
         _engine(),
@@ -237,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("file", metavar="FILE", help="要导入的 .xlsx / .xls / .csv 文件")
     importer.add_argument("--dry-run", action="store_true", help="只校验，不入库")
     importer.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    importer.add_argument(
+        "--as", dest="as_name", metavar="NAME", help="以该用户的身份导入（其权限范围与审核规则）"
+    )
     importer.set_defaults(run=cmd_import)
 
     export = commands.add_parser("export", help="导出 CSV")
@@ -260,6 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     from core.accounts.cli import add_account_commands
 
     add_account_commands(commands)
+    from core.review.cli import add_review_commands
+
+    add_review_commands(commands)
     return parser
 
 
