@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from core.accounts.audit import read_audit
 from core.accounts.limits import effective_scope, limits_for
 from core.deadlines import Period
+from core.ingest import check, institution_names
+from core.queries.completeness import period_status
 from core.review.cli import account_issues
 from core.review.periods import reopen_period
 from core.review.submissions import (
@@ -20,17 +22,22 @@ from core.review.submissions import (
     approve,
     list_submissions,
     return_submission,
+    submit,
 )
 from core.scope import Scope
-from tests.accounts_helpers import fast_hashes  # noqa: F401 — cheap hashes for make_user
+from tests.accounts_helpers import fast_hashes, make_user  # noqa: F401 — cheap hashes for make_user
 from tests.review_helpers import (
+    OTHER,
     SCHOOL,
+    YEAR,
     seed_schools,
     staffing_preview,
+    staffing_row,
     stored_students,
     upload_staffing,
     users,
 )
+from tests.test_ingest_corpus import filled_template
 
 
 @pytest.fixture
@@ -133,3 +140,20 @@ def test_a_period_closes_at_its_deadline_until_the_province_reopens_it(
 
     assert account_issues(engine, accounts["school"], parsed, after_deadline) == []
     assert any('"reopen"' in detail for detail in read_audit(engine)["detail"])
+
+
+def test_completeness_counts_an_institution_whose_only_upload_is_pending_as_awaiting_review(
+    engine: Engine, accounts: dict
+) -> None:
+    jiangsu_school = make_user(engine, name="js-school", role="institution", institution=OTHER)
+    data = filled_template("staffing", [staffing_row(19_000, code=OTHER, name="示例江苏大学")])
+    preview = check(engine, "staffing", data, "江苏.xlsx", institutions=institution_names(engine))
+    submit(engine, preview, account=jiangsu_school)
+
+    statuses = period_status(engine, Scope(), Period("staffing", YEAR), dt.date(2025, 11, 1))
+
+    assert dict(zip(statuses["code"], statuses["status"], strict=True)) == {
+        SCHOOL: "按时报送",
+        OTHER: "待审核",
+    }
+    assert not statuses.set_index("code").loc[OTHER, "submitted"]

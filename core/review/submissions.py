@@ -26,11 +26,12 @@ from core.forms import Kind, get_form
 from core.ingest import ImportReport, ParsedFile, Preview, commit
 from core.ingest.plan import plan_changes
 from core.ingest.storing import json_safe
+from core.metrics.completeness import AWAITING_REVIEW
 from core.models import Institution, Submission, SubmissionInstitution
 from core.queries.base import Bind, apply_scope, read_frame
 from core.scope import Scope
 
-PENDING, APPROVED, RETURNED = "待审核", "已通过", "已退回"
+PENDING, APPROVED, RETURNED = AWAITING_REVIEW, "已通过", "已退回"
 STATUSES = (PENDING, APPROVED, RETURNED)
 LIST_KEYS = ["id", "form", "file", "status", "uploaded_by", "uploaded_at", "institutions"]
 
