@@ -11,14 +11,16 @@ from sqlalchemy import Engine
 
 from core.accounts.audit import read_audit
 from core.accounts.limits import effective_scope, limits_for
+from core.ingest import check, institution_names
 from core.review.casebook import burndown, case_table, notice_workbook, stock_and_flow
 from core.review.cases import CLOSED, MET, OPEN, OVERDUE, REPLIED, close_case, list_cases, open_case, reply
 from core.review.evidence import project_finding, screening_finding, staffing_finding
-from core.review.submissions import ReviewRefused, approve
+from core.review.submissions import ReviewRefused, approve, submit
 from core.scope import Scope
 from tests.accounts_helpers import fast_hashes  # noqa: F401 — cheap hashes for make_user
 from tests.factories import make_project_row, make_screening_row, store_rows
 from tests.review_helpers import SCHOOL, YEAR, seed_schools, upload_staffing, users
+from tests.test_ingest_corpus import filled_template
 
 TODAY = dt.date(2025, 11, 30)
 OPENED = dt.datetime(2025, 11, 1, 2, 0, tzinfo=dt.UTC)
@@ -157,3 +159,27 @@ def test_overdue_project_and_screening_follow_up_open_cases(engine: Engine, acco
         engine, "projects", [make_project_row(stage="已验收通过")], file_name="验收.xlsx"
     ) if False else None
     assert set(list_cases(engine, Scope(), today=TODAY)["met"]) == {""}
+
+
+def test_an_overdue_project_case_reads_met_once_an_approved_update_shows_it_accepted(
+    engine: Engine, accounts: dict
+) -> None:
+    store_rows(engine, "projects", [make_project_row(due=dt.date(2025, 6, 30), stage="培育建设")])
+    open_case(
+        engine,
+        project_finding(engine, "XM-2024-001", TODAY),
+        deadline=TODAY,
+        note=None,
+        account=accounts["province"],
+    )
+    assert list_cases(engine, Scope(), today=TODAY)["met"].tolist() == [""]
+
+    data = filled_template(
+        "projects", [make_project_row(due=dt.date(2025, 6, 30), stage="已验收通过", progress=100.0)]
+    )
+    preview = check(engine, "projects", data, "项目.xlsx", institutions=institution_names(engine))
+    submit(engine, preview, account=accounts["province"])
+
+    case = list_cases(engine, Scope(), today=TODAY).iloc[0]
+    assert case["met"] == MET
+    assert case["evidence"].startswith("项目阶段：已验收通过；第 ")

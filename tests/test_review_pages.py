@@ -15,6 +15,7 @@ from core.review.submissions import approve
 from pages._shared import ACCOUNT_KEY
 from tests.accounts_helpers import fast_hashes  # noqa: F401 — cheap hashes for make_user
 from tests.apptest import APP_PATH, metrics_shown, table_with
+from tests.factories import make_project_row, make_screening_row, store_rows
 from tests.review_helpers import SCHOOL, YEAR, seed_schools, stored_students, upload_staffing, users
 
 
@@ -115,3 +116,19 @@ def test_an_open_case_reads_met_after_an_approved_upload(app_engine: Engine) -> 
 
     assert table_with(app, "督办指标")["数据核验"].tolist() == ["数据已达标，可销号"]
     assert any("数据已达标，可销号" in message.value for message in app.success)
+
+
+def test_cases_open_from_an_overdue_project_and_a_screening_follow_up(app_engine: Engine) -> None:
+    seed_schools(app_engine)
+    accounts = users(app_engine)
+    store_rows(app_engine, "projects", [make_project_row(due=dt.date(2025, 6, 30), stage="培育建设")])
+    store_rows(app_engine, "screening", [make_screening_row(year=YEAR, interviewed=100)])
+
+    projects = open_as("pages/projects.py", accounts["province"])
+    projects.button(key="project_case_open").click().run()
+    screening = open_as("pages/screening.py", accounts["province"])
+    screening.button(key="screening_case_open").click().run()
+    assert not projects.exception and not screening.exception
+
+    listed = table_with(open_as("pages/cases.py", accounts["province"]), "督办指标")
+    assert sorted(listed["督办指标"]) == ["心理筛查约谈评估", "重点项目逾期"]

@@ -200,7 +200,16 @@ def approve(
     _check_reviewer(engine, reviewer, submission_id)
     _decide(engine, submission_id, APPROVED, actor=actor, comment=comment, at=at)
     parsed = parsed_of(submission)
-    report = commit(engine, Preview(parsed, plan_changes(engine, parsed)), uploader=submission.uploader)
+    try:
+        report = commit(engine, Preview(parsed, plan_changes(engine, parsed)), uploader=submission.uploader)
+    except Exception:  # nothing was stored: the submission waits again
+        with engine.begin() as connection:
+            connection.execute(
+                update(Submission)
+                .where(Submission.id == submission_id)
+                .values(status=PENDING, decided_by=None, decided_at=None, comment=None)
+            )
+        raise
     with engine.begin() as connection:
         connection.execute(
             update(Submission).where(Submission.id == submission_id).values(upload_id=report.upload_id)
