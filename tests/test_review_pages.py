@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core.accounts.roles import Account
 from core.review.cases import open_case
 from core.review.evidence import staffing_finding
-from core.review.submissions import approve
+from core.review.submissions import approve, return_submission
 from pages._shared import ACCOUNT_KEY
 from tests.accounts_helpers import fast_hashes  # noqa: F401 — cheap hashes for make_user
 from tests.apptest import APP_PATH, metrics_shown, table_with
@@ -132,3 +132,21 @@ def test_cases_open_from_an_overdue_project_and_a_screening_follow_up(app_engine
 
     listed = table_with(open_as("pages/cases.py", accounts["province"]), "督办指标")
     assert sorted(listed["督办指标"]) == ["心理筛查约谈评估", "重点项目逾期"]
+
+
+def test_the_institution_sees_a_returned_upload_and_its_comment_on_its_records(app_engine: Engine) -> None:
+    seed_schools(app_engine)
+    accounts = users(app_engine)
+    returned = upload_staffing(app_engine, accounts["school"], 19_000)
+    return_submission(app_engine, returned, actor="province", comment="本科生数请核对")
+
+    records = open_as("pages/uploads.py", accounts["school"])
+    profile = open_as("pages/profile.py", accounts["school"])
+    profile.selectbox(key="profile_code").set_value(SCHOOL).run()
+    for app in (records, profile):
+        shown = table_with(app, "审核意见")
+        assert shown[["状态", "审核意见"]].to_dict("records") == [
+            {"状态": "已退回", "审核意见": "本科生数请核对"}
+        ]
+    other_province = open_as("pages/uploads.py", accounts["jiangsu"])
+    assert not [frame for frame in other_province.dataframe if "审核意见" in frame.value.columns]
