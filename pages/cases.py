@@ -11,13 +11,18 @@ from core.accounts.limits import effective_scope, limits_for
 from core.accounts.roles import Role
 from core.charts.cases import burndown_chart
 from core.review.casebook import notice_file_name, notice_workbook
-from core.review.cases import CLOSED, STATUSES, case_events, close_case, reply
+from core.review.cases import CLOSED, STATUSES, case_events, close_case, record_export, reply
 from core.review.submissions import ReviewRefused
 from core.views import cases as views
 from pages._shared import app_settings, chart, current_account, current_scope, get_engine, table
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = "全部"
+
+
+def exported(content, what: str, rows: int):  # noqa: ANN001, ANN201 — the file, after its audit record
+    record_export(get_engine(), what=what, rows=rows, scope=scope, actor=account.name)
+    return content
 
 
 def act(action, done: str, **options) -> None:  # noqa: ANN001, ANN003 — a core.review.cases step
@@ -60,7 +65,7 @@ def one_case(case, account, today: dt.date) -> None:  # noqa: ANN001
         st.info(f"学校反馈：{case['measures']}（预计完成 {case['expected_date']}）")
     st.download_button(
         "下载督办单（.xlsx）",
-        data=lambda: notice_workbook(case, today),
+        data=lambda: exported(notice_workbook(case, today), f"督办单 第 {int(case['id'])} 号", 1),
         file_name=notice_file_name(case),
         mime=XLSX_MIME,
         key="case_notice",
@@ -103,7 +108,13 @@ for tile, (label, value) in zip(st.columns(len(page.counts)), page.counts.items(
     tile.metric(label, f"{value:,}", border=True)
 if not page.burndown.empty:
     chart(burndown_chart, page.burndown)
-table(page.table, "督办事项", scope, key="cases_csv")
+table(
+    page.table,
+    "督办事项",
+    scope,
+    key="cases_csv",
+    build=lambda: exported(page.table, "督办事项", len(page.table)),
+)
 if page.cases.empty:
     st.stop()
 chosen = st.selectbox(

@@ -9,11 +9,22 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-from core.accounts.audit import read_audit
+from core.accounts.audit import AuditKind, read_audit
 from core.accounts.limits import effective_scope, limits_for
 from core.ingest import check, institution_names
 from core.review.casebook import burndown, case_table, notice_workbook, stock_and_flow
-from core.review.cases import CLOSED, MET, OPEN, OVERDUE, REPLIED, close_case, list_cases, open_case, reply
+from core.review.cases import (
+    CLOSED,
+    MET,
+    OPEN,
+    OVERDUE,
+    REPLIED,
+    close_case,
+    list_cases,
+    open_case,
+    record_export,
+    reply,
+)
 from core.review.evidence import project_finding, screening_finding, staffing_finding
 from core.review.submissions import ReviewRefused, approve, submit
 from core.scope import Scope
@@ -183,3 +194,10 @@ def test_an_overdue_project_case_reads_met_once_an_approved_update_shows_it_acce
     case = list_cases(engine, Scope(), today=TODAY).iloc[0]
     assert case["met"] == MET
     assert case["evidence"].startswith("项目阶段：已验收通过；第 ")
+
+
+def test_exports_of_cases_are_audited(engine: Engine, accounts: dict) -> None:
+    record_export(engine, what="督办事项", rows=3, scope=Scope(provinces=("河南省",)), actor="province")
+
+    (detail,) = read_audit(engine, kind=AuditKind.EXPORT)["detail"]
+    assert '"督办事项"' in detail and '"rows": 3' in detail and "河南省" in detail

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from core.accounts.audit import AuditKind, append_audit, utc
+from core.accounts.audit import AuditKind, append_audit, record_audit, utc
 from core.accounts.limits import may_revert
 from core.accounts.roles import Account, Role
 from core.accounts.users import institution_registry
@@ -207,3 +207,11 @@ def case_events(bind: Bind, case_id: int) -> pd.DataFrame:
         .order_by(CaseEvent.id)
     )
     return read_frame(bind, statement)
+
+
+def record_export(
+    engine: Engine, *, what: str, rows: int, scope: Scope, actor: str, client: str | None = None
+) -> None:
+    """An export of the case list or of a 督办单, in the audit log (what, scope, rows)."""
+    detail = {"what": what, "scope": scope.describe(), "rows": rows}
+    record_audit(engine, kind=AuditKind.EXPORT, actor=actor, detail=detail, client=client)
