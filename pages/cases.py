@@ -4,11 +4,14 @@ an institution's own cases and its reply (measures, expected date)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from core.accounts.limits import effective_scope, limits_for
-from core.accounts.roles import Role
+from core.accounts.roles import Account, Role
 from core.charts.cases import burndown_chart
 from core.review.casebook import notice_file_name, notice_workbook
 from core.review.cases import CLOSED, STATUSES, case_events, close_case, record_export, reply
@@ -18,14 +21,17 @@ from pages._shared import app_settings, chart, current_account, current_scope, g
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = "全部"
+T = TypeVar("T")
 
 
-def exported(content, what: str, rows: int):  # noqa: ANN001, ANN201 — the file, after its audit record
+def exported(content: T, what: str, rows: int) -> T:
+    """``content`` (a file being downloaded), after its export is in the audit log."""
     record_export(get_engine(), what=what, rows=rows, scope=scope, actor=account.name)
     return content
 
 
-def act(action, done: str, **options) -> None:  # noqa: ANN001, ANN003 — a core.review.cases step
+def act(action: Callable[..., None], done: str, **options: Any) -> None:
+    """Run a step of core.review.cases; its refusal as an error, its success after a rerun."""
     try:
         action(get_engine(), **options)
     except ReviewRefused as refused:
@@ -35,7 +41,7 @@ def act(action, done: str, **options) -> None:  # noqa: ANN001, ANN003 — a cor
     st.rerun()
 
 
-def reply_form(case, account) -> None:  # noqa: ANN001
+def reply_form(case: pd.Series, account: Account) -> None:
     with st.form("case_reply"):
         measures = st.text_area(
             "整改措施",
@@ -53,7 +59,7 @@ def reply_form(case, account) -> None:  # noqa: ANN001
             )  # fmt: skip
 
 
-def one_case(case, account, today: dt.date) -> None:  # noqa: ANN001
+def one_case(case: pd.Series, account: Account, today: dt.date) -> None:
     st.markdown(
         f"**{case['institution_name']}** · {case['indicator_label']}（{case['subject']}） · "
         f"**{case['shown_status']}** · 整改期限 {case['deadline'].isoformat()}"

@@ -7,19 +7,20 @@ from __future__ import annotations
 import streamlit as st
 
 from core.accounts.limits import effective_scope, limits_for
-from core.accounts.roles import Role
+from core.accounts.roles import Account, Role
 from core.deadlines import FORM_LABELS, Period
 from core.formatting import count_text
 from core.forms import TERMS
 from core.review.periods import reopen_period
 from core.review.submissions import PENDING, STATUSES, ReviewRefused, approve, return_submission
+from core.scope import Scope
 from core.views import review as views
 from pages._shared import clear_cached_reads, current_account, current_scope, get_engine, message_table, table
 
 ALL = "全部"
 
 
-def decide(submission_id: int, account) -> None:  # noqa: ANN001 — core.accounts.roles.Account
+def decide(submission_id: int, account: Account) -> None:
     comment = st.text_area("审核意见", key="review_comment", placeholder="退回时必填：请写明需要修改的地方")
     approve_column, return_column = st.columns(2)
     try:
@@ -44,7 +45,7 @@ def decide(submission_id: int, account) -> None:  # noqa: ANN001 — core.accoun
     st.rerun()
 
 
-def show_submission(submission_id: int, account, scope) -> None:  # noqa: ANN001
+def show_submission(submission_id: int, account: Account, scope: Scope) -> None:
     try:
         shown = views.submission_preview(get_engine(), scope, submission_id)
     except ReviewRefused as refused:
@@ -64,7 +65,7 @@ def show_submission(submission_id: int, account, scope) -> None:  # noqa: ANN001
         decide(submission_id, account)
 
 
-def reopen_form(account, scope) -> None:  # noqa: ANN001
+def reopen_form(account: Account, scope: Scope) -> None:
     with st.expander("重新开放报送期次（截止后允许某校补报）", icon=":material/lock_open:"):
         code = st.text_input("学校标识码", key="reopen_code")
         form = st.selectbox("报表", list(FORM_LABELS), format_func=FORM_LABELS.get, key="reopen_form")

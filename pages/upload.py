@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.accounts.roles import Account
 from core.annotate import (
     annotated_file_name,
     annotated_workbook,
@@ -251,7 +252,7 @@ def confirm_and_store(result: UploadResult, uploader: str) -> None:
         st.button("重新检查", key="recheck")
 
 
-def submit_for_review(result: UploadResult, account) -> None:  # noqa: ANN001 — an Account
+def submit_for_review(result: UploadResult, account: Account) -> None:
     """An institution account's upload waits for the province (core.review); a closed period refuses it."""
     engine = get_engine()
     closed = closed_period_issues(engine, account, result.preview.parsed, app_settings().today())

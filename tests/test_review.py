@@ -12,8 +12,7 @@ from core.accounts.limits import effective_scope, limits_for
 from core.deadlines import Period
 from core.ingest import check, institution_names
 from core.queries.completeness import period_status
-from core.review.cli import account_issues
-from core.review.periods import reopen_period
+from core.review.periods import account_issues, reopen_period
 from core.review.submissions import (
     APPROVED,
     PENDING,

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from core.accounts.cli import CLI_CLIENT, _usage_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from core.accounts.roles import Account
 
 STATUS_CHOICES = ("待审核", "已通过", "已退回")
 
 
-def _account(engine, name: str):  # noqa: ANN001, ANN202 — imports stay inside for a light parser
+def _account(engine: Engine, name: str) -> Account:
     from core.accounts.roles import UnknownUser
     from core.accounts.users import list_users
 
@@ -27,17 +33,6 @@ def _account(engine, name: str):  # noqa: ANN001, ANN202 — imports stay inside
     raise UnknownUser(f"没有用户 {name.strip()}（用 user list 查看已有用户）")
 
 
-def account_issues(engine, account, parsed, today):  # noqa: ANN001, ANN201
-    """The upload checks a signed-in account adds to intake's: its limits, closed periods."""
-    from core.accounts.uploads import upload_scope_issues
-    from core.accounts.users import institution_registry
-    from core.review.periods import closed_period_issues
-
-    return upload_scope_issues(account, parsed, institution_registry(engine)) + closed_period_issues(
-        engine, account, parsed, today
-    )
-
-
 @_usage_errors
 def import_as(args: argparse.Namespace) -> int:
     """``import FORM FILE --as NAME``: NAME's limits and review status, the same path as the page."""
@@ -45,6 +40,7 @@ def import_as(args: argparse.Namespace) -> int:
     from core.config import load_settings
     from core.ingest import Preview, import_path
     from core.ingest.report import report_for
+    from core.review.periods import account_issues
     from core.review.submissions import submit
 
     settings = load_settings()

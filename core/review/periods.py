@@ -14,6 +14,7 @@ from sqlalchemy import Engine, and_, insert, select
 from core.accounts.audit import AuditKind, append_audit, utc
 from core.accounts.limits import may_revert
 from core.accounts.roles import Account, Role
+from core.accounts.uploads import upload_scope_issues
 from core.accounts.users import institution_registry
 from core.deadlines import PERIOD_FORMS, Period
 from core.forms import Severity
@@ -101,3 +102,10 @@ def reopen_period(
         append_audit(
             connection, kind=AuditKind.REVIEW, actor=account.name, detail=detail, client=client, at=at
         )
+
+
+def account_issues(engine: Engine, account: Account, parsed: ParsedFile, today: dt.date) -> list[Issue]:
+    """What a signed-in account's upload is checked for beyond intake: its limits
+    (core.accounts.uploads) and closed periods."""
+    scope_issues = upload_scope_issues(account, parsed, institution_registry(engine))
+    return scope_issues + closed_period_issues(engine, account, parsed, today)
