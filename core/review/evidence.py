@@ -133,59 +133,63 @@ def screening_finding(bind: Bind, code: str, year: str, term: str, kind: str) ->
     )  # fmt: skip
 
 
-def _newer(rows: pd.DataFrame, case: pd.Series) -> pd.DataFrame:
-    return rows[(rows["code"] == case["code"]) & (rows["upload_id"] != case["source_upload_id"])]
+CASE_COLUMNS = ["id", "code", "subject", "indicator", "source_upload_id"]
+
+
+def _newer(cases: pd.DataFrame, rows: pd.DataFrame, on: list[str]) -> pd.DataFrame:
+    """Each case joined (on ``on``) to the rows of its institution that another upload than the
+    case's wrote (``case_subject`` is the case's subject)."""
+    joined = cases[CASE_COLUMNS].rename(columns={"subject": "case_subject"}).merge(rows, on=on)
+    return joined[joined["upload_id"] != joined["source_upload_id"]]
+
+
+def _found(hits: pd.DataFrame, figures: pd.Series) -> dict[int, Evidence]:
+    return {
+        int(row["id"]): Evidence(text, int(row["upload_id"]), _upload_text(row))
+        for (_, row), text in zip(hits.iterrows(), figures, strict=True)
+    }
 
 
 def _staffing_evidence(bind: Bind, cases: pd.DataFrame) -> dict[int, Evidence]:
+    """The latest newer row of the case's 学年 or a later one, when it is 达标."""
     standards = load_standards(bind)
     rows = _rows(bind, StaffingReport, tuple(STAFFING.keys), StaffingReport.code.in_(list(cases["code"])))
-    frame = staffing_metrics.staffing_metrics(rows, standards)
-    found = {}
-    for _, case in cases.iterrows():
-        standard = standards.by_key(case["indicator"].removeprefix(STAFFING_PREFIX))
-        newer = _newer(frame, case)
-        newer = newer[newer["year"] >= case["subject"]].sort_values("year")
-        if newer.empty:
-            continue
-        row = newer.iloc[-1]
-        if row[staffing_metrics.column(standard, staffing_metrics.STATUS)] == staffing_metrics.COMPLIANT:
-            ratio = row[staffing_metrics.column(standard, staffing_metrics.RATIO)]
-            figures = f"{row['year']} 学年{standard.label}师生比 {ratio}，达标"
-            found[int(case["id"])] = Evidence(figures, int(row["upload_id"]), _upload_text(row))
+    joined = _newer(cases, staffing_metrics.staffing_metrics(rows, standards), ["code"])
+    joined = joined[joined["year"] >= joined["case_subject"]].sort_values("year").groupby("id").tail(1)
+    found: dict[int, Evidence] = {}
+    for standard in standards:
+        status, ratio = (
+            staffing_metrics.column(standard, part)
+            for part in (staffing_metrics.STATUS, staffing_metrics.RATIO)
+        )
+        hits = joined[
+            (joined["indicator"] == f"{STAFFING_PREFIX}{standard.key}")
+            & (joined[status] == staffing_metrics.COMPLIANT)
+        ]
+        found |= _found(hits, hits["year"] + f" 学年{standard.label}师生比 " + hits[ratio] + "，达标")
     return found
 
 
 def _project_evidence(bind: Bind, cases: pd.DataFrame) -> dict[int, Evidence]:
+    """The project's newer row, when it is 已验收通过 or 终止."""
     rows = _rows(
         bind, ProjectRecord, tuple(PROJECTS.keys), ProjectRecord.project_id.in_(list(cases["subject"]))
     )
-    found = {}
-    for _, case in cases.iterrows():
-        newer = _newer(rows, case)
-        newer = newer[(newer["project_id"] == case["subject"]) & newer["stage"].isin(CLOSED_STAGES)]
-        if not newer.empty:
-            row = newer.iloc[0]
-            found[int(case["id"])] = Evidence(
-                f"项目阶段：{row['stage']}", int(row["upload_id"]), _upload_text(row)
-            )
-    return found
+    joined = _newer(
+        cases, rows.drop(columns="code").assign(case_subject=rows["project_id"]), ["case_subject"]
+    )
+    hits = joined[joined["stage"].isin(CLOSED_STAGES)]
+    return _found(hits, "项目阶段：" + hits["stage"])
 
 
 def _screening_evidence(bind: Bind, cases: pd.DataFrame) -> dict[int, Evidence]:
+    """The same 学年 学期 筛查类型's newer row, when every flagged student was followed up."""
     rows = _rows(bind, ScreeningReport, tuple(SCREENING.keys), ScreeningReport.code.in_(list(cases["code"])))
     rows = screening_metrics.with_derived(rows)
-    found = {}
-    for _, case in cases.iterrows():
-        newer = _newer(rows, case)
-        subject = newer["year"] + " " + newer["term"] + " " + newer["kind"]
-        newer = newer[
-            (subject == case["subject"]) & (newer["interviewed"] >= newer[screening_metrics.FLAGGED])
-        ]
-        if not newer.empty:
-            row = newer.iloc[0]
-            found[int(case["id"])] = Evidence(_follow_up_text(row), int(row["upload_id"]), _upload_text(row))
-    return found
+    rows = rows.assign(case_subject=rows["year"] + " " + rows["term"] + " " + rows["kind"])
+    joined = _newer(cases, rows, ["code", "case_subject"])
+    hits = joined[joined["interviewed"] >= joined[screening_metrics.FLAGGED]]
+    return _found(hits, pd.Series([_follow_up_text(row) for _, row in hits.iterrows()], dtype=object))
 
 
 def evidence_for(bind: Bind, cases: pd.DataFrame) -> dict[int, Evidence]:
