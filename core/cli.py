@@ -14,6 +14,7 @@ Sub-commands (contract: shared/spec/forms.md, "The command line"):
   restore IN [--force]         replace the database with a backup (refuses one with data unless --force)
   report OUT.(xlsx|pdf) --year Y [--term T] [--province P] [--mask-small]
                                write the season's 通报 (workbook or PDF)
+  import … --as NAME, review … review of uploads (core/review/cli.py)
 """
 
 from __future__ import annotations
@@ -161,6 +162,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from core.ingest.sandbox import read_ahead
 
+    if args.as_name:
+        from core.review.cli import import_as
+
+        return import_as(args)
+
     settings = load_settings()
     read_ahead(args.file, settings.max_upload_bytes)  # read in a worker while SQLAlchemy loads
     from core.ingest import import_path
@@ -302,6 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("file", metavar="FILE", help="要导入的 .xlsx / .xls / .csv 文件")
     importer.add_argument("--dry-run", action="store_true", help="只校验，不入库")
     importer.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    importer.add_argument(
+        "--as", dest="as_name", metavar="NAME", help="以该用户的身份导入（其权限范围与审核规则）"
+    )
     importer.set_defaults(run=cmd_import)
 
     export = commands.add_parser("export", help="导出 CSV")
@@ -342,6 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--province", metavar="省份", help="如 河南 或 河南省；不写为全国")
     report.add_argument("--mask-small", action="store_true", help="1–4 的心理筛查人数写作 <5")
     report.set_defaults(run=cmd_report)
+    from core.review.cli import add_review_commands
+
+    add_review_commands(commands)
     return parser
 
 

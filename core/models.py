@@ -206,3 +206,91 @@ def _audit_is_append_only(*_args: Any) -> None:
 
 event.listen(AuditRecord, "before_update", _audit_is_append_only)
 event.listen(AuditRecord, "before_delete", _audit_is_append_only)
+
+
+# --- review and 督办 (spec/accounts.md: Review, 督办) ---------------------------------------
+# A submission keeps a checked file's normalised rows (JSON) until it is approved; approval
+# stores them through core.ingest.commit, so the form tables only ever hold approved values.
+
+
+class Submission(SQLModel, table=True):
+    """One upload waiting for review, returned, or approved (then ``upload_id`` is its Upload)."""
+
+    __tablename__ = "submission"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(index=True)
+    uploader: str = Field(max_length=100)  # the account name
+    form: str = Field(max_length=32)
+    file_name: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    status: str = Field(max_length=8, index=True)  # 待审核 | 已通过 | 已退回
+    rows: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    row_numbers: list[int] = Field(sa_column=Column(JSON, nullable=False))
+    sheet: str | None = Field(default=None, max_length=255)
+    upload_id: int | None = Field(default=None, foreign_key="upload.id")
+    decided_by: str | None = Field(default=None, max_length=100)
+    decided_at: dt.datetime | None = None
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class SubmissionInstitution(SQLModel, table=True):
+    """The institutions a submission touches (limits are checked against these, in SQL)."""
+
+    __tablename__ = "submission_institution"
+
+    submission_id: int = Field(foreign_key="submission.id", primary_key=True)
+    code: str = Field(max_length=10, primary_key=True, index=True)
+
+
+class ReopenedPeriod(SQLModel, table=True):
+    """A reporting period opened again, after its deadline, for one institution's account."""
+
+    __tablename__ = "reopened_period"
+    __table_args__ = (UniqueConstraint("form", "year", "term", "code", name="uq_reopened_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    form: str = Field(max_length=32)
+    year: str = Field(max_length=9)
+    term: str | None = Field(default=None, max_length=8)
+    code: str = Field(max_length=10, index=True)
+    reopened_by: str = Field(max_length=100)
+    reopened_at: dt.datetime
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class SupervisionCase(SQLModel, table=True):
+    """A 督办 case: an institution, an indicator short of its standard, a deadline, its state."""
+
+    __tablename__ = "supervision_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=10, index=True)
+    indicator: str = Field(max_length=64)  # e.g. staffing:counselors, projects:overdue
+    indicator_label: str = Field(max_length=100)
+    subject: str = Field(max_length=255)  # the row it was opened from: 学年 or project id …
+    value: str = Field(max_length=100)
+    standard: str = Field(max_length=255)
+    standard_source: str = Field(sa_column=Column(Text, nullable=False))
+    source_upload_id: int | None = Field(default=None, foreign_key="upload.id")
+    deadline: dt.date
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status: str = Field(max_length=8, index=True)  # 督办中 | 已反馈 | 已销号
+    opened_by: str = Field(max_length=100)
+    opened_at: dt.datetime = Field(index=True)
+    measures: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    expected_date: dt.date | None = None
+    closed_at: dt.datetime | None = None
+
+
+class CaseEvent(SQLModel, table=True):
+    """One step of a case: opened, replied, closed — who, when, what."""
+
+    __tablename__ = "case_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="supervision_case.id", index=True)
+    at: dt.datetime
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=16)  # open | reply | close
+    detail: str = Field(sa_column=Column(Text, nullable=False))  # JSON text

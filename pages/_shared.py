@@ -9,7 +9,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import pandas as pd
@@ -22,6 +22,9 @@ from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
+
+if TYPE_CHECKING:
+    from core.accounts.roles import Account
 
 SCOPE_KEY = "scope"
 DATA_VERSION_KEY = "data_version"
@@ -37,6 +40,8 @@ PAGES = [
     ("报送", "pages/profile.py", "学校画像", ":material/school:"),
     ("报送", "pages/upload.py", "数据上传", ":material/upload_file:"),
     ("报送", "pages/uploads.py", "上传记录", ":material/history:"),
+    ("报送", "pages/review.py", "报送审核", ":material/approval:"),
+    ("报送", "pages/cases.py", "督办", ":material/assignment_late:"),
     ("设置", "pages/standards_settings.py", "配备标准", ":material/rule:"),
     ("设置", "pages/deadlines.py", "报送截止日期", ":material/event:"),
 ]
@@ -227,3 +232,13 @@ def link_to(path: str) -> None:
     for _, page_path, title, icon in PAGES:
         if page_path == path and (Path(__file__).resolve().parent.parent / path).exists():
             st.page_link(path, label=f"查看{title}", icon=icon)
+
+
+# --- STUB (review helper, issue 14) — the sign-in helper writes the real current_account();
+# lead: keep theirs and drop this block. Pages of review/督办 only need its name and return type.
+ACCOUNT_KEY = "account"
+
+
+def current_account() -> Account | None:
+    """The signed-in account (STUB: whatever session state holds under ACCOUNT_KEY, else None)."""
+    return st.session_state.get(ACCOUNT_KEY)

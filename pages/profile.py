@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from core.scope import Scope
 from core.text import md_escape
 from core.views.profile import institution_choices, institution_profile
 from pages._shared import app_settings, cached, chart_at_own_width, csv_button, current_scope, get_engine
+from pages._submissions import unapproved_submissions
 
 EMPTY_NOTES = {
     "队伍配备": "暂无该校的思政队伍配备数据。",
@@ -64,6 +67,7 @@ if profile is None:
     st.warning("所选学校不在当前筛选范围内，请重新选择。")
     st.stop()
 st.header(f"{md_escape(profile.name)}（{md_escape(profile.code)}）")
+unapproved_submissions(replace(scope, codes=(profile.code,)), key="csv_profile_unapproved")
 
 
 def workbook() -> bytes:

@@ -8,6 +8,7 @@ from core.charts import projects as charts
 from core.forms import PROJECT_CATEGORIES, PROJECT_STAGES
 from core.metrics.projects import DUE_SOON_DAYS
 from core.views import projects as views
+from pages._open_case import open_project_case
 from pages._shared import app_settings, cached, chart, current_scope, table
 
 # Projects have no 学年: read, cache and name files without the sidebar's year.
@@ -54,6 +55,7 @@ with province_tab:
 st.subheader(f"逾期项目（{len(page.overdue):,} 个）")
 st.caption("按逾期天数从多到少排列。")
 table(page.overdue, "逾期项目", scope, key="projects_overdue_csv")
+open_project_case(page.overdue, today)
 
 st.subheader(f"{DUE_SOON_DAYS} 天内到期（{len(page.due_soon):,} 个）")
 st.caption(f"在研、计划完成日期在今天至 {DUE_SOON_DAYS} 天后之间的项目，按剩余天数从少到多排列。")

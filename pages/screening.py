@@ -9,6 +9,7 @@ from core.charts.points import caption
 from core.forms import SCREENING_KINDS, TERMS
 from core.metrics import screening as metrics
 from core.views import screening as views
+from pages._open_case import open_screening_case
 from pages._shared import cached, chart, current_scope, table
 
 scope = current_scope()
@@ -95,6 +96,7 @@ st.caption(
 if attention.empty:
     st.success("当前范围内没有需关注的筛查记录。")
 show_table("attention", file_what("心理筛查需关注名单"), key="screening_csv_attention")
+open_screening_case(attention)
 
 st.subheader("明细")
 show_table("rows", file_what("心理筛查明细"), key="screening_csv_rows")

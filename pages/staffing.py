@@ -9,6 +9,7 @@ from core.charts.points import caption
 from core.formatting import count_text, on_screen
 from core.standards import PART_TIME_FACTOR_SOURCE, Standards
 from core.views import staffing as views
+from pages._open_case import open_staffing_case
 from pages._shared import cached, chart, csv_button, current_scope, get_engine, table
 
 WHAT = "辅导员配备"
@@ -98,6 +99,7 @@ with details:
 with supervision:
     st.caption(f"未达到任一配备标准的学校 {len(page.supervision):,} 所，按专职辅导员缺口从大到小排列。")
     table(page.supervision, f"{WHAT}督办名单", scope, key="staffing_watchlist_csv", label="下载督办名单 CSV")
+    open_staffing_case(page.supervision, standards, scope.year)
 with summary:
     by = st.radio(
         "汇总方式",

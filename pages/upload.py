@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.accounts.roles import Account
 from core.annotate import (
     annotated_file_name,
     annotated_workbook,
@@ -25,11 +26,14 @@ from core.formatting import count_text, on_screen, rows_on_screen
 from core.forms import FORMS
 from core.ingest import ImportReport, ParsedFile, Preview, check, commit, institution_names
 from core.ingest.report import Plan
+from core.review.periods import closed_period_issues
+from core.review.submissions import needs_review, submit
 from core.templates import template_bytes
 from core.text import md_escape
 from pages._shared import (
     app_settings,
     clear_cached_reads,
+    current_account,
     current_scope,
     get_engine,
     message_table,
@@ -51,6 +55,7 @@ class UploadResult:
     key: str
     preview: Preview
     report: ImportReport | None = None
+    submission: int | None = None  # a pending submission (an institution account's upload)
 
 
 def chinese_dropzone(limit_mb: int) -> None:
@@ -230,6 +235,10 @@ def confirm_and_store(result: UploadResult, uploader: str) -> None:
     if not uploader and parsed.accepted:
         st.caption("请先在上方填写上传人，再确认导入。")
     if st.button("确认导入", type="primary", disabled=blocked, key="confirm_store", icon=":material/done:"):
+        account = current_account()
+        if account is not None and needs_review(account):
+            submit_for_review(result, account)
+            return
         with st.spinner("正在写入数据库…"):
             report = commit(get_engine(), result.preview, uploader=uploader)
         if report.stored:
@@ -242,6 +251,25 @@ def confirm_and_store(result: UploadResult, uploader: str) -> None:
         for issue in report.errors:
             st.error(md_escape(issue.message))
         st.button("重新检查", key="recheck")
+
+
+def submit_for_review(result: UploadResult, account: Account) -> None:
+    """An institution account's upload waits for the province (core.review); a closed period refuses it."""
+    engine = get_engine()
+    closed = closed_period_issues(engine, account, result.preview.parsed, app_settings().today())
+    for issue in closed:
+        st.error(issue.message)
+    if not closed:
+        result.submission = submit(engine, result.preview, account=account).id
+        st.rerun()
+
+
+def show_submitted(submission_id: int) -> None:
+    st.success(
+        f"已提交（报送编号 {submission_id}），待省级管理员审核；审核通过后数据才计入统计。",
+        icon=":material/schedule:",
+    )
+    st.page_link("pages/review.py", label="查看审核状态", icon=":material/approval:")
 
 
 def show_stored(report: ImportReport) -> None:
@@ -285,6 +313,9 @@ parsed = result.preview.parsed
 
 if result.report is not None:
     show_stored(result.report)
+    st.stop()
+if result.submission is not None:
+    show_submitted(result.submission)
     st.stop()
 if parsed.header_row is None or parsed.form not in FORMS:
     for issue in parsed.errors:

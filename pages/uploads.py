@@ -10,6 +10,7 @@ from core.ingest import RevertRefused, revert_upload
 from core.text import md_escape
 from core.views.uploads import UploadDetail, upload_detail, uploads_frame
 from pages._shared import cached, clear_cached_reads, csv_button, current_scope, get_engine, message_table
+from pages._submissions import unapproved_submissions
 
 FLASH_KEY = "uploads_flash"  # the outcome of a revert, shown after the rerun that follows it
 # Counts with thousands separators (zh-CN locale), the upload number as it is.
@@ -83,6 +84,7 @@ scope = current_scope()
 st.title("上传记录")
 if flash := st.session_state.pop(FLASH_KEY, None):
     st.success(flash, icon=":material/check_circle:")
+unapproved_submissions(scope, key="csv_uploads_unapproved")
 
 uploads = cached(uploads_frame, scope)
 if uploads.empty:

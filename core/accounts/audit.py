@@ -27,7 +27,8 @@ class AuditKind(StrEnum):
     SIGN_IN_LOCKED = "sign_in_locked"  # tried while locked out: the password was not checked
     SIGN_OUT = "sign_out"  # detail.reason: 退出 or 超时
     UPLOAD = "upload"
-    REVIEW = "review"
+    REVIEW = "review"  # detail.action: submit, approve, return, reopen
+    CASE = "case"  # 督办: detail.action: open, reply, close
     REVERT = "revert"
     EXPORT = "export"  # detail: what, scope, rows
     SETTINGS = "settings"  # standards, deadlines, forms
@@ -41,6 +42,7 @@ AUDIT_KIND_LABELS: dict[AuditKind, str] = {
     AuditKind.SIGN_OUT: "退出登录",
     AuditKind.UPLOAD: "上传",
     AuditKind.REVIEW: "审核",
+    AuditKind.CASE: "督办",
     AuditKind.REVERT: "撤销上传",
     AuditKind.EXPORT: "导出",
     AuditKind.SETTINGS: "设置变更",

@@ -5,9 +5,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.metrics.completeness import LATE, MISSING, ON_TIME, PENDING
+from core.metrics.completeness import AWAITING_REVIEW, LATE, MISSING, ON_TIME, PENDING
 
-STATUS_COLOURS = {ON_TIME: "#2ca02c", LATE: "#ff7f0e", MISSING: "#d62728", PENDING: "#bdbdbd"}
+STATUS_COLOURS = {
+    ON_TIME: "#2ca02c",
+    LATE: "#ff7f0e",
+    MISSING: "#d62728",
+    PENDING: "#bdbdbd",
+    AWAITING_REVIEW: "#1f77b4",
+}
 REFERENCE_COLOUR = "#444444"
 ROW_HEIGHT = 24  # pixels per row of a matrix or bar chart
 PANEL_WIDTH, PANEL_HEIGHT = 230, 220  # one panel of a comparison chart

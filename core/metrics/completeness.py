@@ -10,7 +10,9 @@ Status of an institution for a period, against the period's deadline:
 - 逾期报送: first submitted after it (a later correction does not make a report late,
   nor does it make a late one on time);
 - 未报送: nothing stored and the deadline has passed;
-- 待报送: nothing stored yet, the deadline has not passed.
+- 待报送: nothing stored yet, the deadline has not passed;
+- 待审核: nothing stored yet, but an upload of the institution waits for review
+  (core.queries.completeness marks it; it is not counted as reported).
 
 Rates (DHIS2's definitions; the denominator is every institution expected to report):
 报送率 = 已报 / 应报; 按时报送率 = 按时报送 / 应报.
@@ -39,6 +41,7 @@ ON_TIME = "按时报送"
 LATE = "逾期报送"
 MISSING = "未报送"
 PENDING = "待报送"
+AWAITING_REVIEW = "待审核"  # nothing approved yet, an upload waits for the province (not reported)
 
 # Who an institution is (status table, 未报送名单) and what the rates are grouped by.
 # An institution of 高校名录 in a list of institutions: key → header.

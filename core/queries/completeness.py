@@ -20,9 +20,9 @@ from sqlmodel import SQLModel
 from core.deadlines import PERIOD_FORMS, Period, periods_of_year
 from core.formatting import in_natural_order
 from core.forms import get_form
-from core.metrics.completeness import REGISTRY_HEADERS, classify
-from core.models import FORM_MODELS, Institution, RecordHistory, Upload
-from core.queries.base import Bind, apply_scope, read_frame
+from core.metrics.completeness import AWAITING_REVIEW, REGISTRY_HEADERS, classify
+from core.models import FORM_MODELS, Institution, RecordHistory, Submission, Upload
+from core.queries.base import Bind, apply_scope, connected, read_frame
 from core.scope import Scope
 from core.settings_store import load_deadlines
 
@@ -143,7 +143,25 @@ def period_statuses(bind: Bind, scope: Scope, periods: list[Period], today: dt.d
     ]
     grid = wanted.merge(in_natural_order(institutions, ["province"]), how="cross")
     grid = grid.merge(pd.concat(submitted, ignore_index=True), on=["code", "year", "period"], how="left")
-    return classify(grid, today)
+    return _awaiting_review(bind, classify(grid, today))
+
+
+def _awaiting_review(bind: Bind, classified: pd.DataFrame) -> pd.DataFrame:
+    """Statuses 待审核 where nothing is stored for the period but an upload of the institution
+    for it waits for review (core.review.submissions keeps its rows, not the form tables)."""
+    statement = select(Submission.form, Submission.rows).where(
+        Submission.status == AWAITING_REVIEW, Submission.form.in_(PERIOD_FORMS)
+    )
+    waiting = set()
+    with connected(bind) as connection:
+        for form, rows in connection.execute(statement):
+            for row in rows:
+                for term in dict.fromkeys([row.get("term"), None]):
+                    waiting.add((row["code"], row["year"], Period(form, row["year"], term).column))
+    keys = zip(classified["code"], classified["year"], classified["period"], strict=True)
+    marked = pd.Series([key in waiting for key in keys], index=classified.index, dtype=bool)
+    marked &= ~classified["submitted"].astype(bool)
+    return classified.assign(status=classified["status"].where(~marked, AWAITING_REVIEW))
 
 
 def period_status(bind: Bind, scope: Scope, period: Period, today: dt.date) -> pd.DataFrame:

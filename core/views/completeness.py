@@ -66,6 +66,7 @@ def _kpis(classified: pd.DataFrame, overall: pd.Series) -> dict[str, str]:
         "报送率": overall["reporting_rate_text"],
         "按时报送率": overall["on_time_rate_text"],
         "未报学校": f"{overall['not_submitted']:,}",
+        "待审核学校": f"{int(classified['status'].eq(metrics.AWAITING_REVIEW).sum()):,}",
     }
 
 

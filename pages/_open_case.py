@@ -1,0 +1,92 @@
+"""发起督办 under a list of 未达标 rows: a ``province`` (or ``admin``) account opens a case for one
+row (core.review.cases.open_case). Not a page itself; the staffing, projects and screening pages
+draw it under their 督办名单 / 逾期项目 / 需关注名单."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from core.accounts.roles import Role
+from core.metrics import screening as screening_metrics
+from core.review.cases import open_case
+from core.review.evidence import Finding, NotFound, project_finding, screening_finding, staffing_finding
+from core.review.submissions import ReviewRefused
+from core.standards import Standards
+from pages._shared import app_settings, current_account, get_engine
+
+DEFAULT_WEEKS = 12  # 限期整改: the deadline offered by default
+FOLLOW_UP_REASONS = ("约谈评估率低于100%", "有预警学生但均未约谈评估")
+
+
+def _case_form(key: str, choices: dict[str, Callable[[], Finding]]) -> None:
+    """Choose a row, a deadline and a note; 发起督办 opens the case on the chosen row's finding."""
+    account = current_account()
+    if account is None or account.role not in (Role.ADMIN, Role.PROVINCE) or not choices:
+        return
+    with st.expander("发起督办", icon=":material/assignment_late:"):
+        chosen = st.selectbox("督办对象", list(choices), key=f"{key}_target")
+        today = app_settings().today()
+        deadline = st.date_input(
+            "整改期限", value=today + dt.timedelta(weeks=DEFAULT_WEEKS), key=f"{key}_deadline"
+        )
+        note = st.text_area("督办说明", key=f"{key}_note", placeholder="如：请于期限内完成整改并报送整改情况")
+        if st.button("发起督办", type="primary", key=f"{key}_open"):
+            try:
+                finding = choices[chosen]()
+                case_id = open_case(get_engine(), finding, deadline=deadline, note=note, account=account)
+            except (NotFound, ReviewRefused) as problem:
+                st.error(getattr(problem, "message", str(problem)))
+                return
+            st.success(f"已发起督办（第 {case_id} 号）：{chosen}")
+            st.page_link("pages/cases.py", label="查看督办", icon=":material/assignment_late:")
+
+
+def open_staffing_case(supervision: pd.DataFrame, standards: Standards, year: str | None) -> None:
+    """Under 督办名单 (学校标识码, 学校名称, 未达标指标): one choice per school and failing standard."""
+    if not year:
+        return
+    engine = get_engine()
+    choices = {
+        f"{name}（{code}）· {standard.label}": functools.partial(
+            staffing_finding, engine, code, year, standard.key
+        )
+        for code, name, failing in supervision[["学校标识码", "学校名称", "未达标指标"]].itertuples(
+            index=False
+        )
+        for standard in standards
+        if standard.label in str(failing).split("、")
+    }
+    _case_form("case", choices)
+
+
+def open_project_case(overdue: pd.DataFrame, today: dt.date) -> None:
+    """Under 逾期项目 (项目编号, 项目名称, 学校名称): one choice per project."""
+    engine = get_engine()
+    choices = {
+        f"{name} · {project_id} {title}": functools.partial(project_finding, engine, project_id, today)
+        for project_id, title, name in overdue.iloc[:, :3].itertuples(index=False)
+    }
+    _case_form("project_case", choices)
+
+
+def open_screening_case(attention: pd.DataFrame) -> None:
+    """Under 需关注名单: one choice per row whose flagged students were not all followed up."""
+    headers = screening_metrics.HEADERS
+    columns = [
+        headers[key]
+        for key in ("code", "institution_name", "year", "term", "kind", screening_metrics.REASONS)
+    ]
+    engine = get_engine()
+    choices = {
+        f"{name}（{code}）· {year} {term} {kind}": functools.partial(
+            screening_finding, engine, code, year, term, kind
+        )
+        for code, name, year, term, kind, reasons in attention[columns].itertuples(index=False)
+        if any(reason in str(reasons) for reason in FOLLOW_UP_REASONS)
+    }
+    _case_form("screening_case", choices)
