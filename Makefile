@@ -18,7 +18,7 @@ run: $(BIN)/.installed
 
 # Install test needs (browser + CJK font when root), lint, run the whole suite.
 test: $(BIN)/.installed-dev
-	bash scripts/install_browser.sh
+	bash scripts/install_test_needs.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -33,7 +33,7 @@ format: $(BIN)/.installed-dev
 
 # Regenerate docs/overview.png (the README screenshot) with the browser test.
 screenshot: $(BIN)/.installed-dev
-	bash scripts/install_browser.sh
+	bash scripts/install_test_needs.sh
 	UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest tests/e2e -k overview
 
 # Print page and intake timings at national scale (3000 institutions × 10 years).

@@ -54,7 +54,7 @@ def national_workbook(seeded: tuple[str, Engine], tmp_path_factory: pytest.TempP
 
 @pytest.fixture
 def poppler() -> None:
-    """poppler-utils (installed as root by scripts/install_browser.sh, i.e. ``make test``)."""
+    """poppler-utils (installed as root by scripts/install_test_needs.sh, i.e. ``make test``)."""
     missing = [tool for tool in POPPLER if shutil.which(tool) is None]
     if not missing:
         return
