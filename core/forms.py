@@ -26,6 +26,7 @@ class Kind(StrEnum):
     COUNT = "count"  # whole number >= 0
     DATE = "date"
     PERCENT = "percent"  # 0..100
+    NUMBER = "number"  # any decimal (forms declared as data, core.formdefs)
 
 
 class Severity(StrEnum):
@@ -449,10 +450,14 @@ PROJECTS = FormSpec(
 
 FORMS: dict[str, FormSpec] = {form.name: form for form in (INSTITUTIONS, STAFFING, SCREENING, PROJECTS)}
 
+# Forms declared as data (spec/forms-as-data.md), by name: filled by core.formdefs.registry when the
+# definitions are loaded (built-in files and the database), so every intake step finds them here.
+DATA_FORMS: dict[str, FormSpec] = {}
+
 
 def get_form(name: str) -> FormSpec:
     """The form called ``name``; KeyError names the valid choices."""
     try:
-        return FORMS[name]
+        return FORMS[name] if name in FORMS else DATA_FORMS[name]
     except KeyError:
-        raise KeyError(f"未知报表 {name!r}，可选：{', '.join(FORMS)}") from None
+        raise KeyError(f"未知报表 {name!r}，可选：{', '.join([*FORMS, *DATA_FORMS])}") from None

@@ -35,6 +35,7 @@ _KIND_LABELS = {
     Kind.COUNT: "非负整数",
     Kind.DATE: "日期，如 2024-03-01",
     Kind.PERCENT: "0–100 的数",
+    Kind.NUMBER: "数字",
 }
 _THIN = Side(style="thin", color="FF9CA3AF")
 _HEADER_STYLE = {

@@ -105,32 +105,45 @@ def revert_upload(engine: Engine, upload_id: int) -> RevertResult:
             raise RevertRefused(
                 f"上传 #{upload_id} 写入的数据已被之后的上传 {listed} 修改；请先撤销之后的上传 #{later[0]}"
             )
-        table = form_table(form)
-        written = connection.execute(select(table).where(table.c.upload_id == upload_id)).mappings().all()
         replaced = _replaced_values(connection, form, upload_id)
-        restore = [row for row in written if record_key(form, row) in replaced]
-        remove = [row for row in written if record_key(form, row) not in replaced]
-        if form.institution_field is None:
-            _refuse_orphans(connection, [row["code"] for row in remove])
-        if restore:
-            columns = [*form.keys, "upload_id"]
-            statement = (
-                update(table)
-                .where(table.c.id == bindparam("row_id"))
-                .values({key: bindparam(f"old_{key}") for key in columns})
-            )
-            parameters = []
-            for row in restore:
-                values, previous_upload = replaced[record_key(form, row)]
-                old = _from_json(form, values) | {"upload_id": previous_upload}
-                parameters.append({"row_id": row["id"]} | {f"old_{key}": old[key] for key in columns})
-            connection.execute(statement, parameters)
-        if remove:
-            connection.execute(
-                delete(table).where(table.c.id == bindparam("row_id")),
-                [{"row_id": row["id"]} for row in remove],
-            )
+        if form.table == "form_record":  # a form declared as data: the typed values store
+            from core.formdefs.storage import revert_rows
+
+            restored, deleted = revert_rows(connection, form, upload_id, replaced, _from_json)
+        else:
+            restored, deleted = _revert_rows(connection, form, upload_id, replaced)
         connection.execute(
             update(Upload).where(Upload.id == upload_id).values(status="reverted", reverted_at=utc_now())
         )
-    return RevertResult(upload_id=upload_id, form=form.name, restored=len(restore), deleted=len(remove))
+    return RevertResult(upload_id=upload_id, form=form.name, restored=restored, deleted=deleted)
+
+
+def _revert_rows(
+    connection: Connection, form: FormSpec, upload_id: int, replaced: dict[str, Any]
+) -> tuple[int, int]:
+    """Put back what upload ``upload_id`` replaced in the form's table, remove what it added."""
+    table = form_table(form)
+    written = connection.execute(select(table).where(table.c.upload_id == upload_id)).mappings().all()
+    restore = [row for row in written if record_key(form, row) in replaced]
+    remove = [row for row in written if record_key(form, row) not in replaced]
+    if form.institution_field is None:
+        _refuse_orphans(connection, [row["code"] for row in remove])
+    if restore:
+        columns = [*form.keys, "upload_id"]
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({key: bindparam(f"old_{key}") for key in columns})
+        )
+        parameters = []
+        for row in restore:
+            values, previous_upload = replaced[record_key(form, row)]
+            old = _from_json(form, values) | {"upload_id": previous_upload}
+            parameters.append({"row_id": row["id"]} | {f"old_{key}": old[key] for key in columns})
+        connection.execute(statement, parameters)
+    if remove:
+        connection.execute(
+            delete(table).where(table.c.id == bindparam("row_id")),
+            [{"row_id": row["id"]} for row in remove],
+        )
+    return len(restore), len(remove)
