@@ -10,7 +10,7 @@ PORT ?= 8501
 # there is no user: it prints how to sign in), serve on :8501.
 run: $(BIN)/.installed
 	$(BIN)/python -m core.cli init-db
-	$(BIN)/python -m core.cli seed --if-empty
+	$(BIN)/python -m core.cli seed --if-empty --indicator-forms
 	$(BIN)/python -m core.cli user demo
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
 

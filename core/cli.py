@@ -2,7 +2,7 @@
 
 Sub-commands (contract: shared/spec/forms.md, "The command line"):
   init-db                      create the schema in DATABASE_URL
-  seed [--institutions N --years Y]
+  seed [--institutions N --years Y] [--indicator-forms]
                                load sample_data/ (or generate a dataset of that size)
   template FORM OUT.xlsx       write the blank template of a form
   import FORM FILE [--dry-run] [--json]
@@ -136,7 +136,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
     if args.if_empty and count_institutions(engine, Scope()) > 0:
         print("数据库已有数据，跳过示例数据载入")
         return EXIT_OK
-    summary = seed_database(engine, institutions=args.institutions, years=args.years)
+    summary = seed_database(
+        engine, institutions=args.institutions, years=args.years, with_indicator_forms=args.indicator_forms
+    )
     print(summary)
     return EXIT_OK
 
@@ -232,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--institutions", type=_positive_int, default=None, help="生成的学校数，如 3000")
     seed.add_argument("--years", type=_positive_int, default=None, help="生成的学年数，如 10")
     seed.add_argument("--if-empty", action="store_true", help="数据库已有学校时什么也不做")
+    seed.add_argument(
+        "--indicator-forms",
+        action="store_true",
+        help="同时载入内置专项指标表单（责任制落实、党员队伍）的示例数据",
+    )
     seed.set_defaults(run=cmd_seed)
 
     template = commands.add_parser("template", help="生成空白模板")

@@ -226,6 +226,8 @@ BAD_DEFINITIONS = [
     (*_replaced('expr = "checks"', 'expr = "abs(checks)"'), "只能调用 min"),
     # case: a standard without source (named on the standard's indicator)
     (RISK_CHECK.replace('source = "某某文件 第十七条"\n', "", 1), "[[indicator]]", "source"),
+    # case: an indicator headed like a field (two export columns of one name)
+    (*_replaced('header = "排查次数"', 'header = "风险排查次数"'), "重名"),
     # case: a period that does not exist
     (*_replaced('period = "term"', 'period = "month"'), "period"),
     # case: an implied key declared

@@ -307,6 +307,13 @@ def parse_definition(text: str) -> Definition:
     ]
     _duplicates(check, "indicator", indicators, "key", "指标 key ")
     _duplicates(check, "indicator", indicators, "header", "指标表头")
+    headers = {spec.header for spec in fields}
+    for index, indicator in enumerate(indicators):
+        if indicator.header in headers:
+            check.add(
+                ("indicator", index, "header"),
+                f"指标表头“{indicator.header}”与字段表头重名，导出时无法区分，请换一个",
+            )
     if check.found:
         raise DefinitionRefused(check.found)
     return Definition(

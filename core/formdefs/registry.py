@@ -88,6 +88,14 @@ def register_builtins() -> None:
     register(builtin_definitions())
 
 
+def ensure_builtin(name: str) -> None:
+    """Register the built-in definition ``name`` when nothing of that name is registered yet."""
+    if name not in DATA_FORMS:
+        definition = builtin_definitions()[name]
+        DATA_FORMS[name] = form_spec(definition)
+        DEFINITIONS[name] = definition
+
+
 def _next_version(engine: Engine, name: str) -> int:
     with engine.connect() as connection:
         statement = select(func.max(FormDefinitionVersion.version)).where(FormDefinitionVersion.name == name)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
 from core.db import write_transaction
-from core.forms import FORMS, FormSpec, Kind, get_form
+from core.forms import DATA_FORMS, FORMS, FormSpec, Kind, get_form
 from core.ingest.plan import form_table, record_key
 
 
@@ -82,10 +82,28 @@ def _refuse_orphans(connection: Connection, codes: list[str]) -> None:
         column = table.c[form.institution_field]
         count = connection.execute(select(func.count()).where(column.in_(codes))).scalar_one()
         if count:
-            raise RevertRefused(
-                f"撤销这次上传会从高校名录中删除 {len(codes)} 所学校，但「{form.title}」中还有这些学校的 "
-                f"{count} 条数据；请先撤销或删除这些数据的上传"
-            )
+            raise _orphans(codes, form.title, count)
+    _refuse_data_form_orphans(connection, codes)
+
+
+def _refuse_data_form_orphans(connection: Connection, codes: list[str]) -> None:
+    """The same for the forms declared as data (one values store, core.formdefs)."""
+    from core.models import FormRecord
+
+    if not codes:
+        return
+    statement = (
+        select(FormRecord.form, func.count()).where(FormRecord.code.in_(codes)).group_by(FormRecord.form)
+    )
+    for name, count in connection.execute(statement).all():
+        raise _orphans(codes, DATA_FORMS[name].title if name in DATA_FORMS else name, count)
+
+
+def _orphans(codes: list[str], title: str, count: int) -> RevertRefused:
+    return RevertRefused(
+        f"撤销这次上传会从高校名录中删除 {len(codes)} 所学校，但「{title}」中还有这些学校的 "
+        f"{count} 条数据；请先撤销或删除这些数据的上传"
+    )
 
 
 def revert_upload(engine: Engine, upload_id: int) -> RevertResult:
