@@ -1,79 +1,66 @@
-"""Derived figures of a form declared as data: each indicator's exact value per row, its 达标情况,
-how it is written, and 达标率 over a group — pure functions, no database.
+"""Derived figures of a form declared as data, for whole tables at once: each indicator's value per
+row (core.formdefs.vector), its 达标情况, how it is written, and 达标率 — pure functions, no database.
 
-Values are exact (fractions): a percent indicator's value is ×100 (``standard = ">= 35"`` is 35%),
-and 29/100 compared with 29 is met, as a person computing by hand would expect.
+A percent indicator's value is ×100 (``standard = ">= 35"`` is 35%). Values are floats compared
+with a tolerance of 1e-9 and written after rounding to 12 significant digits, so that 29/100 meets
+">= 29" and 0.9645 is written 96.5% (half up), as a person computing by hand expects; the database's
+达标率 (core.formdefs.sql) uses the same tolerance.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from typing import Any
+import numpy as np
+import pandas as pd
 
 from core.formdefs.definition import Definition, IndicatorDef
-from core.formdefs.expr import evaluate
+from core.formdefs.vector import evaluate_columns
 
 MET, NOT_MET = "达标", "未达标"
-COMPARE = {
-    ">=": operator.ge,
-    "<=": operator.le,
-    ">": operator.gt,
-    "<": operator.lt,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
+TOLERANCE = 1e-9
 
 
-def _exact(value: Any) -> Any:
-    if isinstance(value, float):
-        return Fraction(repr(value))
-    return value
+def indicator_values(indicator: IndicatorDef, frame: pd.DataFrame) -> pd.Series:
+    """The indicator's value per row in its format's unit (percent ×100); NaN when empty."""
+    values = evaluate_columns(indicator.expr, frame)
+    return (values * 100 if indicator.format == "percent" else values).round(12)
 
 
-def indicator_value(indicator: IndicatorDef, row: Mapping[str, Any]) -> Fraction | None:
-    """The indicator's exact value in its format's unit (percent ×100); None when empty."""
-    value = evaluate(indicator.expr, {key: _exact(value) for key, value in row.items()})
-    if value is None or isinstance(value, bool):
-        return None
-    value = Fraction(value)
-    return value * 100 if indicator.format == "percent" else value
+def meets(indicator: IndicatorDef, values: pd.Series) -> pd.Series:
+    """True / False per row against the indicator's standard; NaN (empty) without a value."""
+    sign, threshold = indicator.comparison or ("", 0.0)
+    tests = {
+        ">=": values >= threshold - TOLERANCE,
+        ">": values > threshold + TOLERANCE,
+        "<=": values <= threshold + TOLERANCE,
+        "<": values < threshold - TOLERANCE,
+        "==": (values - threshold).abs() <= TOLERANCE,
+        "!=": (values - threshold).abs() > TOLERANCE,
+    }
+    return tests[sign].astype(object).where(values.notna())
 
 
-def meets(indicator: IndicatorDef, value: Fraction | None) -> bool | None:
-    """Whether ``value`` meets the indicator's standard; None without a standard or a value."""
-    comparison = indicator.comparison
-    if comparison is None or value is None:
-        return None
-    sign, threshold = comparison
-    return COMPARE[sign](value, Fraction(repr(threshold)))
-
-
-def written(indicator: IndicatorDef, value: Fraction | None) -> str:
+def written(indicator: IndicatorDef, values: pd.Series) -> pd.Series:
     """'96.5%' (percent), '3.3' (number), '3' (count): rounded half up; '' when empty."""
-    if value is None:
-        return ""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    places = Decimal("1") if indicator.format == "count" else Decimal("0.1")
-    text = str(exact.quantize(places, rounding=ROUND_HALF_UP))
-    return f"{text}%" if indicator.format == "percent" else text
+    places = 0 if indicator.format == "count" else 1
+    scale = 10**places
+    rounded = np.floor(values * scale + 0.5 + TOLERANCE) / scale
+    pattern = "{:.0f}" if places == 0 else ("{:.1f}%" if indicator.format == "percent" else "{:.1f}")
+    return rounded.map(lambda value: "" if pd.isna(value) else pattern.format(value))
 
 
-def status(met: bool | None) -> str:
-    return "" if met is None else (MET if met else NOT_MET)
+def status(met: pd.Series) -> pd.Series:
+    return met.map(lambda value: "" if pd.isna(value) else (MET if value else NOT_MET))
 
 
-def derived(definition: Definition, row: Mapping[str, Any]) -> dict[str, str]:
-    """The export's derived columns of one row: each indicator's header (and 达标情况)."""
-    columns: dict[str, str] = {}
+def derived(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
+    """The export's derived columns: each indicator's header (and ``<header>达标情况``)."""
+    columns: dict[str, pd.Series] = {}
     for indicator in definition.indicators:
-        value = indicator_value(indicator, row)
-        columns[indicator.header] = written(indicator, value)
+        values = indicator_values(indicator, frame)
+        columns[indicator.header] = written(indicator, values)
         if indicator.comparison is not None:
-            columns[f"{indicator.header}达标情况"] = status(meets(indicator, value))
-    return columns
+            columns[f"{indicator.header}达标情况"] = status(meets(indicator, values))
+    return pd.DataFrame(columns, index=frame.index)
 
 
 def compliance_rate(met: int, measured: int) -> float | None:

@@ -51,27 +51,7 @@ def export_frame(engine: Engine, name: str, scope: Scope) -> pd.DataFrame:
     table = pd.concat([table, _field_values(definition, frame)], axis=1)
     for key, header in INSTITUTION_HEADERS.items():
         table[header] = frame[queries.REGISTRY_PREFIX + key]
-    rows = frame.to_dict("records")
-    derived = pd.DataFrame([metrics.derived(definition, _present(row)) for row in rows], index=frame.index)
-    if derived.empty:
-        derived = pd.DataFrame(columns=_derived_headers(definition), index=frame.index)
-    return pd.concat([table, derived], axis=1)
-
-
-def _present(row: dict) -> dict:
-    """NaN (a missing float) as None, counts as int: what the evaluator expects."""
-    return {
-        key: (None if isinstance(value, float) and value != value else value) for key, value in row.items()
-    }
-
-
-def _derived_headers(definition: Definition) -> list[str]:
-    headers = []
-    for indicator in definition.indicators:
-        headers.append(indicator.header)
-        if indicator.comparison is not None:
-            headers.append(f"{indicator.header}达标情况")
-    return headers
+    return pd.concat([table, metrics.derived(definition, frame)], axis=1)
 
 
 @dataclass(frozen=True)
