@@ -38,7 +38,10 @@ def _field_values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
 def export_frame(engine: Engine, name: str, scope: Scope) -> pd.DataFrame:
     """The CSV table: key, 学校名称, declared fields, 所在省份/办学层次/办学性质, indicators (+ 达标情况)."""
     definition = definition_of(engine, name)
-    frame = queries.rows_frame(engine, definition, scope)
+    return _table(definition, queries.rows_frame(engine, definition, scope))
+
+
+def _table(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             CODE_HEADER: frame["code"],
@@ -54,44 +57,69 @@ def export_frame(engine: Engine, name: str, scope: Scope) -> pd.DataFrame:
     return pd.concat([table, metrics.derived(definition, frame)], axis=1)
 
 
+def form_choices(engine: Engine, _scope: Scope) -> dict[str, str]:
+    """name → title of every form declared as data in force (the page's choice)."""
+    return {name: definition.title for name, definition in load_forms(engine).items()}
+
+
+@dataclass(frozen=True)
+class Tile:
+    header: str  # the indicator
+    rate: str  # 达标率 of the scope, '95.0%' or '—'
+    detail: str  # '达标 19 / 20 所'
+    standard: str  # 'standard（source）'
+
+
 @dataclass(frozen=True)
 class IndicatorPage:
     """The page of one form declared as data, for one scope."""
 
     definition: Definition
-    table: pd.DataFrame  # the export table
-    tiles: list[tuple[str, float | None, str]]  # (indicator header, 达标率 %, standard and source)
-    by_group: pd.DataFrame  # group label, indicator header, 达标率, measured, met
-    group_header: str
+    table: pd.DataFrame  # the export table (derived columns included)
+    tiles: list[Tile]
+    group_header: str  # 所在省份, or 办学层次 within one province
+    by_group: dict[str, pd.DataFrame]  # indicator header → group, 达标率, 报送数, 达标数
+    values: dict[str, pd.DataFrame]  # indicator header → 学校名称, 值 (each row's value)
+    thresholds: dict[str, float]  # indicator header → its standard's number
+
+    @property
+    def percent_headers(self) -> set[str]:
+        return {indicator.header for indicator in self.definition.indicators if indicator.format == "percent"}
 
 
-def page(engine: Engine, name: str, scope: Scope) -> IndicatorPage:
+def _tile(header: str, standard: str, met: int, measured: int) -> Tile:
+    rate = metrics.compliance_rate(met, measured)
+    return Tile(header, "—" if rate is None else f"{rate:.1f}%", f"达标 {met:,} / {measured:,} 行", standard)
+
+
+def page(engine: Engine, scope: Scope, name: str) -> IndicatorPage:
+    """Tiles (达标率 of the scope per indicator with a standard), 达标率 by province (by 办学层次
+    within one province) from the database, each indicator's values per row, and the table."""
     definition = definition_of(engine, name)
     group = "level" if len(scope.provinces) == 1 else "province"
     rates = queries.compliance_by(engine, definition, scope, group)
-    headers = {indicator.key: indicator.header for indicator in definition.indicators}
-    totals = rates.groupby("indicator")[["measured", "met"]].sum() if not rates.empty else None
-    tiles = [
-        (
-            indicator.header,
-            metrics.compliance_rate(
-                int(totals.loc[indicator.key, "met"])
-                if totals is not None and indicator.key in totals.index
-                else 0,
-                int(totals.loc[indicator.key, "measured"])
-                if totals is not None and indicator.key in totals.index
-                else 0,
-            ),
-            f"标准 {indicator.standard}（{indicator.source}）",
+    rows = queries.rows_frame(engine, definition, scope)
+    tiles, by_group, values, thresholds = [], {}, {}, {}
+    for indicator in definition.indicators:
+        series = metrics.indicator_values(indicator, rows)
+        values[indicator.header] = pd.DataFrame({"学校名称": rows[INSTITUTION_NAME], "值": series}).dropna()
+        if indicator.comparison is None:
+            continue
+        thresholds[indicator.header] = indicator.comparison[1]
+        mine = rates[rates["indicator"] == indicator.key]
+        standard = f"{indicator.standard}（{indicator.source}）"
+        tiles.append(_tile(indicator.header, standard, int(mine["met"].sum()), int(mine["measured"].sum())))
+        by_group[indicator.header] = pd.DataFrame(
+            {
+                GROUP_HEADERS[group]: mine["group"],
+                RATE: [
+                    metrics.compliance_rate(int(met), int(measured))
+                    for met, measured in zip(mine["met"], mine["measured"], strict=True)
+                ],
+                "报送数": mine["measured"].astype(int),
+                "达标数": mine["met"].astype(int),
+            }
         )
-        for indicator in definition.indicators
-        if indicator.comparison is not None
-    ]
-    by_group = rates.assign(
-        indicator=rates["indicator"].map(headers),
-        rate=[
-            metrics.compliance_rate(int(met), int(measured))
-            for met, measured in zip(rates["met"], rates["measured"], strict=True)
-        ],
-    ).rename(columns={"group": GROUP_HEADERS[group], "indicator": "指标", "rate": RATE})
-    return IndicatorPage(definition, export_frame(engine, name, scope), tiles, by_group, GROUP_HEADERS[group])
+    return IndicatorPage(
+        definition, _table(definition, rows), tiles, GROUP_HEADERS[group], by_group, values, thresholds
+    )
