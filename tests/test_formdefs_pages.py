@@ -77,3 +77,19 @@ def test_the_indicator_page_shows_the_form_in_scope(app_engine: Engine) -> None:
     frame = app.dataframe[0].value
     assert frame["值班完成率"].tolist() == ["80.0%", "95.0%"]
     assert frame["值班完成率达标情况"].tolist() == ["未达标", "达标"]
+
+
+def test_the_upload_page_takes_a_form_declared_as_data(app_engine: Engine) -> None:
+    store_rows(app_engine, "institutions", [make_institution()])
+    from core.formdefs.registry import add_definition
+
+    add_definition(app_engine, DUTY)
+    app = open_app_page("pages/upload.py")
+    app.text_input(key="upload_uploader_input").input("河南省教育厅 张三").run()
+    app.selectbox(key="upload_form_choice").select("duty").run()
+    data = "学校标识码,学年,值班天数,计划值班天数\n4141010001,2024-2025,19,20\n".encode()
+    app.file_uploader(key="upload_file").set_value(("值班.csv", data, "text/csv")).run()
+    app.button(key="confirm_store").click().run()
+
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert any("值班情况" in message.value for message in app.success)

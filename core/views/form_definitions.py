@@ -9,8 +9,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core.formdefs.definition import Definition, DefinitionRefused, parse_definition
-from core.formdefs.registry import add_definition, retire_form, summaries, versions
+from core.formdefs.registry import add_definition, load_forms, retire_form, summaries, versions
 from core.formdefs.spec import implied_fields
+from core.forms import DATA_FORMS, FORMS, FormSpec
 from core.scope import Scope
 
 _KIND_LABELS = {
@@ -98,6 +99,13 @@ class Checked:
             ],
             columns=["指标", "计算", "标准", "依据"],
         )
+
+
+def forms_in_force(engine: Engine) -> dict[str, FormSpec]:
+    """name → FormSpec of the four forms and of every form declared as data in force (registered
+    for the intake on the way, so that a form added by another process is accepted here too)."""
+    load_forms(engine)
+    return FORMS | DATA_FORMS
 
 
 def check_text(text: str) -> Checked:
