@@ -93,3 +93,21 @@ def test_the_upload_page_takes_a_form_declared_as_data(app_engine: Engine) -> No
 
     assert not app.exception, [exception.value for exception in app.exception]
     assert any("值班情况" in message.value for message in app.success)
+
+
+def test_the_reporting_page_counts_the_forms_declared_as_data(app_engine: Engine) -> None:
+    store_rows(
+        app_engine, "institutions", [make_institution(), make_institution(code="4141010002", name="豫二")]
+    )
+    from core.formdefs.registry import add_definition
+    from core.scope import Scope
+    from core.views.indicators import reporting_frame
+
+    add_definition(app_engine, DUTY)
+    data = "学校标识码,学年,值班天数,计划值班天数\n4141010001,2024-2025,19,20\n"
+    assert import_bytes(app_engine, "duty", data.encode(), "duty.csv").accepted
+
+    frame = reporting_frame(app_engine, Scope(year="2024-2025"))
+
+    duty = frame[frame["表单"] == "值班情况"].iloc[0]
+    assert (duty["已报学校数"], duty["未报学校数"], duty["报送率"]) == (1, 1, "50.0%")

@@ -101,3 +101,18 @@ def test_the_shipped_sample_data_of_the_built_in_forms_loads(engine: Engine) -> 
     assert f"责任制落实 {len(expected['responsibility'])} 行" in summary
     frame = export_frame(engine, "responsibility", Scope(year="2024-2025"))
     assert set(frame["学习强国注册率达标情况"]) <= {"达标", "未达标"}
+
+
+def test_the_profile_shows_the_institutions_rows_of_data_forms(engine: Engine) -> None:
+    import datetime as dt
+
+    from core.views.profile import institution_profile
+
+    store_rows(engine, "institutions", [make_institution()])
+    add_definition(engine, CLUBS)
+    report = import_bytes(engine, "clubs", _csv("4141010001,2024-2025,10,9"), "c.csv")
+
+    profile = institution_profile(engine, Scope(), "4141010001", dt.date(2025, 11, 30))
+
+    assert profile.sections()["社团情况"]["配备率"].tolist() == ["90.0%"]
+    assert report.upload_id in profile.uploads["上传编号"].tolist()

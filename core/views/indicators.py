@@ -57,6 +57,40 @@ def _table(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table, metrics.derived(definition, frame)], axis=1)
 
 
+def institution_tables(engine: Engine, code: str) -> dict[str, pd.DataFrame]:
+    """学校画像: title → the institution's rows of each form declared as data it has reported
+    (every 学年), with the derived columns; forms without its rows are left out."""
+    tables = {}
+    for definition in load_forms(engine).values():
+        frame = queries.rows_frame(engine, definition, Scope(codes=(code,)))
+        if not frame.empty:
+            tables[definition.title] = _table(definition, frame)
+    return tables
+
+
+def reporting_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """报送情况 of the forms declared as data for ``scope.year``: per form, the institutions in
+    scope, how many reported (any row of the 学年) and the 报送率."""
+    from core.queries.base import count_institutions
+    from core.queries.completeness import missing_rows
+
+    expected = count_institutions(engine, scope)
+    rows = []
+    for name, definition in load_forms(engine).items():
+        missing = len(missing_rows(engine, scope, name)) if scope.year else expected
+        rate = metrics.compliance_rate(expected - missing, expected)
+        rows.append(
+            {
+                "表单": definition.title,
+                "应报学校数": expected,
+                "已报学校数": expected - missing,
+                "未报学校数": missing,
+                "报送率": "—" if rate is None else f"{rate:.1f}%",
+            }
+        )
+    return pd.DataFrame(rows, columns=["表单", "应报学校数", "已报学校数", "未报学校数", "报送率"])
+
+
 def form_choices(engine: Engine, _scope: Scope) -> dict[str, str]:
     """name → title of every form declared as data in force (the page's choice)."""
     return {name: definition.title for name, definition in load_forms(engine).items()}
