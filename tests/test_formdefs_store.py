@@ -3,6 +3,7 @@ every other upload, and 达标率 aggregated in SQL agrees with the per-row 达�
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from core.formdefs.registry import add_definition, load_forms
@@ -116,3 +117,18 @@ def test_the_profile_shows_the_institutions_rows_of_data_forms(engine: Engine) -
 
     assert profile.sections()["社团情况"]["配备率"].tolist() == ["90.0%"]
     assert report.upload_id in profile.uploads["上传编号"].tolist()
+
+
+def test_an_upload_of_a_retired_form_is_not_reverted_until_the_form_is_back(engine: Engine) -> None:
+    from core.formdefs.registry import retire_form
+    from core.ingest import RevertRefused
+
+    store_rows(engine, "institutions", [make_institution()])
+    add_definition(engine, CLUBS)
+    report = import_bytes(engine, "clubs", _csv("4141010001,2024-2025,10,9"), "c.csv")
+    retire_form(engine, "clubs")
+
+    with pytest.raises(RevertRefused, match="已停用"):
+        revert_upload(engine, report.upload_id)
+    add_definition(engine, CLUBS)
+    assert revert_upload(engine, report.upload_id).deleted == 1

@@ -44,6 +44,13 @@ def builtin_definitions() -> dict[str, Definition]:
     return {definition.name: definition for definition in found}
 
 
+@functools.lru_cache(maxsize=256)
+def _stored_definition(text: str) -> Definition:
+    """A stored definition's text read again (it was checked when stored); cached, as the pages
+    load the definitions in force on every run."""
+    return parse_definition(text)
+
+
 def _latest(engine: Engine) -> list[FormDefinitionVersion]:
     newest = (
         select(FormDefinitionVersion.name, func.max(FormDefinitionVersion.version).label("version"))
@@ -65,7 +72,7 @@ def current_definitions(engine: Engine) -> dict[str, Definition]:
         if stored.retired_at is not None:
             current.pop(stored.name, None)
         else:
-            current[stored.name] = replace(parse_definition(stored.text), version=stored.version)
+            current[stored.name] = replace(_stored_definition(stored.text), version=stored.version)
     return dict(sorted(current.items()))
 
 

@@ -108,14 +108,20 @@ def _orphans(codes: list[str], title: str, count: int) -> RevertRefused:
 
 def revert_upload(engine: Engine, upload_id: int) -> RevertResult:
     """Undo upload ``upload_id``; RevertRefused (Chinese message) when it cannot be undone now."""
+    from core.formdefs.registry import load_forms
     from core.models import Upload, utc_now
 
+    load_forms(engine)  # the forms declared as data in force, whichever process added them
     with write_transaction(engine) as connection:
         upload = connection.execute(select(Upload.form, Upload.status).where(Upload.id == upload_id)).first()
         if upload is None:
             raise RevertRefused(f"找不到上传 #{upload_id}")
         if upload.status != "accepted":
             raise RevertRefused(f"上传 #{upload_id} 已经撤销过了")
+        if upload.form not in FORMS and upload.form not in DATA_FORMS:  # a retired form declared as data
+            raise RevertRefused(
+                f"表单 {upload.form} 已停用；请先在“表单管理”页重新保存它的定义，再撤销这次上传"
+            )
         form = get_form(upload.form)
         later = _later_uploads(connection, form, upload_id)
         if later:
