@@ -85,6 +85,9 @@ expr = "found / checks"
 format = "number"
 """
 
+TEMPLATE_HEADERS = ["学校标识码", "学校名称", "学年", "学期", "风险排查次数", "发现隐患数", "已整改隐患数"]
+TEMPLATE_HEADERS += ["培训学时", "风险等级"]
+
 CODES = ("4141010001", "4141010002", "4141010003", "4132010004")
 
 
@@ -113,17 +116,7 @@ def _filled(db_url: str, tmp_path: Path, rows: list[list[object]]) -> Path:
     assert run_cli(db_url, "template", "risk_check", str(template)).returncode == 0
     workbook = load_workbook(template)
     sheet = workbook["风险排查"]
-    assert [cell.value for cell in sheet[1]] == [
-        "学校标识码",
-        "学校名称",
-        "学年",
-        "学期",
-        "风险排查次数",
-        "发现隐患数",
-        "已整改隐患数",
-        "培训学时",
-        "风险等级",
-    ]
+    assert [cell.value for cell in sheet[1]] == TEMPLATE_HEADERS
     for row in rows:
         sheet.append(row)
     filled = tmp_path / "filled.xlsx"
@@ -166,15 +159,7 @@ def test_an_added_form_goes_from_definition_to_export(engine: Engine, db_url: st
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == [
-        "学校标识码",
-        "学校名称",
-        "学年",
-        "学期",
-        "风险排查次数",
-        "发现隐患数",
-        "已整改隐患数",
-        "培训学时",
-        "风险等级",
+        *TEMPLATE_HEADERS,
         "所在省份",
         "办学层次",
         "办学性质",

@@ -9,23 +9,14 @@ Floating point is compared with a tolerance of 1e-9 so that 29/100 × 100 meets 
 from __future__ import annotations
 
 import ast
-import operator
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, and_, case, cast, func, literal, not_, or_
 
 from core.formdefs.definition import IndicatorDef
-
-TOLERANCE = 1e-9
-_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
-_COMPARE = {
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-}
+from core.formdefs.standards import BINARY as _BINARY
+from core.formdefs.standards import COMPARE as _COMPARE
+from core.formdefs.standards import meets_standard
 
 
 def _extreme(values: list[Any], smallest: bool) -> Any:
@@ -78,12 +69,4 @@ def indicator_column(indicator: IndicatorDef, columns: Any) -> ColumnElement[Any
 def meets_column(indicator: IndicatorDef, value: ColumnElement[Any]) -> ColumnElement[bool]:
     """The indicator's standard over ``value`` (NULL value: not met, not counted as measured)."""
     sign, threshold = indicator.comparison or ("", 0.0)
-    tests = {
-        ">=": value >= threshold - TOLERANCE,
-        ">": value > threshold + TOLERANCE,
-        "<=": value <= threshold + TOLERANCE,
-        "<": value < threshold - TOLERANCE,
-        "==": func.abs(value - threshold) <= TOLERANCE,
-        "!=": func.abs(value - threshold) > TOLERANCE,
-    }
-    return tests[sign]
+    return meets_standard(value, sign, threshold, func.abs)

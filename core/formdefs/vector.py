@@ -5,21 +5,13 @@ value (a missing field, a division by 0) and stays empty through every operation
 from __future__ import annotations
 
 import ast
-import operator
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
-_COMPARE = {
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-}
+from core.formdefs.standards import BINARY as _BINARY
+from core.formdefs.standards import COMPARE as _COMPARE
 
 
 def _truth(values: pd.Series) -> pd.Series:

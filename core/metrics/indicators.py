@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from core.formdefs.definition import Definition, IndicatorDef
+from core.formdefs.standards import TOLERANCE, meets_standard
 from core.formdefs.vector import evaluate_columns
 
 MET, NOT_MET = "达标", "未达标"
-TOLERANCE = 1e-9
 
 
 def indicator_values(indicator: IndicatorDef, frame: pd.DataFrame) -> pd.Series:
@@ -28,15 +28,7 @@ def indicator_values(indicator: IndicatorDef, frame: pd.DataFrame) -> pd.Series:
 def meets(indicator: IndicatorDef, values: pd.Series) -> pd.Series:
     """True / False per row against the indicator's standard; NaN (empty) without a value."""
     sign, threshold = indicator.comparison or ("", 0.0)
-    tests = {
-        ">=": values >= threshold - TOLERANCE,
-        ">": values > threshold + TOLERANCE,
-        "<=": values <= threshold + TOLERANCE,
-        "<": values < threshold - TOLERANCE,
-        "==": (values - threshold).abs() <= TOLERANCE,
-        "!=": (values - threshold).abs() > TOLERANCE,
-    }
-    return tests[sign].astype(object).where(values.notna())
+    return meets_standard(values, sign, threshold).astype(object).where(values.notna())
 
 
 def written(indicator: IndicatorDef, values: pd.Series) -> pd.Series:
