@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, case, func, select
 
 from core.formdefs.definition import Definition
 from core.formdefs.sql import indicator_column, meets_column
@@ -62,22 +62,31 @@ def rows_frame(bind: Bind, definition: Definition, scope: Scope) -> pd.DataFrame
 
 def compliance_by(bind: Bind, definition: Definition, scope: Scope, group: str) -> pd.DataFrame:
     """Per ``group`` (province, level or ownership) and indicator with a standard: rows measured
-    and rows meeting the standard — computed in the database over the pivoted records."""
+    and rows meeting the standard — computed in the database in one pass over the pivoted records."""
     pivot = _records(
         definition, scope, FormRecord.id, GROUPS[group].label("group"), *_pivot(definition).values()
     )
     records = pivot.group_by(FormRecord.id, GROUPS[group]).subquery()
-    parts = [
-        select(
-            records.c.group,
-            literal(indicator.key).label("indicator"),
-            func.count(value).label("measured"),
-            func.coalesce(func.sum(case((meets_column(indicator, value), 1), else_=0)), 0).label("met"),
-        ).group_by(records.c.group)
-        for indicator in definition.indicators
-        if indicator.comparison is not None
-        for value in [indicator_column(indicator, records.c)]
-    ]
-    if not parts:
+    measured = [indicator for indicator in definition.indicators if indicator.comparison is not None]
+    columns = []
+    for position, indicator in enumerate(measured):
+        value = indicator_column(indicator, records.c)
+        met = func.coalesce(func.sum(case((meets_column(indicator, value), 1), else_=0)), 0)
+        columns += [func.count(value).label(f"measured_{position}"), met.label(f"met_{position}")]
+    if not measured:
         return pd.DataFrame(columns=["group", "indicator", "measured", "met"])
-    return read_frame(bind, union_all(*parts))
+    wide = read_frame(bind, select(records.c.group, *columns).group_by(records.c.group))
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "group": wide["group"],
+                    "indicator": indicator.key,
+                    "measured": wide[f"measured_{position}"],
+                    "met": wide[f"met_{position}"],
+                }
+            )
+            for position, indicator in enumerate(measured)
+        ],
+        ignore_index=True,
+    )
