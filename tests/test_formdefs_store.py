@@ -132,3 +132,17 @@ def test_an_upload_of_a_retired_form_is_not_reverted_until_the_form_is_back(engi
         revert_upload(engine, report.upload_id)
     add_definition(engine, CLUBS)
     assert revert_upload(engine, report.upload_id).deleted == 1
+
+
+def test_a_replaced_definition_reads_its_new_headers_in_the_same_process(engine: Engine) -> None:
+    store_rows(engine, "institutions", [make_institution()])
+    add_definition(engine, CLUBS)
+    assert import_bytes(engine, "clubs", _csv("4141010001,2024-2025,10,9"), "a.csv").accepted
+    add_definition(engine, CLUBS.replace('header = "社团数"', 'header = "学生社团总数"'))
+
+    data = "学校标识码,学年,学生社团总数（个）,有指导教师的社团数\n4141010001,2024-2025,12,9\n".encode()
+    report = import_bytes(engine, "clubs", data, "b.csv")
+
+    assert report.accepted, report.to_text()
+    frame = export_frame(engine, "clubs", Scope())
+    assert frame[["学生社团总数", "配备率"]].values.tolist() == [[12, "75.0%"]]

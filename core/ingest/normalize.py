@@ -423,6 +423,12 @@ def _stem_index(form_name: str) -> dict[str, str]:
     return _count_stems(get_form(form_name).fields)
 
 
+def forget_headers() -> None:
+    """Drop the header indexes: a form declared as data was added, replaced or retired."""
+    _header_index.cache_clear()
+    _stem_index.cache_clear()
+
+
 # a remark that changes what is counted: 本专科生数（含成人教育）, 应测（人次）, 研究生（其中博士）
 _COUNTS_SOMETHING_ELSE = re.compile(r"\((含|包括|其中)|人次")
 
