@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,13 +82,26 @@ def _parsed(expression: str) -> ast.AST:
     return SimpleEval().parse(expression.strip())
 
 
+_PER_THREAD = threading.local()
+
+
+def _evaluator(expression: str) -> SimpleEval:
+    """One evaluator per expression and thread (the app validates uploads in several threads), its
+    names set per call: building one costs more than the evaluation, for every row of an upload."""
+    evaluators = _PER_THREAD.__dict__.setdefault("evaluators", {})
+    if expression not in evaluators:
+        evaluators[expression] = SimpleEval(functions=FUNCTIONS)
+    return evaluators[expression]
+
+
 def evaluate(expression: str, values: Mapping[str, Any]) -> Any:
     """The value of a checked ``expression`` over ``values``; None when a field it uses is empty
     or a denominator is 0."""
     names = _variables(expression)
     if any(values.get(name) is None for name in names):
         return None
-    evaluator = SimpleEval(functions=FUNCTIONS, names={name: values[name] for name in names})
+    evaluator = _evaluator(expression)
+    evaluator.names = {name: values[name] for name in names}
     try:
         return evaluator.eval(expression.strip(), previously_parsed=_parsed(expression))
     except ZeroDivisionError:

@@ -57,8 +57,11 @@ def _with_values(
         statement = select(FormValue.record_id, FormValue.field, FormValue.number, FormValue.text).where(
             FormValue.record_id.in_(chunk), FormValue.field.in_(list(kinds))
         )
-        for record_id, key, number, text in connection.execute(statement):
-            by_id[record_id][key] = decode(kinds[key], number, text)
+        for record_id, key, number, text in connection.execute(statement).all():
+            kind = kinds[key]
+            by_id[record_id][key] = (
+                number if kind is Kind.NUMBER or kind is Kind.PERCENT else decode(kind, number, text)
+            )
     return list(by_id.values())
 
 
