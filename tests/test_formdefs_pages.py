@@ -111,3 +111,16 @@ def test_the_reporting_page_counts_the_forms_declared_as_data(app_engine: Engine
 
     duty = frame[frame["表单"] == "值班情况"].iloc[0]
     assert (duty["已报学校数"], duty["未报学校数"], duty["报送率"]) == (1, 1, "50.0%")
+
+
+def test_an_official_uploads_a_definition_file_in_the_page(app_engine: Engine) -> None:
+    app = open_app_page("pages/forms_admin.py")
+
+    app.file_uploader(key="forms_admin_file").set_value(
+        ("duty.toml", DUTY.encode(), "application/toml")
+    ).run()
+    app.button(key="forms_admin_save").click().run()
+
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert any("值班情况" in message.value and "第 1 版" in message.value for message in app.success)
+    assert _count(app_engine) == 1
