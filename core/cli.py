@@ -2,13 +2,15 @@
 
 Sub-commands (contract: shared/spec/forms.md, "The command line"):
   init-db                      create the schema in DATABASE_URL
-  seed [--institutions N --years Y]
+  seed [--institutions N --years Y] [--indicator-forms]
                                load sample_data/ (or generate a dataset of that size)
   template FORM OUT.xlsx       write the blank template of a form
   import FORM FILE [--dry-run] [--json]
                                validate and store; exit 0 accepted, 1 rejected, 2 unreadable/usage
   export FORM OUT.csv [--year Y] [--province P] [--mask-small]
   missing FORM OUT.csv --year Y [--term T] [--province P]
+  form add FILE.toml [--json] | form list | form retire NAME
+                               forms declared as data (core/formdefs/cli.py)
   user …, audit OUT.csv        accounts and the audit log (core/accounts/cli.py)
   backup OUT                   a consistent copy of the database (while the app runs)
   restore IN [--force]         replace the database with a backup (refuses one with data unless --force)
@@ -26,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from core.config import ConfigError, load_settings
-from core.forms import FORMS
+from core.forms import FORMS, get_form
 from core.scope import Scope, canonical_province
 
 EXIT_OK = 0
@@ -146,7 +148,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
     if args.if_empty and count_institutions(engine, Scope()) > 0:
         print("数据库已有数据，跳过示例数据载入")
         return EXIT_OK
-    summary = seed_database(engine, institutions=args.institutions, years=args.years)
+    summary = seed_database(
+        engine, institutions=args.institutions, years=args.years, with_indicator_forms=args.indicator_forms
+    )
     print(summary)
     return EXIT_OK
 
@@ -189,7 +193,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from core.export import export_csv
 
-    by_year = args.form in ("staffing", "screening")  # the spec: --year is ignored for the others
+    by_year = args.form not in ("institutions", "projects")  # the spec: --year is ignored for these
     scope = _province_scope(args.province, _normalised_year(args.year) if by_year else None)
     options = {"mask_small": True} if args.mask_small else {}
     if args.mask_small and args.form != "screening":
@@ -237,10 +241,12 @@ def cmd_missing(args: argparse.Namespace) -> int:
     from core.export import write_csv
     from core.views.completeness import missing_frame
 
-    if args.form not in ("staffing", "screening"):
-        raise UsageError("missing 只适用于 staffing 或 screening")
-    if args.term and args.form != "screening":
-        raise UsageError("--term 只适用于 screening（心理筛查按学期报送）")
+    if args.form in ("institutions", "projects"):
+        raise UsageError("missing 不适用于 institutions 和 projects（它们不按学年报送）")
+    if args.term and "term" not in get_form(args.form).key:
+        raise UsageError(
+            f"--term 只适用于 screening（心理筛查按学期报送）和按学期报送的表单，{args.form} 按学年报送"
+        )
     term = _term(args.term)
     scope = _province_scope(args.province, _normalised_year(args.year))
     out = _output(args.out)
@@ -287,8 +293,11 @@ def _positive_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core.cli", description="高校思政工作监测平台 命令行")
     commands = parser.add_subparsers(dest="command", required=True, metavar="子命令", title="子命令")
-    form_choices = list(FORMS)
-    form_help = f"报表：{'、'.join(f'{name}（{form.title}）' for name, form in FORMS.items())}"
+    from core.formdefs.cli import add_form_commands, form_titles
+
+    titles = {name: form.title for name, form in FORMS.items()} | form_titles()  # + forms declared as data
+    form_choices = list(titles)
+    form_help = f"报表：{'、'.join(f'{name}（{title}）' for name, title in titles.items())}"
 
     commands.add_parser("init-db", help="在 DATABASE_URL 中建表").set_defaults(run=cmd_init_db)
 
@@ -296,6 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--institutions", type=_positive_int, default=None, help="生成的学校数，如 3000")
     seed.add_argument("--years", type=_positive_int, default=None, help="生成的学年数，如 10")
     seed.add_argument("--if-empty", action="store_true", help="数据库已有学校时什么也不做")
+    seed.add_argument(
+        "--indicator-forms",
+        action="store_true",
+        help="同时载入内置专项指标表单（责任制落实、党员队伍）的示例数据",
+    )
     seed.set_defaults(run=cmd_seed)
 
     template = commands.add_parser("template", help="生成空白模板")
@@ -322,9 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=cmd_export)
 
     missing = commands.add_parser("missing", help="未报送名单")
-    missing.add_argument(
-        "form", choices=["staffing", "screening"], metavar="FORM", help="staffing 或 screening"
-    )
+    periodic = [name for name in form_choices if name not in ("institutions", "projects")]
+    missing.add_argument("form", choices=periodic, metavar="FORM", help="、".join(periodic))
     missing.add_argument("out", metavar="OUT.csv", help="要写入的 CSV 文件")
     missing.add_argument("--year", required=True, metavar="学年", help="如 2024-2025")
     missing.add_argument("--term", metavar="学期", help="秋季学期 或 春季学期（仅 screening）")
@@ -354,6 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     from core.review.cli import add_review_commands
 
     add_review_commands(commands)
+
+    add_form_commands(commands)
     return parser
 
 

@@ -84,7 +84,10 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
 
 def export_frame(engine: Engine, form: str, scope: Scope, **options: Any) -> pd.DataFrame:
     """The full table of ``form`` in ``scope`` with its derived columns (spec: Derived columns)."""
-    get_form(form)
+    if get_form(form).table == "form_record":  # a form declared as data (spec/forms-as-data.md)
+        from core.views.indicators import export_frame as data_form_export
+
+        return data_form_export(engine, form, scope)
     return EXPORTERS[form](engine, scope, **options)
 
 

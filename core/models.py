@@ -92,6 +92,7 @@ _PYTHON_TYPES: dict[Kind, type] = {
     Kind.COUNT: int,
     Kind.DATE: dt.date,
     Kind.PERCENT: float,
+    Kind.NUMBER: float,
 }
 
 
@@ -294,3 +295,54 @@ class CaseEvent(SQLModel, table=True):
     actor: str = Field(max_length=100)
     action: str = Field(max_length=16)  # open | reply | close
     detail: str = Field(sa_column=Column(Text, nullable=False))  # JSON text
+
+
+# --- forms declared as data (spec/forms-as-data.md, core.formdefs) -------------------------
+# One typed values store for every such form (as DHIS2's data values): a record per
+# (form, institution, period) with the upload that wrote it and the definition version it was
+# read with, and one value per (record, field). A new form needs no table; history and revert
+# go through Upload and RecordHistory like every other upload.
+
+
+class FormDefinitionVersion(SQLModel, table=True):
+    """One version of a form definition (the TOML text it was read from); the newest one counts."""
+
+    __tablename__ = "form_definition"
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_form_definition_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=32, index=True)
+    version: int
+    title: str = Field(max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    created_by: str = Field(default="", max_length=100)
+    retired_at: dt.datetime | None = None
+
+
+class FormRecord(SQLModel, table=True):
+    """One reported row of a form declared as data: (form, 学校标识码, 学年, 学期 or '')."""
+
+    __tablename__ = "form_record"
+    __table_args__ = (UniqueConstraint("form", "code", "year", "term", name="uq_form_record_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    form: str = Field(max_length=32)
+    version: int
+    code: str = Field(max_length=10, foreign_key="institution.code", index=True)
+    year: str = Field(max_length=9, index=True)
+    term: str = Field(default="", max_length=8)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+
+
+class FormValue(SQLModel, table=True):
+    """One field's value of a record: numbers (count, number, percent) in ``number``, the rest
+    (text, choice, ISO date) in ``text``."""
+
+    __tablename__ = "form_value"
+    __table_args__ = (Index("ix_form_value_field", "field", "record_id"),)
+
+    record_id: int = Field(foreign_key="form_record.id", primary_key=True)
+    field: str = Field(max_length=32, primary_key=True)
+    number: float | None = None
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -35,6 +35,7 @@ _KIND_LABELS = {
     Kind.COUNT: "非负整数",
     Kind.DATE: "日期，如 2024-03-01",
     Kind.PERCENT: "0–100 的数",
+    Kind.NUMBER: "数字",
 }
 _THIN = Side(style="thin", color="FF9CA3AF")
 _HEADER_STYLE = {
@@ -99,6 +100,9 @@ def _data_sheet(sheet: Worksheet, form: FormSpec) -> None:
 def _instructions(sheet: Worksheet, form: FormSpec) -> None:
     sheet.append([f"{form.title}（工作表“{form.sheet}”）填表说明"])
     sheet["A1"].font = Font(bold=True, size=14)
+    definition = _definition(form)
+    if definition is not None and definition.description:
+        sheet.append([definition.description])
     sheet.append(
         [
             "每行填写一条记录，从第 2 行起逐行填写，不要合并单元格；"
@@ -118,11 +122,34 @@ def _instructions(sheet: Worksheet, form: FormSpec) -> None:
         )
     if form.name == "staffing":
         _staffing_standards(sheet)
+    if definition is not None:
+        _indicator_standards(sheet, definition)
     for letter, width in zip("ABCDE", (26, 10, 20, 8, 80), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _definition(form: FormSpec):
+    """The definition of a form declared as data (core.formdefs), None for the four built-in forms."""
+    if form.table != "form_record":
+        return None
+    from core.formdefs.registry import DEFINITIONS
+
+    return DEFINITIONS.get(form.name)
+
+
+def _indicator_standards(sheet: Worksheet, definition) -> None:
+    measured = [indicator for indicator in definition.indicators if indicator.comparison is not None]
+    if not measured:
+        return
+    sheet.append([])
+    sheet.append(["指标标准", "", "", "", "依据"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for indicator in measured:
+        sheet.append([f"{indicator.header} {indicator.standard}", "", "", "", indicator.source])
 
 
 def _staffing_standards(sheet: Worksheet) -> None:

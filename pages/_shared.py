@@ -35,6 +35,7 @@ PAGES = [
     ("监测", "pages/staffing.py", "辅导员配备", ":material/groups:"),
     ("监测", "pages/screening.py", "心理筛查", ":material/psychology:"),
     ("监测", "pages/projects.py", "项目进度", ":material/flag:"),
+    ("监测", "pages/indicator_form.py", "专项指标", ":material/checklist:"),
     ("报送", "pages/completeness.py", "报送情况", ":material/fact_check:"),
     ("报送", "pages/report.py", "通报", ":material/summarize:"),
     ("报送", "pages/profile.py", "学校画像", ":material/school:"),
@@ -44,6 +45,7 @@ PAGES = [
     ("报送", "pages/cases.py", "督办", ":material/assignment_late:"),
     ("设置", "pages/standards_settings.py", "配备标准", ":material/rule:"),
     ("设置", "pages/deadlines.py", "报送截止日期", ":material/event:"),
+    ("设置", "pages/forms_admin.py", "表单管理", ":material/edit_document:"),
 ]
 
 

@@ -9,6 +9,7 @@ from core.deadlines import FORM_LABELS, PERIOD_FORMS, WHOLE_YEAR, Period
 from core.forms import TERMS
 from core.metrics import completeness as metrics
 from core.queries.base import count_institutions
+from core.views import indicators as indicator_views
 from core.views.completeness import completeness_page
 from pages._shared import app_settings, cached, chart, current_scope, table
 
@@ -82,3 +83,11 @@ table(page.missing, f"未报送名单_{what}", scope, key="missing_csv")
 
 with st.expander("各校报送明细（首次报送与最近更新时间）"):
     table(page.statuses, f"报送明细_{what}", scope, key="status_csv")
+
+st.subheader(f"专项指标报送情况（{scope.year or '未选学年'}）")
+st.caption(
+    "按学年统计：学校在该学年有任一条数据即为已报送。未报送名单可用命令 python -m core.cli missing 表单名 导出。"
+)
+table(
+    cached(indicator_views.reporting_frame, scope), "专项指标报送情况", scope, key="indicator_reporting_csv"
+)

@@ -23,13 +23,13 @@ from core.annotate import (
     problems_frame,
 )
 from core.formatting import count_text, on_screen, rows_on_screen
-from core.forms import FORMS
 from core.ingest import ImportReport, ParsedFile, Preview, check, commit, institution_names
 from core.ingest.report import Plan
 from core.review.periods import closed_period_issues
 from core.review.submissions import needs_review, submit
 from core.templates import template_bytes
 from core.text import md_escape
+from core.views.form_definitions import forms_in_force
 from pages._shared import (
     app_settings,
     clear_cached_reads,
@@ -283,6 +283,7 @@ def show_stored(report: ImportReport) -> None:
 
 
 run_through_app()
+FORMS = forms_in_force(get_engine())  # the four forms and every form declared as data in force
 st.title("数据上传")
 uploader = uploader_name()
 choice = st.selectbox(

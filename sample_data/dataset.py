@@ -26,6 +26,7 @@ class Dataset:
     staffing: list[Row] = field(default_factory=list)
     screening: list[Row] = field(default_factory=list)
     projects: list[Row] = field(default_factory=list)
+    indicators: dict[str, list[Row]] = field(default_factory=dict)  # forms declared as data → rows
 
     def rows(self, form_name: str) -> list[Row]:
         return getattr(self, form_name)

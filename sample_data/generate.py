@@ -54,12 +54,14 @@ from sqlalchemy import Engine, update
 from core.db import session_scope
 from core.forms import PROJECT_CATEGORIES, get_form
 from core.models import Upload
+from sample_data import indicator_forms
 from sample_data.dataset import DEFAULT_INSTITUTIONS, DEFAULT_YEARS, SEED, Dataset, Row, academic_years
 from sample_data.projects import make_projects
 from sample_data.schools import make_schools, non_reporters, screening_rows, staffing_row, students_in
 from sample_data.submissions import FILE_LABELS, Submission, sample_files, submissions
 
 UPLOADER = "示例数据"
+INDICATOR_FILED_AT = dt.datetime(2025, 10, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 Beijing time
 SAMPLE_DIR = Path(__file__).resolve().parent
 ZIP_TIMESTAMP = (2025, 11, 30, 0, 0, 0)  # fixed, so regenerated workbooks are byte-identical
 _MODIFIED = re.compile(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -100,6 +102,7 @@ def generate_dataset(
             if spring is not None and school.code not in spring_missing:
                 dataset.screening.append(spring)
     dataset.projects = make_projects(rng, schools, max(len(PROJECT_CATEGORIES), institutions // 2))
+    dataset.indicators = indicator_forms.indicator_rows(dataset.institutions, year_names, seed=seed)
     return dataset
 
 
@@ -120,12 +123,17 @@ def write_workbooks(dataset: Dataset, folder: Path = SAMPLE_DIR) -> list[Path]:
         sheet = workbook[get_form(submission.form).sheet]
         for row in rows:
             sheet.append(_cells(submission.form, row))
-        workbook.properties.created = dt.datetime(*ZIP_TIMESTAMP)
         path = folder / f"{submission.stem}.xlsx"
-        workbook.save(path)
-        _make_reproducible(path)
+        _save(workbook, path)
         paths.append(path)
-    return paths
+    written = indicator_forms.write_workbooks(dataset.indicators, folder / indicator_forms.FOLDER, _save)
+    return paths + [path for _form, path in written]
+
+
+def _save(workbook: Any, path: Path) -> None:
+    workbook.properties.created = dt.datetime(*ZIP_TIMESTAMP)
+    workbook.save(path)
+    _make_reproducible(path)
 
 
 def _make_reproducible(path: Path) -> None:
@@ -186,6 +194,22 @@ def _import_all(engine: Engine, files: Sequence[tuple[Submission, Path]]) -> dic
     return stored
 
 
+def _import_indicator_forms(engine: Engine, files: Sequence[tuple[str, Path]]) -> dict[str, int]:
+    """Import the built-in forms declared as data (core/formdefs/builtin), dated to SAMPLE_TODAY."""
+    from core.formdefs.registry import load_forms
+    from core.ingest import import_path
+
+    load_forms(engine)
+    stored = {}
+    for form, path in files:
+        report = import_path(engine, form, path, uploader=UPLOADER)
+        if not report.accepted:
+            raise SampleDataError(f"示例数据 {path.name} 未通过校验：\n{report.to_text()}")
+        _set_filed_at(engine, report.upload_id, INDICATOR_FILED_AT)
+        stored[form] = report.rows
+    return stored
+
+
 def _set_filed_at(engine: Engine, upload_id: int | None, filed_at: dt.datetime) -> None:
     with session_scope(engine) as session:
         session.execute(update(Upload).where(Upload.id == upload_id).values(created_at=filed_at))
@@ -194,17 +218,29 @@ def _set_filed_at(engine: Engine, upload_id: int | None, filed_at: dt.datetime) 
 def _summary(stored: dict[str, int], seconds: float) -> str:
     return (
         f"已载入：高校 {stored['institutions']:,} 所，队伍配备 {stored['staffing']:,} 行，"
-        f"心理筛查 {stored['screening']:,} 行，重点项目 {stored['projects']:,} 个（用时 {seconds:.1f} 秒）"
+        f"心理筛查 {stored['screening']:,} 行，重点项目 {stored['projects']:,} 个"
+        + "".join(
+            f"，{stem} {stored[form]:,} 行" for form, stem in indicator_forms.FILES.items() if form in stored
+        )
+        + f"（用时 {seconds:.1f} 秒）"
     )
 
 
-def seed_database(engine: Engine, institutions: int | None = None, years: int | None = None) -> str:
+def seed_database(
+    engine: Engine,
+    institutions: int | None = None,
+    years: int | None = None,
+    *,
+    with_indicator_forms: bool = False,
+) -> str:
     """Load sample data through the intake pipeline and return a Chinese summary.
 
     Without options: the committed workbooks in sample_data/. With either option: a
     generated dataset of that size (defaults 120 institutions, 3 years), written to
     CSV files in a temporary folder and imported the same way. Either way each upload
-    is then dated to its simulated filing time (see :func:`submissions`).
+    is then dated to its simulated filing time (see :func:`submissions`). ``with_indicator_forms``
+    (what ``python -m core.cli seed`` does): also the built-in forms declared as data
+    (sample_data/专项指标/, :mod:`sample_data.indicator_forms`).
     """
     started = time.perf_counter()
     if institutions is None and years is None:
@@ -212,10 +248,19 @@ def seed_database(engine: Engine, institutions: int | None = None, years: int | 
             (submission, SAMPLE_DIR / f"{submission.stem}.xlsx") for submission in committed_submissions()
         ]
         stored = _import_all(engine, files)
+        if with_indicator_forms:
+            extra = [
+                (form, SAMPLE_DIR / indicator_forms.FOLDER / f"{stem}.xlsx")
+                for form, stem in indicator_forms.FILES.items()
+            ]
+            stored |= _import_indicator_forms(engine, extra)
     else:
         dataset = generate_dataset(institutions or DEFAULT_INSTITUTIONS, years or DEFAULT_YEARS)
         with tempfile.TemporaryDirectory(prefix="sample_data_") as folder:
             stored = _import_all(engine, write_csv_files(dataset, Path(folder)))
+            if with_indicator_forms:
+                extra = indicator_forms.write_csv_files(dataset.indicators, Path(folder))
+                stored |= _import_indicator_forms(engine, extra)
     return _summary(stored, time.perf_counter() - started)
 
 

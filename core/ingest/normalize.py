@@ -173,6 +173,17 @@ def _fraction_note(written: str, value: float) -> str:
     return f"{written} 按 {shown(value)}% 读取；如指 {meant}%，请填写 {meant} 或 {meant}%"
 
 
+def parse_number(raw: Any) -> Normalized:
+    """Any decimal: 3.5, '3.5', '1,234.5', '３．５' → float; 'abc' → error (bounds are the form's rules)."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+        return Normalized(as_excel_shows(float(raw)))
+    if isinstance(raw, str):
+        number, decorated = _number_from_text(raw)
+        value = float(number)
+        return Normalized(value) if decorated is None else _reread(decorated, value, Reason.NUMBER_CLEANED)
+    raise NormalizeError(Reason.NOT_A_NUMBER, f"“{shown(raw)}”不是数字，请填写阿拉伯数字（如 3.5）")
+
+
 def parse_percent(raw: Any, *, percent_formatted: bool = False) -> Normalized:
     """A percentage 0–100: 85, '85', '85%', and 0.85 in a percent-formatted cell → 85."""
     note = code = None
@@ -367,6 +378,8 @@ def reader_for(spec: FieldSpec) -> Callable[[Any], Normalized]:
         return parse_date
     if kind is Kind.PERCENT:
         return parse_percent
+    if kind is Kind.NUMBER:
+        return parse_number
     if kind in (Kind.ENUM, Kind.PROVINCE):
         return _REPEATED(functools.partial(parse_enum, spec))
     return _REPEATED(functools.partial(parse_text, spec))
@@ -417,6 +430,12 @@ def _header_index(form_name: str) -> dict[str, str]:
 @functools.cache
 def _stem_index(form_name: str) -> dict[str, str]:
     return _count_stems(get_form(form_name).fields)
+
+
+def forget_headers() -> None:
+    """Drop the header indexes: a form declared as data was added, replaced or retired."""
+    _header_index.cache_clear()
+    _stem_index.cache_clear()
 
 
 # a remark that changes what is counted: 本专科生数（含成人教育）, 应测（人次）, 研究生（其中博士）

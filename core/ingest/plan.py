@@ -59,6 +59,10 @@ def _chunks(values: list[Any]) -> Iterator[list[Any]]:
 
 def stored_rows(connection: Connection, form: FormSpec, rows: list[dict[str, Any]]) -> dict[tuple, Mapping]:
     """The stored rows whose key appears in ``rows``, by key tuple."""
+    if form.table == "form_record":  # a form declared as data: the typed values store
+        from core.formdefs import values
+
+        return values.stored_rows(connection, form, rows)
     table = form_table(form)
     distinct = {key: sorted({row[key] for row in rows}) for key in form.key}
     chunked = max(form.key, key=lambda key: len(distinct[key]))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
 from core.db import write_transaction
-from core.forms import FORMS, FormSpec, Kind, get_form
+from core.forms import DATA_FORMS, FORMS, FormSpec, Kind, get_form
 from core.ingest.plan import form_table, record_key
 
 
@@ -82,22 +82,46 @@ def _refuse_orphans(connection: Connection, codes: list[str]) -> None:
         column = table.c[form.institution_field]
         count = connection.execute(select(func.count()).where(column.in_(codes))).scalar_one()
         if count:
-            raise RevertRefused(
-                f"撤销这次上传会从高校名录中删除 {len(codes)} 所学校，但「{form.title}」中还有这些学校的 "
-                f"{count} 条数据；请先撤销或删除这些数据的上传"
-            )
+            raise _orphans(codes, form.title, count)
+    _refuse_data_form_orphans(connection, codes)
+
+
+def _refuse_data_form_orphans(connection: Connection, codes: list[str]) -> None:
+    """The same for the forms declared as data (one values store, core.formdefs)."""
+    from core.models import FormRecord
+
+    if not codes:
+        return
+    statement = (
+        select(FormRecord.form, func.count()).where(FormRecord.code.in_(codes)).group_by(FormRecord.form)
+    )
+    for name, count in connection.execute(statement).all():
+        raise _orphans(codes, DATA_FORMS[name].title if name in DATA_FORMS else name, count)
+
+
+def _orphans(codes: list[str], title: str, count: int) -> RevertRefused:
+    return RevertRefused(
+        f"撤销这次上传会从高校名录中删除 {len(codes)} 所学校，但「{title}」中还有这些学校的 "
+        f"{count} 条数据；请先撤销或删除这些数据的上传"
+    )
 
 
 def revert_upload(engine: Engine, upload_id: int) -> RevertResult:
     """Undo upload ``upload_id``; RevertRefused (Chinese message) when it cannot be undone now."""
+    from core.formdefs.registry import load_forms
     from core.models import Upload, utc_now
 
+    load_forms(engine)  # the forms declared as data in force, whichever process added them
     with write_transaction(engine) as connection:
         upload = connection.execute(select(Upload.form, Upload.status).where(Upload.id == upload_id)).first()
         if upload is None:
             raise RevertRefused(f"找不到上传 #{upload_id}")
         if upload.status != "accepted":
             raise RevertRefused(f"上传 #{upload_id} 已经撤销过了")
+        if upload.form not in FORMS and upload.form not in DATA_FORMS:  # a retired form declared as data
+            raise RevertRefused(
+                f"表单 {upload.form} 已停用；请先在“表单管理”页重新保存它的定义，再撤销这次上传"
+            )
         form = get_form(upload.form)
         later = _later_uploads(connection, form, upload_id)
         if later:
@@ -105,32 +129,45 @@ def revert_upload(engine: Engine, upload_id: int) -> RevertResult:
             raise RevertRefused(
                 f"上传 #{upload_id} 写入的数据已被之后的上传 {listed} 修改；请先撤销之后的上传 #{later[0]}"
             )
-        table = form_table(form)
-        written = connection.execute(select(table).where(table.c.upload_id == upload_id)).mappings().all()
         replaced = _replaced_values(connection, form, upload_id)
-        restore = [row for row in written if record_key(form, row) in replaced]
-        remove = [row for row in written if record_key(form, row) not in replaced]
-        if form.institution_field is None:
-            _refuse_orphans(connection, [row["code"] for row in remove])
-        if restore:
-            columns = [*form.keys, "upload_id"]
-            statement = (
-                update(table)
-                .where(table.c.id == bindparam("row_id"))
-                .values({key: bindparam(f"old_{key}") for key in columns})
-            )
-            parameters = []
-            for row in restore:
-                values, previous_upload = replaced[record_key(form, row)]
-                old = _from_json(form, values) | {"upload_id": previous_upload}
-                parameters.append({"row_id": row["id"]} | {f"old_{key}": old[key] for key in columns})
-            connection.execute(statement, parameters)
-        if remove:
-            connection.execute(
-                delete(table).where(table.c.id == bindparam("row_id")),
-                [{"row_id": row["id"]} for row in remove],
-            )
+        if form.table == "form_record":  # a form declared as data: the typed values store
+            from core.formdefs.storage import revert_rows
+
+            restored, deleted = revert_rows(connection, form, upload_id, replaced, _from_json)
+        else:
+            restored, deleted = _revert_rows(connection, form, upload_id, replaced)
         connection.execute(
             update(Upload).where(Upload.id == upload_id).values(status="reverted", reverted_at=utc_now())
         )
-    return RevertResult(upload_id=upload_id, form=form.name, restored=len(restore), deleted=len(remove))
+    return RevertResult(upload_id=upload_id, form=form.name, restored=restored, deleted=deleted)
+
+
+def _revert_rows(
+    connection: Connection, form: FormSpec, upload_id: int, replaced: dict[str, Any]
+) -> tuple[int, int]:
+    """Put back what upload ``upload_id`` replaced in the form's table, remove what it added."""
+    table = form_table(form)
+    written = connection.execute(select(table).where(table.c.upload_id == upload_id)).mappings().all()
+    restore = [row for row in written if record_key(form, row) in replaced]
+    remove = [row for row in written if record_key(form, row) not in replaced]
+    if form.institution_field is None:
+        _refuse_orphans(connection, [row["code"] for row in remove])
+    if restore:
+        columns = [*form.keys, "upload_id"]
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({key: bindparam(f"old_{key}") for key in columns})
+        )
+        parameters = []
+        for row in restore:
+            values, previous_upload = replaced[record_key(form, row)]
+            old = _from_json(form, values) | {"upload_id": previous_upload}
+            parameters.append({"row_id": row["id"]} | {f"old_{key}": old[key] for key in columns})
+        connection.execute(statement, parameters)
+    if remove:
+        connection.execute(
+            delete(table).where(table.c.id == bindparam("row_id")),
+            [{"row_id": row["id"]} for row in remove],
+        )
+    return len(restore), len(remove)

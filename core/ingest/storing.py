@@ -50,6 +50,13 @@ def _insert_upload(
 
 def _write_rows(connection: Connection, diff: Diff, upload_id: int) -> None:
     form = diff.form
+    if form.table == "form_record":  # a form declared as data: the typed values store
+        from core.formdefs.storage import write_rows
+
+        write_rows(connection, diff, upload_id)
+        if diff.updates:
+            _keep_history(connection, form, diff.updates, upload_id)
+        return
     table = form_table(form)
     if diff.inserts:
         connection.execute(insert(table), [values | {"upload_id": upload_id} for values in diff.inserts])

@@ -182,10 +182,18 @@ def missing_rows(bind: Bind, scope: Scope, form: str, term: str | None = None) -
     Screening without a term: no row in that 学年 at all. ``term`` is ignored for a form
     without 学期 (staffing). Columns: code, name, province, level, ownership.
     """
-    model = _model(form)
     if scope.year is None:
         raise ValueError("未报送名单需要指定学年")
-    reported = _in_period(select(model.id).where(model.code == Institution.code), model, scope.year, term)
+    spec = get_form(form)
+    if spec.table == "form_record":  # a form declared as data (core.formdefs): its records
+        from core.models import FormRecord
+
+        model, term = FormRecord, term if "term" in spec.key else None
+        reported = select(model.id).where(model.code == Institution.code, model.form == form)
+    else:
+        model = _model(form)
+        reported = select(model.id).where(model.code == Institution.code)
+    reported = _in_period(reported, model, scope.year, term)
     statement = apply_scope(
         select(*(getattr(Institution, key) for key in REGISTRY_HEADERS)).where(~exists(reported)), scope
     ).order_by(Institution.code)

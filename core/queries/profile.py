@@ -4,7 +4,7 @@ figures are each area's reads, see core.views.profile)."""
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Subquery, func, literal, select, union
+from sqlalchemy import Select, Subquery, case, func, literal, select, union
 
 from core.models import FORM_MODELS, RecordHistory, Upload
 from core.queries import completeness
@@ -30,7 +30,28 @@ def _writes_of(code: str) -> Subquery:
                     RecordHistory.form == form, RecordHistory.record_key.in_(keys)
                 )
             )
+    parts.extend(_data_form_writes(code))
     return union(*parts).subquery("writes")
+
+
+def _data_form_writes(code: str) -> list[Select]:
+    """The same for the forms declared as data (one values store): the records' uploads and
+    the history of their key ('code|year' or 'code|year|term', as core.ingest records it)."""
+    from core.models import FormRecord
+
+    key = FormRecord.code + "|" + FormRecord.year
+    key = case((FormRecord.term == "", key), else_=key + "|" + FormRecord.term)
+    current = select(FormRecord.form, key.label("record_key"), FormRecord.upload_id).where(
+        FormRecord.code == code
+    )
+    keys = select(FormRecord.form, key.label("record_key")).where(FormRecord.code == code).subquery()
+    earlier = [
+        select(RecordHistory.form, RecordHistory.record_key, column).join(
+            keys, (keys.c.form == RecordHistory.form) & (keys.c.record_key == RecordHistory.record_key)
+        )
+        for column in (RecordHistory.upload_id, RecordHistory.replaced_by_upload_id)
+    ]
+    return [current, *earlier]
 
 
 def uploads_of(bind: Bind, code: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ side by side. Years are never filtered: a profile shows the whole history.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -28,7 +28,7 @@ from core.queries.projects import projects_frame
 from core.scope import Scope
 from core.settings_store import load_standards
 from core.standards import Standard
-from core.views import projects, screening, staffing
+from core.views import indicators, projects, screening, staffing
 from core.views.uploads import UPLOAD_TIME, form_title, status_title
 
 PROVINCE_PREFIX = "全省"
@@ -89,6 +89,7 @@ class InstitutionProfile:
     project_summary: pd.DataFrame
     reporting: pd.DataFrame
     uploads: pd.DataFrame
+    indicator_forms: dict[str, pd.DataFrame] = field(default_factory=dict)  # title → its rows (专项指标)
 
     def sections(self) -> dict[str, pd.DataFrame]:
         """Section title → table, in the order the page and the workbook show them."""
@@ -98,6 +99,7 @@ class InstitutionProfile:
             "心理筛查": self.screening,
             "重点项目": self.projects,
             "项目汇总": self.project_summary,
+            **self.indicator_forms,
             "报送情况": self.reporting,
             "上传记录": self.uploads,
         }
@@ -315,4 +317,5 @@ def institution_profile(
         project_summary=project_summary,
         reporting=_reporting(engine, code, province, today),
         uploads=_uploads(engine, code),
+        indicator_forms=indicators.institution_tables(engine, code),
     )

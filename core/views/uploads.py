@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core.formatting import local_time_text
-from core.forms import FORMS
+from core.forms import DATA_FORMS, FORMS
 from core.queries import uploads as queries
 from core.scope import Scope
 
@@ -34,6 +34,8 @@ UPLOAD_COLUMNS = {
 
 
 def form_title(form: str) -> str:
+    if form in DATA_FORMS:  # a form declared as data (core.formdefs)
+        return DATA_FORMS[form].title
     return FORMS[form].title if form in FORMS else form
 
 

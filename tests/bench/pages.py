@@ -53,7 +53,7 @@ def _seed(database_url: str, institutions: int, years: int) -> None:
     engine = make_engine(database_url)
     init_db(engine)
     started = time.perf_counter()
-    summary = seed_database(engine, institutions=institutions, years=years)
+    summary = seed_database(engine, institutions=institutions, years=years, with_indicator_forms=True)
     engine.dispose()
     print(summary)
     print(f"载入用时 {time.perf_counter() - started:.1f} 秒；此时内存峰值 {_peak_mb():,.0f} MB")
