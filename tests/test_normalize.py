@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from core.forms import FORMS, PROVINCES, get_form
 from core.ingest.codes import Reason
+from core.ingest.header_match import match_header
 from core.ingest.normalize import (
     MAX_COUNT,
     NormalizeError,
     as_excel_shows,
-    match_header,
     parse_academic_year,
     parse_code,
     parse_count,

@@ -86,9 +86,9 @@ def load_forms(engine: Engine) -> dict[str, Definition]:
 def register(definitions: dict[str, Definition]) -> None:
     if definitions == DEFINITIONS:
         return
-    from core.ingest import normalize
+    from core.ingest import header_match
 
-    normalize.forget_headers()  # a replaced definition's headers are matched afresh
+    header_match.forget_headers()  # a replaced definition's headers are matched afresh
     DATA_FORMS.clear()
     DATA_FORMS.update({name: form_spec(definition) for name, definition in definitions.items()})
     DEFINITIONS.clear()
@@ -103,9 +103,9 @@ def register_builtins() -> None:
 def ensure_builtin(name: str) -> None:
     """Register the built-in definition ``name`` when nothing of that name is registered yet."""
     if name not in DATA_FORMS:
-        from core.ingest import normalize
+        from core.ingest import header_match
 
-        normalize.forget_headers()
+        header_match.forget_headers()
         definition = builtin_definitions()[name]
         DATA_FORMS[name] = form_spec(definition)
         DEFINITIONS[name] = definition

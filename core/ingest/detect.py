@@ -8,7 +8,7 @@ name mentioning the form, then workbook order. The sheets passed over stay on th
 (``Table.others``) so the caller can say that their rows were not imported.
 
 The header row is the row, among the first rows of the sheet, whose cells match the most
-fields (canonical headers or aliases, after :func:`normalize_header`). A header that spans
+fields (canonical headers or aliases, after :func:`core.ingest.header_match.normalize_header`). A header that spans
 two rows is read column by column: the lower cell, else the upper and lower cells together
 (group + sub-header, or sub-header + group: 专职 under 辅导员（人） is 专职辅导员), else the
 upper cell. A merged upper cell's text is carried across every column it spans (the file
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.forms import FORMS, FormSpec
-from core.ingest.normalize import is_blank, match_header, shown, to_half_width, without_spaces
+from core.ingest.header_match import match_header
+from core.ingest.normalize import is_blank, shown, to_half_width, without_spaces
 from core.ingest.read import RawSheet
 
 HEADER_SCAN_ROWS = 100  # a header below a long cover block is still found

@@ -21,13 +21,12 @@ from core.forms import FieldSpec, FormSpec, Kind, Severity
 from core.ingest.codes import Reason
 from core.ingest.detect import Table, has_values
 from core.ingest.findings import IssueLog
+from core.ingest.header_match import header_note, match_header
 from core.ingest.normalize import (
     MAX_COUNT,
     Normalized,
     NormalizeError,
-    header_note,
     is_blank,
-    match_header,
     parse_percent,
     reader_for,
     shown,
