@@ -76,8 +76,10 @@ def get_engine() -> Engine:
 
 
 def client_address() -> str | None:
-    """The visitor's address as Streamlit gives it (None on localhost): for the audit log."""
-    return st.context.ip_address
+    """The visitor's address as Streamlit gives it (None on localhost, and under AppTest, whose
+    context is a stand-in): for the audit log."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 def check_session() -> Account | None:

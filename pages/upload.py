@@ -30,10 +30,11 @@ from core.text import md_escape
 from pages._shared import (
     app_settings,
     clear_cached_reads,
+    client_address,
     current_scope,
     get_engine,
     message_table,
-    run_through_app,
+    require_page,
 )
 
 UPLOADER_KEY = "uploader_name"  # not a widget key, so the name survives page changes
@@ -126,6 +127,7 @@ def check_with_progress(form: str | None, data: bytes, file_name: str, key: str)
         institutions=institution_names(engine),
         max_bytes=app_settings().max_upload_bytes,
         progress=show,
+        account=account,
     )
     bar.empty()
     return UploadResult(key=key, preview=preview)
@@ -231,7 +233,9 @@ def confirm_and_store(result: UploadResult, uploader: str) -> None:
         st.caption("请先在上方填写上传人，再确认导入。")
     if st.button("确认导入", type="primary", disabled=blocked, key="confirm_store", icon=":material/done:"):
         with st.spinner("正在写入数据库…"):
-            report = commit(get_engine(), result.preview, uploader=uploader)
+            report = commit(
+                get_engine(), result.preview, uploader=uploader, account=account, client=client_address()
+            )
         if report.stored:
             result.report = report
             clear_cached_reads()
@@ -254,7 +258,7 @@ def show_stored(report: ImportReport) -> None:
     st.page_link("pages/uploads.py", label="查看上传记录（可撤销本次上传）", icon=":material/history:")
 
 
-run_through_app()
+account = require_page("pages/upload.py")  # a 省级查看 account cannot upload
 st.title("数据上传")
 uploader = uploader_name()
 choice = st.selectbox(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -30,9 +30,11 @@ def to_account(user: User) -> Account:
     )
 
 
-def institution_registry(engine: Engine) -> dict[str, str]:
+def institution_registry(bind: Engine | Connection) -> dict[str, str]:
     """高校名录 as code → province (what the limits are checked against)."""
-    with engine.connect() as connection:
+    from core.queries.base import connected
+
+    with connected(bind) as connection:
         return dict(connection.execute(select(Institution.code, Institution.province)).all())
 
 
