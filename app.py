@@ -18,11 +18,12 @@ from pages._signin import sign_in_form, sign_out_button
 HERE = Path(__file__).parent
 
 
-def navigation(account: Account) -> dict[str, list]:
-    """The pages ``account``'s role may use (the others are not reachable, not even by address)."""
+def navigation(account: Account | None) -> dict[str, list]:
+    """The pages ``account``'s role may use (the others are not reachable, not even by address);
+    signed out, every page, so that a bookmarked address opens after signing in (none runs)."""
     sections: dict[str, list] = {}
     for section, path, title, icon in PAGES:
-        if (HERE / path).exists() and may_open(account, path):
+        if (HERE / path).exists() and (account is None or may_open(account, path)):
             page = st.Page(path, title=title, icon=icon, default=path.endswith("overview.py"))
             sections.setdefault(section, []).append(page)
     return sections
@@ -63,10 +64,10 @@ def sidebar_scope(account: Account) -> Scope:
 
 st.set_page_config(page_title="高校思政工作监测平台", page_icon=":material/school:", layout="wide")
 signed_in = check_session()  # once per run: the session token → the account, or None
-if signed_in is None:  # only the sign-in form: no page, no navigation, no data
-    st.navigation([st.Page(sign_in_form, title="登录", default=True)], position="hidden").run()
+page = st.navigation(navigation(signed_in), position="sidebar" if signed_in else "hidden")
+if signed_in is None:  # only the sign-in form: no page runs, no navigation, no data
+    sign_in_form()
     st.stop()
-page = st.navigation(navigation(signed_in))
 note_data_version()  # once per run: what every cached read below is keyed on
 st.session_state[SCOPE_KEY] = sidebar_scope(signed_in)
 try:

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from core.db import make_engine
 from core.queries.base import available_provinces, count_institutions
 from core.scope import Scope
-from tests.e2e.conftest import IDLE_APP, PROJECT_ROOT, download_csv, expect_chart_drawn
+from tests.e2e.conftest import PROJECT_ROOT, download_csv, expect_chart_drawn, sign_in
 
 SCREENSHOT = PROJECT_ROOT / "docs" / "overview.png"
 
@@ -23,8 +23,7 @@ def test_overview_shows_kpis_and_downloads_its_table(
     provinces = available_provinces(engine)
     engine.dispose()
 
-    page.goto(app_url)
-    page.locator(IDLE_APP).wait_for(timeout=30_000)
+    sign_in(page, app_url)
     expect(page.locator("h1")).to_contain_text("总览", timeout=30_000)
     tile = page.get_by_test_id("stMetric").filter(has_text="高校数")
     expect(tile).to_contain_text(f"{institutions:,}")
