@@ -46,7 +46,7 @@ def use_navigation_pages_manager() -> None:
     app_test.PagesManager = NavigationPagesManager
 
 
-def test_user(name: str, role: str, **place: str | None) -> Any:
+def app_user(name: str, role: str, **place: str | None) -> Any:
     """The account ``name`` in the app's database (DATABASE_URL), created (with the schema) when
     missing; hashed with cheap Argon2id parameters, as the accounts tests do."""
     from argon2 import PasswordHasher
@@ -77,7 +77,7 @@ def sign_in(app: AppTest, role: str = "admin", **user: str | None) -> Any:
     from core.db import make_engine
 
     options = TEST_USERS.get(role, {"name": f"测试{role}", "role": role}) | user
-    account = test_user(**options)
+    account = app_user(**options)
     engine = make_engine(os.environ["DATABASE_URL"])
     app.session_state["auth_token"] = start_session(engine, account=account)
     engine.dispose()
