@@ -149,7 +149,8 @@ def test_the_institution_count_is_the_users_own(app_engine: Engine, role: str) -
 
     app = open_app_page("pages/overview.py", **role_options(role))
 
-    assert {metric.label: metric.value for metric in app.metric}["高校数"] == INSTITUTIONS_SEEN[role]
+    first = next(metric.value for metric in app.metric if metric.label == "高校数")
+    assert first == INSTITUTIONS_SEEN[role]
 
 
 def test_a_province_user_choosing_nothing_sees_its_province_and_no_province_filter(
@@ -189,3 +190,15 @@ def test_an_administrator_sees_every_school_so_the_check_above_can_find_them(
 
     expected = ["全部学校.xlsx"] if page_path == "pages/uploads.py" else [*OWN, *NEIGHBOUR, *ELSEWHERE]
     assert all(value in text for value in expected)
+
+
+def test_an_institution_user_sees_its_province_and_the_country_as_aggregates(app_engine: Engine) -> None:
+    three_schools(app_engine)
+
+    app = open_app_page("pages/overview.py", **role_options("institution"))
+
+    tiles = [(metric.label, metric.value) for metric in app.metric]
+    assert tiles.count(("高校数", "1")) == 1  # its own
+    assert ("高校数", "2") in tiles  # 河南省, as a total
+    assert ("高校数", "3") in tiles  # the country, as a total
+    assert any("河南省全省" in markdown.value for markdown in app.markdown)
