@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from core.db import make_engine
 from core.queries.base import available_provinces, count_institutions
 from core.scope import Scope
-from tests.e2e.conftest import PROJECT_ROOT, download_csv, expect_chart_drawn, sign_in
+from tests.cli import PROJECT_ROOT
+from tests.e2e.conftest import download_csv, expect_chart_drawn, sign_in
 
 SCREENSHOT = PROJECT_ROOT / "docs" / "overview.png"
 
