@@ -12,6 +12,7 @@ from core.forms import LEVELS, OWNERSHIPS
 from core.incidents import record_unexpected, unexpected_message
 from core.queries.base import filter_choices
 from core.scope import Scope
+from core.text import md_escape
 from pages._shared import PAGES, SCOPE_KEY, cached, check_session, may_open, note_data_version
 from pages._signin import sign_in_form, sign_out_button
 
@@ -34,9 +35,9 @@ def province_choice(account: Account, provinces_present: list[str]) -> list[str]
     if account.role == Role.ADMIN:
         return st.multiselect("省份", provinces_present, key="filter_provinces", placeholder="全部省份")
     if account.role == Role.INSTITUTION:
-        st.caption(f"学校：{account.institution_code}（本校数据；本省与全国只看汇总）")
+        st.markdown(f"学校：{account.institution_code}（本校数据；本省与全国只看汇总）")
     else:
-        st.caption(f"省份：{account.province}")
+        st.markdown(f"省份：{account.province}")
     return []
 
 
@@ -45,7 +46,7 @@ def sidebar_scope(account: Account) -> Scope:
     across pages. The pages intersect it with the user's limits (pages._shared.current_scope)."""
     years, provinces_present = cached(filter_choices, Scope())
     with st.sidebar:
-        st.caption(f"{account.name} · {account.role_label}")
+        st.markdown(f"**{md_escape(account.name)}** · {account.role_label}")
         sign_out_button()
         st.markdown("### 筛选")
         year = st.selectbox(

@@ -161,7 +161,7 @@ def test_a_province_user_choosing_nothing_sees_its_province_and_no_province_filt
     app = open_app_page("pages/staffing.py", role="province")
 
     assert "省份" not in [widget.label for widget in app.sidebar.multiselect]
-    assert any("河南省" in caption.value for caption in app.sidebar.caption)
+    assert any("省份：河南省" in markdown.value for markdown in app.sidebar.markdown)
 
 
 def test_navigation_lists_only_the_pages_of_the_role(app_engine: Engine) -> None:
