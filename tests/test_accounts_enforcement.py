@@ -267,3 +267,17 @@ def test_a_csv_download_is_recorded_with_what_scope_and_rows(
     detail = json.loads(records["detail"].iloc[-1])
     assert records["actor"].iloc[-1] == "测试省级"
     assert detail["what"] == "辅导员配备" and detail["rows"] == 2 and "河南省" in detail["scope"]
+
+
+def test_a_rejected_row_does_not_quote_the_other_schools_registry_name(engine: Engine) -> None:
+    three_schools(engine)
+    school = account(engine, "institution")
+    data = staffing_xlsx([NEIGHBOUR[0], "随便写的名字", "2023-2024", 100, 0, 1])
+
+    preview = check(
+        engine, "staffing", data, "x.xlsx", institutions=institution_names(engine), account=school
+    )
+
+    messages = " ".join(issue.message for issue in preview.parsed.issues)
+    assert "不是本校" in messages
+    assert NEIGHBOUR[1] not in messages

@@ -58,7 +58,9 @@ def refuse_outside_limits(engine: Engine, parsed: ParsedFile, account: Account) 
     if parsed.unreadable or parsed.form is None:
         return False
     outside = upload_scope_issues(account, parsed, institution_registry(engine))
-    parsed.issues.extend(outside)
+    # a row outside says only that: no other finding about it (one would quote 高校名录's name)
+    rows = {issue.row for issue in outside}
+    parsed.issues[:] = [issue for issue in parsed.issues if issue.row not in rows] + outside
     return bool(outside)
 
 
