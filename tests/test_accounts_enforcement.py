@@ -281,3 +281,32 @@ def test_a_rejected_row_does_not_quote_the_other_schools_registry_name(engine: E
     messages = " ".join(issue.message for issue in preview.parsed.issues)
     assert "不是本校" in messages
     assert NEIGHBOUR[1] not in messages
+
+
+def test_the_users_page_resets_a_password_and_disables_a_user(app_engine: Engine) -> None:
+    app_user("someone", "viewer", province="河南省")
+    app = open_app_page("pages/users.py")
+
+    app.selectbox(key="user_passwd_name").select("someone")
+    app.text_input(key="user_passwd_password").input("another password")
+    app.button[1].click().run()
+    app.selectbox(key="user_disable_name").select("someone")
+    app.checkbox(key="user_disable_confirm").check()
+    app.button[2].click().run()
+
+    table = app.dataframe[0].value
+    assert table.set_index("用户名").loc["someone", "状态"] == "已停用"
+    actions = [
+        json.loads(detail)["action"] for detail in read_audit(app_engine, kind=AuditKind.USER)["detail"]
+    ]
+    assert actions[-2:] == ["passwd", "disable"]
+
+
+def test_a_command_line_upload_is_recorded(engine: Engine) -> None:
+    from core.ingest import import_bytes
+
+    three_schools(engine)
+    import_bytes(engine, "staffing", staffing_xlsx([*FIRST[:2], "2023-2024", *FIRST[3:]]), "cli.xlsx")
+
+    (record,) = read_audit(engine, kind=AuditKind.UPLOAD).itertuples()
+    assert record.actor == "命令行" and json.loads(record.detail)["file"] == "cli.xlsx"
