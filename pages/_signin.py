@@ -42,10 +42,12 @@ def sign_in_form() -> None:
 
 
 def sign_out_button() -> None:
-    """退出登录 in the sidebar: the session ends (recorded) and the form shows again."""
+    """退出登录 in the sidebar: the session ends (recorded), nothing of it stays in the browser
+    session (filters, an upload being checked …) and the form shows again."""
     if st.sidebar.button("退出登录", key="sign_out", icon=":material/logout:"):
-        token = st.session_state.pop(TOKEN_KEY, None)
+        token = st.session_state.get(TOKEN_KEY)
         if token:
             end_session(get_engine(), token=token, client=client_address())
+        st.session_state.clear()
         st.session_state[ACCOUNT_KEY] = None
         st.rerun()
