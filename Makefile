@@ -3,18 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint format db seed screenshot bench clean
 
 # Create .venv, install, create the database, load sample data if empty (and demo users when
-# there is no user: it prints how to sign in), serve on :8501.
+# there is no user: it prints how to sign in), serve on 127.0.0.1:8501 (this machine only;
+# docs/deploy.md says how to serve a network).
 # As root, also installs a CJK font when none is present (the 通报 PDF and charts need one).
 run: $(BIN)/.installed
 	@[ "$$(id -u)" -ne 0 ] || fc-list :lang=zh 2>/dev/null | grep -q . || { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 	$(BIN)/python -m core.cli init-db
 	$(BIN)/python -m core.cli seed --if-empty --indicator-forms
 	$(BIN)/python -m core.cli user demo
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 # Install test needs (browser + CJK font when root), lint, run the whole suite.
 test: $(BIN)/.installed-dev

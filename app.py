@@ -1,4 +1,4 @@
-"""Entry point: navigation over pages/ and the global sidebar filters (→ Scope)."""
+"""Entry point: the sign-in gate, navigation over pages/ and the global sidebar filters (→ Scope)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,52 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.accounts.roles import Account, Role
 from core.forms import LEVELS, OWNERSHIPS
 from core.incidents import record_unexpected, unexpected_message
 from core.queries.base import filter_choices
 from core.scope import Scope
-from pages._shared import PAGES, SCOPE_KEY, cached, note_data_version
+from core.text import md_escape
+from pages._shared import PAGES, SCOPE_KEY, cached, check_session, may_open, note_data_version
+from pages._signin import sign_in_form, sign_out_button
 
 HERE = Path(__file__).parent
 
 
-def navigation() -> dict[str, list]:
+def navigation(account: Account | None) -> dict[str, list]:
+    """The pages ``account``'s role may use (the others are not reachable, not even by address);
+    signed out, every page, so that a bookmarked address opens after signing in (none runs)."""
     sections: dict[str, list] = {}
     for section, path, title, icon in PAGES:
-        if (HERE / path).exists():
+        if (HERE / path).exists() and (account is None or may_open(account, path)):
             page = st.Page(path, title=title, icon=icon, default=path.endswith("overview.py"))
             sections.setdefault(section, []).append(page)
     return sections
 
 
-def sidebar_scope() -> Scope:
-    """Draw the global filters; widget keys keep the choice across pages."""
+def province_choice(account: Account, provinces_present: list[str]) -> list[str]:
+    """The 省份 filter: a choice for an administrator; a province or school user has its own only."""
+    if account.role == Role.ADMIN:
+        return st.multiselect("省份", provinces_present, key="filter_provinces", placeholder="全部省份")
+    if account.role == Role.INSTITUTION:
+        st.markdown(f"学校：{account.institution_code}（本校数据；本省与全国只看汇总）")
+    else:
+        st.markdown(f"省份：{account.province}")
+    return []
+
+
+def sidebar_scope(account: Account) -> Scope:
+    """Draw the global filters (only what ``account`` may choose); widget keys keep the choice
+    across pages. The pages intersect it with the user's limits (pages._shared.current_scope)."""
     years, provinces_present = cached(filter_choices, Scope())
     with st.sidebar:
+        st.markdown(f"**{md_escape(account.name)}** · {account.role_label}")
+        sign_out_button()
         st.markdown("### 筛选")
         year = st.selectbox(
             "学年", years, index=0 if years else None, key="filter_year", placeholder="暂无数据"
         )
-        provinces = st.multiselect("省份", provinces_present, key="filter_provinces", placeholder="全部省份")
+        provinces = province_choice(account, provinces_present)
         levels = st.multiselect("办学层次", LEVELS, key="filter_levels", placeholder="全部")
         ownerships = st.multiselect("办学性质", OWNERSHIPS, key="filter_ownerships", placeholder="全部")
     return Scope(
@@ -45,9 +64,13 @@ def sidebar_scope() -> Scope:
 
 
 st.set_page_config(page_title="高校思政工作监测平台", page_icon=":material/school:", layout="wide")
-page = st.navigation(navigation())
+signed_in = check_session()  # once per run: the session token → the account, or None
+page = st.navigation(navigation(signed_in), position="sidebar" if signed_in else "hidden")
+if signed_in is None:  # only the sign-in form: no page runs, no navigation, no data
+    sign_in_form()
+    st.stop()
 note_data_version()  # once per run: what every cached read below is keyed on
-st.session_state[SCOPE_KEY] = sidebar_scope()
+st.session_state[SCOPE_KEY] = sidebar_scope(signed_in)
 try:
     page.run()
 except Exception as error:  # noqa: BLE001 (every page: the visitor sees an id, the log the traceback)

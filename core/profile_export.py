@@ -60,11 +60,12 @@ def _write_table(sheet: Worksheet, table: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"
 
 
-def profile_workbook(engine: Engine, code: str, today: dt.date) -> bytes:
-    """The .xlsx file of institution ``code``'s profile (InstitutionNotFound when there is none)."""
-    profile = institution_profile(engine, Scope(codes=(code,)), code, today, mask_small=True)
+def profile_workbook(engine: Engine, code: str, today: dt.date, scope: Scope | None = None) -> bytes:
+    """The .xlsx file of institution ``code``'s profile; InstitutionNotFound when there is none
+    in ``scope`` (the signed-in user's effective scope; None: the command line's, every school)."""
+    profile = institution_profile(engine, scope or Scope(codes=(code,)), code, today, mask_small=True)
     if profile is None:
-        raise InstitutionNotFound(f"高校名录中没有学校标识码为 {code} 的学校")
+        raise InstitutionNotFound(f"高校名录中（在权限范围内）没有学校标识码为 {code} 的学校")
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, table in profile.sections().items():

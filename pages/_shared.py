@@ -9,7 +9,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -17,17 +17,20 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
+from core.accounts.audit import AuditKind, record_audit
+from core.accounts.limits import Limits, effective_scope, limits_for
+from core.accounts.roles import Account, Role, SessionExpired
+from core.accounts.signin import touch_session
 from core.config import Settings, load_settings
 from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
 
-if TYPE_CHECKING:
-    from core.accounts.roles import Account
-
-SCOPE_KEY = "scope"
+SCOPE_KEY = "scope"  # the sidebar's choice (app.py); reads use current_scope(), never this alone
 DATA_VERSION_KEY = "data_version"
+TOKEN_KEY = "auth_token"  # the session token from start_session (its hash is in the database)
+ACCOUNT_KEY = "account"  # the Account that token was checked to belong to, this run
 
 # (section, file, title, icon); a page whose file does not exist yet is left out.
 PAGES = [
@@ -46,7 +49,24 @@ PAGES = [
     ("设置", "pages/standards_settings.py", "配备标准", ":material/rule:"),
     ("设置", "pages/deadlines.py", "报送截止日期", ":material/event:"),
     ("设置", "pages/forms_admin.py", "表单管理", ":material/edit_document:"),
+    ("设置", "pages/users.py", "用户管理", ":material/manage_accounts:"),
+    ("设置", "pages/audit.py", "审计日志", ":material/policy:"),
 ]
+# The roles a page is for (a page not listed: every role). Not in the others' navigation, and
+# refused when one of them opens it by its address (require_page).
+PAGE_ROLES: dict[str, tuple[Role, ...]] = {
+    "pages/upload.py": (Role.ADMIN, Role.PROVINCE, Role.INSTITUTION),
+    "pages/standards_settings.py": (Role.ADMIN,),
+    "pages/deadlines.py": (Role.ADMIN, Role.PROVINCE),
+    "pages/users.py": (Role.ADMIN,),
+    "pages/audit.py": (Role.ADMIN,),
+    "pages/forms_admin.py": (Role.ADMIN,),
+    "pages/review.py": (Role.ADMIN, Role.PROVINCE),
+}
+
+
+def may_open(account: Account, path: str) -> bool:
+    return account.role in PAGE_ROLES.get(path, tuple(Role))
 
 
 @st.cache_resource
@@ -61,10 +81,58 @@ def get_engine() -> Engine:
     return engine
 
 
-def current_scope() -> Scope:
-    """The scope chosen in the sidebar (app.py keeps it in session state)."""
+def client_address() -> str | None:
+    """The visitor's address as Streamlit gives it (None on localhost, and under AppTest, whose
+    context is a stand-in): for the audit log."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
+def check_session() -> Account | None:
+    """The account of this browser session's token, checked with touch_session (app.py, once
+    per run): None when not signed in, or the session expired, ended or its user was disabled."""
+    token, account = st.session_state.get(TOKEN_KEY), None
+    if token:
+        try:
+            account = touch_session(get_engine(), token=token)
+        except SessionExpired:
+            st.session_state.pop(TOKEN_KEY, None)
+    st.session_state[ACCOUNT_KEY] = account
+    return account
+
+
+def current_account() -> Account | None:
+    """The signed-in account (checked this run by app.py), or None."""
+    if ACCOUNT_KEY not in st.session_state:
+        return check_session()
+    return st.session_state[ACCOUNT_KEY]
+
+
+def require_page(path: str | None = None) -> Account:
+    """The signed-in account, allowed on the page at ``path``; otherwise the page stops here,
+    showing only the sign-in form (signed out) or a refusal (a page not for the role). Every
+    page calls it first (directly or through :func:`current_scope`)."""
     run_through_app()
-    return st.session_state.get(SCOPE_KEY, Scope())
+    account = current_account()
+    if account is None:
+        from pages._signin import sign_in_form
+
+        sign_in_form()
+        st.stop()
+    if path is not None and not may_open(account, path):
+        st.error(f"{account.role_label}账号无权使用本页。如需使用，请联系系统管理员。")
+        st.stop()
+    return account
+
+
+def current_limits() -> Limits:
+    return limits_for(require_page())
+
+
+def current_scope() -> Scope:
+    """The sidebar's choice intersected with the signed-in user's limits: the only scope pages
+    read with (a choice outside the limits reads nothing, never more)."""
+    return effective_scope(st.session_state.get(SCOPE_KEY, Scope()), current_limits())
 
 
 def run_through_app() -> None:
@@ -78,7 +146,7 @@ def run_through_app() -> None:
     sidebar filters, no scope. Leaving the legacy mode and rerunning sends the same
     request through app.py, as every later one goes.
     """
-    if SCOPE_KEY in st.session_state:
+    if ACCOUNT_KEY in st.session_state:
         return
     from streamlit.runtime.pages_manager import PagesManager
 
@@ -120,8 +188,8 @@ def cached(function: Callable[..., Any], scope: Scope, *args: Any, **kwargs: Any
     """``function(engine, scope, *args, **kwargs)``, cached on the function's name, the data
     version, the scope and the arguments.
 
-    The cache is shared by every user, so everything that limits what is read (the
-    scope, later the user's limits) is part of the key.
+    The cache is shared by every user, so everything that limits what is read is part of
+    the key: the scope, which :func:`current_scope` has already intersected with the user's limits.
     """
     if DATA_VERSION_KEY not in st.session_state:
         note_data_version()
@@ -157,9 +225,14 @@ def csv_button(
     differs from the screen, e.g. with small counts masked); ``frame`` then only says
     whether there is anything to download.
     """
+
+    def make() -> tuple[pd.DataFrame, bytes]:
+        made = build() if build else frame
+        return made, csv_bytes(made)
+
     st.download_button(
         label,
-        data=lambda: csv_bytes(build() if build else frame),
+        data=audited(make, what, scope),
         file_name=f"{what}_{scope.label()}.csv",
         mime="text/csv",
         key=key,
@@ -167,6 +240,23 @@ def csv_button(
         disabled=frame.empty,
         icon=":material/download:",
     )
+
+
+def audited(make: Callable[[], tuple[Any, bytes]], what: str, scope: Scope) -> Callable[[], bytes]:
+    """A download button's ``data``: ``make()`` gives (the table or the row count, the file's
+    bytes) when the button is clicked; the export is recorded in the audit log then (what,
+    scope, rows). Who and from where are taken now: the click is served outside this run."""
+    account, client = current_account(), client_address()
+    actor = account.name if account else "未登录"
+
+    def data() -> bytes:
+        made, content = make()
+        rows = made if isinstance(made, int) else len(made)
+        detail = {"what": what, "scope": scope.describe(), "rows": rows}
+        record_audit(get_engine(), kind=AuditKind.EXPORT, actor=actor, detail=detail, client=client)
+        return content
+
+    return data
 
 
 def message_table(frame: pd.DataFrame, what: str, scope: Scope, *, key: str) -> None:
@@ -234,13 +324,3 @@ def link_to(path: str) -> None:
     for _, page_path, title, icon in PAGES:
         if page_path == path and (Path(__file__).resolve().parent.parent / path).exists():
             st.page_link(path, label=f"查看{title}", icon=icon)
-
-
-# --- STUB (review helper, issue 14) — the sign-in helper writes the real current_account();
-# lead: keep theirs and drop this block. Pages of review/督办 only need its name and return type.
-ACCOUNT_KEY = "account"
-
-
-def current_account() -> Account | None:
-    """The signed-in account (STUB: whatever session state holds under ACCOUNT_KEY, else None)."""
-    return st.session_state.get(ACCOUNT_KEY)

@@ -6,8 +6,8 @@ import streamlit as st
 
 from core.charts.staffing import compliance_by_group_chart
 from core.formatting import NOT_AVAILABLE, count_text, on_screen
-from core.views.overview import overview_page
-from pages._shared import app_settings, cached, chart, current_scope, link_to, table
+from core.views.overview import overview_page, peer_figures
+from pages._shared import app_settings, cached, chart, current_limits, current_scope, link_to, table
 
 scope = current_scope()
 today = app_settings().today()
@@ -53,6 +53,12 @@ for column, (label, value, help_text, target) in zip(st.columns(len(tiles)), til
     with column:
         st.metric(label, value, help=help_text, border=True)
         link_to(target)
+
+# a 校级填报 user: its province and the country as aggregates beside its own figures
+for place, figures in cached(peer_figures, scope, current_limits(), today).items():
+    st.markdown(f"**{place}（汇总）**")
+    for column, (label, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
+        column.metric(label, value, border=True)
 
 provinces = page.provinces
 st.subheader("各省专职辅导员配备达标情况")

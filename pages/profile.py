@@ -12,7 +12,15 @@ from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
 from core.text import md_escape
 from core.views.profile import institution_choices, institution_profile
-from pages._shared import app_settings, cached, chart_at_own_width, csv_button, current_scope, get_engine
+from pages._shared import (
+    app_settings,
+    audited,
+    cached,
+    chart_at_own_width,
+    csv_button,
+    current_scope,
+    get_engine,
+)
 from pages._submissions import unapproved_submissions
 
 EMPTY_NOTES = {
@@ -75,12 +83,12 @@ def workbook() -> bytes:
     import, is loaded only then)."""
     from core.profile_export import profile_workbook
 
-    return profile_workbook(get_engine(), code, today)
+    return profile_workbook(get_engine(), code, today, scope)
 
 
 st.download_button(
     "导出学校画像（Excel）",
-    data=workbook,
+    data=audited(lambda: (1, workbook()), f"学校画像_{profile.code}", scope),
     file_name=f"学校画像_{profile.name}_{profile.code}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="profile_workbook",

@@ -8,7 +8,7 @@ from core.forms import TERMS
 from core.reports import report_bytes
 from core.reports.content import read_report
 from core.reports.fonts import FontMissing, find_cjk_font
-from pages._shared import app_settings, cached, current_scope
+from pages._shared import app_settings, audited, cached, current_scope
 
 TILES_A_ROW = 4
 
@@ -52,7 +52,7 @@ for column, (suffix, label, mime) in zip(
 ):
     column.download_button(
         label,
-        data=lambda suffix=suffix: report_bytes(report, suffix),
+        data=audited(lambda suffix=suffix: (0, report_bytes(report, suffix)), f"通报{suffix}", scope),
         file_name=f"{report.file_stem}{suffix}",
         mime=mime,
         key=f"report_download{suffix}",

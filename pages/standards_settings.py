@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.settings_store import load_standards, reset_standards, save_standards
+from core.accounts.settings import change_standards
+from core.settings_store import load_standards
 from core.standards import (
     DEFAULT_STANDARDS,
     PART_TIME_FACTOR_SOURCE,
@@ -12,13 +13,11 @@ from core.standards import (
     Standard,
     make_standards,
 )
-from pages._shared import clear_cached_reads, get_engine, run_through_app
+from pages._shared import clear_cached_reads, client_address, get_engine, require_page
 
-run_through_app()
+account = require_page("pages/standards_settings.py")  # 系统管理员 only
 st.title("配备标准")
-st.caption(
-    "修改后，所有页面的师生比、应配数、缺口和达标情况都按新标准重新计算。账户功能上线后，此页仅限管理员使用。"
-)
+st.caption("修改后，所有页面的师生比、应配数、缺口和达标情况都按新标准重新计算。仅系统管理员可修改。")
 
 SAVED_FLAG = "standards_saved"
 
@@ -71,13 +70,13 @@ if submitted:
         for message in problem.messages:
             st.error(message)
     else:
-        save_standards(engine, new_standards)
+        change_standards(engine, account, new_standards, client=client_address())
         clear_cached_reads()
         st.session_state[SAVED_FLAG] = True
         st.rerun()
 
 if st.button("恢复国家标准默认值", disabled=standards == DEFAULT_STANDARDS):
-    reset_standards(engine)
+    change_standards(engine, account, None, client=client_address())
     clear_cached_reads()
     st.session_state[SAVED_FLAG] = True
     st.rerun()

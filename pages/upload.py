@@ -33,11 +33,12 @@ from core.views.form_definitions import forms_in_force
 from pages._shared import (
     app_settings,
     clear_cached_reads,
+    client_address,
     current_account,
     current_scope,
     get_engine,
     message_table,
-    run_through_app,
+    require_page,
 )
 
 UPLOADER_KEY = "uploader_name"  # not a widget key, so the name survives page changes
@@ -131,6 +132,7 @@ def check_with_progress(form: str | None, data: bytes, file_name: str, key: str)
         institutions=institution_names(engine),
         max_bytes=app_settings().max_upload_bytes,
         progress=show,
+        account=account,
     )
     bar.empty()
     return UploadResult(key=key, preview=preview)
@@ -240,7 +242,9 @@ def confirm_and_store(result: UploadResult, uploader: str) -> None:
             submit_for_review(result, account)
             return
         with st.spinner("正在写入数据库…"):
-            report = commit(get_engine(), result.preview, uploader=uploader)
+            report = commit(
+                get_engine(), result.preview, uploader=uploader, account=account, client=client_address()
+            )
         if report.stored:
             result.report = report
             clear_cached_reads()
@@ -282,7 +286,7 @@ def show_stored(report: ImportReport) -> None:
     st.page_link("pages/uploads.py", label="查看上传记录（可撤销本次上传）", icon=":material/history:")
 
 
-run_through_app()
+account = require_page("pages/upload.py")  # a 省级查看 account cannot upload
 FORMS = forms_in_force(get_engine())  # the four forms and every form declared as data in force
 st.title("数据上传")
 uploader = uploader_name()

@@ -5,11 +5,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.accounts.limits import may_upload
 from core.formatting import count_text, rows_on_screen
 from core.ingest import RevertRefused, revert_upload
 from core.text import md_escape
 from core.views.uploads import UploadDetail, upload_detail, uploads_frame
-from pages._shared import cached, clear_cached_reads, csv_button, current_scope, get_engine, message_table
+from pages._shared import (
+    cached,
+    clear_cached_reads,
+    client_address,
+    csv_button,
+    current_account,
+    current_limits,
+    current_scope,
+    get_engine,
+    message_table,
+)
 from pages._submissions import unapproved_submissions
 
 FLASH_KEY = "uploads_flash"  # the outcome of a revert, shown after the rerun that follows it
@@ -52,6 +63,8 @@ def show_detail(detail: UploadDetail) -> None:
 
 
 def revert_section(detail: UploadDetail) -> None:
+    if not may_upload(current_account()):
+        return  # a 省级查看 account only looks
     if not detail.revertible:
         st.info(f"这次上传已于 {detail.reverted_at or '此前'} 撤销。")
         return
@@ -68,7 +81,9 @@ def revert_section(detail: UploadDetail) -> None:
         "撤销上传", type="primary", disabled=not confirmed, key="revert_upload", icon=":material/undo:"
     ):
         try:
-            reverted = revert_upload(get_engine(), detail.id)
+            reverted = revert_upload(
+                get_engine(), detail.id, account=current_account(), client=client_address()
+            )
         except RevertRefused as refused:
             st.error(md_escape(refused))
             return
@@ -86,7 +101,8 @@ if flash := st.session_state.pop(FLASH_KEY, None):
     st.success(flash, icon=":material/check_circle:")
 unapproved_submissions(scope, key="csv_uploads_unapproved")
 
-uploads = cached(uploads_frame, scope)
+limits = current_limits()  # only the uploads that wrote institutions inside them
+uploads = cached(uploads_frame, scope, limits)
 if uploads.empty:
     st.info("还没有上传记录。在“数据上传”页导入报表后，每次导入都会记录在这里。")
     st.stop()
@@ -97,7 +113,7 @@ csv_button(uploads, "上传记录", scope, key="csv_uploads")
 st.subheader("查看与撤销")
 labels = upload_choice_labels(uploads)
 selected = st.selectbox("选择一次上传", list(labels), format_func=labels.get, key="uploads_selected")
-detail = cached(upload_detail, scope, selected)
+detail = cached(upload_detail, scope, selected, limits)
 if detail is None:
     st.warning("这次上传已不存在，请刷新页面。")
     st.stop()

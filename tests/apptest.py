@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
@@ -12,6 +14,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
+TEST_PASSWORD = "test-password-1"
+# The user open_app_page signs in as, by role (province users of 河南省, the sample data's largest).
+TEST_USERS: dict[str, dict[str, Any]] = {
+    "admin": {"name": "测试管理员", "role": "admin"},
+    "province": {"name": "测试省级", "role": "province", "province": "河南省"},
+    "viewer": {"name": "测试查看", "role": "viewer", "province": "河南省"},
+}
 
 
 class NavigationPagesManager(PagesManager):
@@ -37,19 +46,62 @@ def use_navigation_pages_manager() -> None:
     app_test.PagesManager = NavigationPagesManager
 
 
-def open_app_page(page_path: str, *, provinces: list[str] | None = None) -> AppTest:
+def app_user(name: str, role: str, **place: str | None) -> Any:
+    """The account ``name`` in the app's database (DATABASE_URL), created (with the schema) when
+    missing; hashed with cheap Argon2id parameters, as the accounts tests do."""
+    from argon2 import PasswordHasher
+    from sqlalchemy import select
+
+    from core.accounts.users import add_user, to_account
+    from core.db import init_db, make_engine
+    from core.models import User
+
+    engine = make_engine(os.environ["DATABASE_URL"])
+    try:
+        init_db(engine)
+        with engine.connect() as connection:
+            existing = connection.execute(select(User).where(User.name == name)).first()
+        if existing is not None:
+            return to_account(User.model_validate(existing._mapping))
+        cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        with mock.patch("core.accounts.passwords._HASHER", cheap):
+            return add_user(engine, name=name, role=role, password=TEST_PASSWORD, actor="测试", **place)
+    finally:
+        engine.dispose()
+
+
+def sign_in(app: AppTest, role: str = "admin", **user: str | None) -> Any:
+    """Sign ``app``'s session in as a user of ``role`` (TEST_USERS, or ``user``'s name / province /
+    institution): a session token in its session state, as the sign-in form leaves it."""
+    from core.accounts.signin import start_session
+    from core.db import make_engine
+
+    options = TEST_USERS.get(role, {"name": f"测试{role}", "role": role}) | user
+    account = app_user(**options)
+    engine = make_engine(os.environ["DATABASE_URL"])
+    app.session_state["auth_token"] = start_session(engine, account=account)
+    engine.dispose()
+    return account
+
+
+def open_app_page(
+    page_path: str, *, provinces: list[str] | None = None, role: str | None = "admin", **user: str | None
+) -> AppTest:
     """Run app.py as a fresh visitor would, then open ``page_path`` (e.g. "pages/staffing.py").
 
     The app caches its settings and engine per process, so they are dropped first and the
     run reads the DATABASE_URL / APP_TODAY the test has set (the ``app_engine`` fixture).
-    ``provinces`` pre-selects the sidebar's 省份 filter. A page that raises fails the test
-    here, with the exceptions' messages.
+    ``provinces`` pre-selects the sidebar's 省份 filter. The session is signed in as a user of
+    ``role`` (see :func:`sign_in`; None: signed out). A page that raises fails the test here,
+    with the exceptions' messages.
     """
     import streamlit as st
 
     st.cache_data.clear()
     st.cache_resource.clear()
     app = AppTest.from_file(str(APP_PATH), default_timeout=60)
+    if role is not None:
+        sign_in(app, role, **user)
     if provinces:
         app.session_state["filter_provinces"] = provinces
     app.run()

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from core.accounts.roles import Account
+from core.accounts.signin import start_session
+from core.db import make_engine
 from core.review.cases import open_case
 from core.review.evidence import staffing_finding
 from core.review.submissions import approve, return_submission
-from pages._shared import ACCOUNT_KEY
+from pages._shared import TOKEN_KEY
 from tests.accounts_helpers import fast_hashes  # noqa: F401 — cheap hashes for make_user
 from tests.apptest import APP_PATH, metrics_shown, table_with
 from tests.factories import make_project_row, make_screening_row, store_rows
@@ -23,7 +26,9 @@ def open_as(page_path: str, account: Account) -> AppTest:
     st.cache_data.clear()
     st.cache_resource.clear()
     app = AppTest.from_file(str(APP_PATH), default_timeout=60)
-    app.session_state[ACCOUNT_KEY] = account
+    engine = make_engine(os.environ["DATABASE_URL"])
+    app.session_state[TOKEN_KEY] = start_session(engine, account=account)  # signed in as the form leaves it
+    engine.dispose()
     app.run()
     app.switch_page(page_path).run()
     assert not app.exception, [exception.value for exception in app.exception]

@@ -1321,7 +1321,7 @@ def test_a_download_button_of_the_page_gives_the_cli_export(
     from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.testing.v1 import AppTest
 
-    from tests.apptest import APP_PATH
+    from tests.apptest import APP_PATH, sign_in
 
     files: dict[str, Callable[[], bytes]] = {}
     register = MediaFileManager.add_deferred
@@ -1334,6 +1334,7 @@ def test_a_download_button_of_the_page_gives_the_cli_export(
     monkeypatch.setenv("DATABASE_URL", world.db_url)
     monkeypatch.setenv("APP_TODAY", TODAY)
     app = AppTest.from_file(str(APP_PATH), default_timeout=60)
+    sign_in(app)
     if provinces:
         app.session_state["filter_provinces"] = provinces
     app.run()

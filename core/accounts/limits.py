@@ -27,6 +27,9 @@ class Limits:
     codes: tuple[str, ...] = ()
 
 
+NO_LIMITS = Limits()  # an administrator's
+
+
 def limits_for(account: Account) -> Limits:
     if account.role == Role.ADMIN:
         return Limits()
@@ -90,9 +93,23 @@ def check_upload_rows(
     ]
 
 
+def within_limits(limits: Limits, codes: Iterable[str], registry: Mapping[str, str]) -> bool:
+    """Whether every institution of ``codes`` (at least one, unless there are no limits) is inside
+    ``limits`` (``registry``: code → province)."""
+    codes = set(codes)
+    if limits == NO_LIMITS:
+        return True
+    return bool(codes) and all(
+        (not limits.codes or code in limits.codes)
+        and (not limits.provinces or registry.get(code) in limits.provinces)
+        for code in codes
+    )
+
+
 def may_revert(account: Account, upload_codes: Iterable[str], registry: Mapping[str, str]) -> bool:
-    """Whether ``account`` may revert an upload that touched the institutions ``upload_codes``."""
-    return may_upload(account) and all(_inside(account, code, registry) for code in upload_codes)
+    """Whether ``account`` may revert an upload that touched the institutions ``upload_codes``
+    (a user with limits: only an upload known to have touched institutions inside them)."""
+    return may_upload(account) and within_limits(limits_for(account), upload_codes, registry)
 
 
 class Setting(StrEnum):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+import pandas as pd
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -30,9 +31,11 @@ def to_account(user: User) -> Account:
     )
 
 
-def institution_registry(engine: Engine) -> dict[str, str]:
+def institution_registry(bind: Engine | Connection) -> dict[str, str]:
     """高校名录 as code → province (what the limits are checked against)."""
-    with engine.connect() as connection:
+    from core.queries.base import connected
+
+    with connected(bind) as connection:
         return dict(connection.execute(select(Institution.code, Institution.province)).all())
 
 
@@ -187,3 +190,27 @@ def any_user(engine: Engine) -> bool:
     """Whether at least one user exists (with none, nothing is served; ``make run`` adds demo users)."""
     with engine.connect() as connection:
         return connection.execute(select(User.id).limit(1)).first() is not None
+
+
+USER_HEADERS = {
+    "name": "用户名",
+    "role": "角色",
+    "province": "省份",
+    "institution": "学校标识码",
+    "state": "状态",
+}
+
+
+def users_table(accounts: list[Account]) -> pd.DataFrame:
+    """The users as the 用户管理 page lists them (no password hash: Account has none)."""
+    rows = [
+        {
+            "name": account.name,
+            "role": account.role_label,
+            "province": account.province or "全部省份",
+            "institution": account.institution_code or "",
+            "state": "已停用" if account.disabled else "正常",
+        }
+        for account in accounts
+    ]
+    return pd.DataFrame(rows, columns=list(USER_HEADERS)).rename(columns=USER_HEADERS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
@@ -22,6 +23,9 @@ from core.ingest.plan import plan_changes
 from core.ingest.read import UnreadableFile, check_size
 from core.ingest.report import ImportReport, Issue, ParsedFile, Preview, report_for
 from core.ingest.storing import store
+
+if TYPE_CHECKING:
+    from core.accounts.roles import Account
 
 
 def _max_bytes(max_bytes: int | None) -> int:
@@ -40,6 +44,26 @@ def institution_names(engine: Engine) -> dict[str, str]:
         return dict(connection.execute(select(Institution.code, Institution.name)).all())
 
 
+def refuse_outside_limits(engine: Engine, parsed: ParsedFile, account: Account) -> bool:
+    """Add to ``parsed`` an error for each row outside ``account``'s limits (``outside_scope``), or
+    one for the whole file when the account may not upload at all; whether it added any."""
+    from core.accounts.limits import may_upload
+    from core.accounts.uploads import upload_scope_issues
+    from core.accounts.users import institution_registry
+
+    if not may_upload(account):
+        refusal = f"{account.role_label}账号只能查看，不能上传数据；如需上传，请联系系统管理员。"
+        parsed.issues.append(Issue(Severity.ERROR, Reason.OUTSIDE_SCOPE, refusal))
+        return True
+    if parsed.unreadable or parsed.form is None:
+        return False
+    outside = upload_scope_issues(account, parsed, institution_registry(engine))
+    # a row outside says only that: no other finding about it (one would quote 高校名录's name)
+    rows = {issue.row for issue in outside}
+    parsed.issues[:] = [issue for issue in parsed.issues if issue.row not in rows] + outside
+    return bool(outside)
+
+
 def check(
     engine: Engine,
     form: str | None,
@@ -49,12 +73,17 @@ def check(
     institutions: Mapping[str, str],
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    account: Account | None = None,
 ) -> Preview:
     """Read, normalise and validate ``data`` as ``form`` (None: recognise it from the headers) and,
-    when it is accepted, plan the diff against what ``engine`` holds; nothing is written."""
+    when it is accepted, plan the diff against what ``engine`` holds; nothing is written.
+
+    With ``account`` (a signed-in uploader), rows outside its limits are errors too."""
     parsed = parse_file(
         form, data, file_name, institutions=institutions, max_bytes=_max_bytes(max_bytes), progress=progress
     )
+    if account is not None:
+        refuse_outside_limits(engine, parsed, account)
     if not parsed.accepted or parsed.unreadable:
         return Preview(parsed)
     if progress is not None:
@@ -63,14 +92,26 @@ def check(
 
 
 def commit(
-    engine: Engine, preview: Preview, *, uploader: str, progress: Progress | None = None
+    engine: Engine,
+    preview: Preview,
+    *,
+    uploader: str,
+    progress: Progress | None = None,
+    account: Account | None = None,
+    client: str | None = None,
 ) -> ImportReport:
-    """Store a checked file (a rejected one is refused: nothing stored); its report."""
+    """Store a checked file (a rejected one is refused: nothing stored); its report.
+
+    With ``account``, its limits are checked again against 高校名录 as it is now, and the
+    upload is recorded in the audit log under its name (else under ``uploader``)."""
     if not preview.accepted:
+        return preview.report
+    if account is not None and refuse_outside_limits(engine, preview.parsed, account):
         return preview.report
     if progress is not None:
         progress(0.92, "正在写入数据库")
-    report = store(engine, preview.parsed, uploader=uploader)
+    actor = account.name if account is not None else None
+    report = store(engine, preview.parsed, uploader=uploader, actor=actor, client=client)
     if progress is not None:
         progress(1.0, "完成")
     return report

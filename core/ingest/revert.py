@@ -12,13 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
 from core.db import write_transaction
 from core.forms import DATA_FORMS, FORMS, FormSpec, Kind, get_form
 from core.ingest.plan import form_table, record_key
+
+if TYPE_CHECKING:
+    from core.accounts.roles import Account
+
+CLI_ACTOR = "命令行"
 
 
 class RevertRefused(Exception):
@@ -106,8 +111,27 @@ def _orphans(codes: list[str], title: str, count: int) -> RevertRefused:
     )
 
 
-def revert_upload(engine: Engine, upload_id: int) -> RevertResult:
-    """Undo upload ``upload_id``; RevertRefused (Chinese message) when it cannot be undone now."""
+def _refuse_outside_limits(connection: Connection, account: Account, upload_id: int) -> None:
+    from core.accounts.limits import may_revert
+    from core.accounts.users import institution_registry
+    from core.queries.uploads import upload_codes
+    from core.scope import Scope
+
+    codes = upload_codes(connection, Scope(), upload_id).get(upload_id, set())
+    if not may_revert(account, codes, institution_registry(connection)):
+        raise RevertRefused(
+            f"{account.role_label}账号只能撤销本{'校' if account.institution_code else '省'}数据的上传；"
+            f"上传 #{upload_id} 含有权限范围以外的数据，请联系系统管理员撤销"
+        )
+
+
+def revert_upload(
+    engine: Engine, upload_id: int, *, account: Account | None = None, client: str | None = None
+) -> RevertResult:
+    """Undo upload ``upload_id``; RevertRefused (Chinese message) when it cannot be undone now, or
+    (with ``account``, the signed-in user) it wrote rows outside the user's limits. Recorded in
+    the audit log (actor: the account, else the command line)."""
+    from core.accounts.audit import AuditKind, append_audit, utc
     from core.formdefs.registry import load_forms
     from core.models import Upload, utc_now
 
@@ -122,6 +146,8 @@ def revert_upload(engine: Engine, upload_id: int) -> RevertResult:
             raise RevertRefused(
                 f"表单 {upload.form} 已停用；请先在“表单管理”页重新保存它的定义，再撤销这次上传"
             )
+        if account is not None:
+            _refuse_outside_limits(connection, account, upload_id)
         form = get_form(upload.form)
         later = _later_uploads(connection, form, upload_id)
         if later:
@@ -139,7 +165,11 @@ def revert_upload(engine: Engine, upload_id: int) -> RevertResult:
         connection.execute(
             update(Upload).where(Upload.id == upload_id).values(status="reverted", reverted_at=utc_now())
         )
-    return RevertResult(upload_id=upload_id, form=form.name, restored=restored, deleted=deleted)
+        result = RevertResult(upload_id=upload_id, form=form.name, restored=restored, deleted=deleted)
+        detail = {"upload_id": upload_id, "form": form.name, "restored": restored, "deleted": deleted}
+        actor = account.name if account is not None else CLI_ACTOR
+        append_audit(connection, kind=AuditKind.REVERT, actor=actor, detail=detail, client=client, at=utc())
+    return result
 
 
 def _revert_rows(

@@ -100,8 +100,13 @@ def _keep_history(
     )
 
 
-def store(engine: Engine, parsed: ParsedFile, *, uploader: str) -> ImportReport:
-    """Store an accepted ``parsed`` file in one transaction; a file with errors is refused (nothing stored)."""
+def store(
+    engine: Engine, parsed: ParsedFile, *, uploader: str, actor: str | None = None, client: str | None = None
+) -> ImportReport:
+    """Store an accepted ``parsed`` file in one transaction, with its audit record (``actor``:
+    the signed-in user, default ``uploader``); a file with errors is refused (nothing stored)."""
+    from core.accounts.audit import AuditKind, append_audit, utc
+
     if parsed.unreadable or parsed.errors or parsed.form is None:
         return report_for(parsed, None)
     form = get_form(parsed.form)
@@ -111,4 +116,15 @@ def store(engine: Engine, parsed: ParsedFile, *, uploader: str) -> ImportReport:
         report = report_for(parsed, plan, stored=True)
         report.upload_id = _insert_upload(connection, parsed, plan, report.warnings, uploader)
         _write_rows(connection, diff, report.upload_id)
+        detail = {
+            "upload_id": report.upload_id,
+            "form": form.name,
+            "file": parsed.file_name,
+            "rows": len(parsed.rows),
+            "inserted": plan.inserted,
+            "updated": plan.updated,
+        }
+        append_audit(
+            connection, kind=AuditKind.UPLOAD, actor=actor or uploader, detail=detail, client=client, at=utc()
+        )
     return report

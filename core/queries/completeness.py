@@ -142,7 +142,10 @@ def period_statuses(bind: Bind, scope: Scope, periods: list[Period], today: dt.d
         for form in dict.fromkeys(period.form for period in periods)
     ]
     grid = wanted.merge(in_natural_order(institutions, ["province"]), how="cross")
-    grid = grid.merge(pd.concat(submitted, ignore_index=True), on=["code", "year", "period"], how="left")
+    keys = ["code", "year", "period"]
+    # nothing submitted in scope (e.g. a scope outside the user's limits): empty float columns
+    submissions = pd.concat(submitted, ignore_index=True).astype(dict.fromkeys(keys, object))
+    grid = grid.merge(submissions, on=keys, how="left")
     return _awaiting_review(bind, classify(grid, today))
 
 

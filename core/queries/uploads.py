@@ -1,7 +1,8 @@
 """The read side of provenance: every upload and one upload.
 
-Uploads are not tied to one institution, so the scope does not filter them yet; the
-functions take it anyway (house rule) so that a user's limits can apply later.
+Uploads are not tied to one institution, so the scope does not filter them here; the
+institutions an upload wrote (:func:`upload_codes`) decide which users may see it
+(core.views.uploads applies the user's limits).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func, select
 
-from core.models import ProjectRecord, ScreeningReport, StaffingReport, Upload
+from core.models import FORM_MODELS, ProjectRecord, RecordHistory, ScreeningReport, StaffingReport, Upload
 from core.queries.base import Bind, apply_scope, connected, read_frame
 from core.scope import Scope
 
@@ -56,3 +57,27 @@ def latest_upload_id(bind: Bind, scope: Scope, term: str | None = None) -> int:
         found = read_frame(bind, statement)["latest"].iloc[0]
         latest = max(latest, int(found) if pd.notna(found) else 0)
     return latest
+
+
+def upload_codes(bind: Bind, scope: Scope, upload_id: int | None = None) -> dict[int, set[str]]:
+    """upload id → the institution codes it wrote: the rows that still carry it and the rows it
+    replaced or that a later upload replaced (history). Of one upload when ``upload_id`` is given."""
+    touched: dict[int, set[str]] = {}
+    with connected(bind) as connection:
+        for model in FORM_MODELS.values():
+            statement = select(model.upload_id, model.code).distinct()
+            if upload_id is not None:
+                statement = statement.where(model.upload_id == upload_id)
+            for written_by, code in connection.execute(statement):
+                touched.setdefault(written_by, set()).add(code)
+        history = select(RecordHistory.upload_id, RecordHistory.replaced_by_upload_id, RecordHistory.values)
+        if upload_id is not None:
+            history = history.where(
+                (RecordHistory.upload_id == upload_id) | (RecordHistory.replaced_by_upload_id == upload_id)
+            )
+        for written_by, replaced_by, values in connection.execute(history):
+            code = (values or {}).get("code")
+            for uploaded in (written_by, replaced_by):
+                if code and uploaded is not None and (upload_id is None or uploaded == upload_id):
+                    touched.setdefault(uploaded, set()).add(code)
+    return touched

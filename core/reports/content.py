@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from core.accounts.limits import Limits
 from core.charts import completeness as completeness_charts
 from core.charts import projects as project_charts
 from core.charts import screening as screening_charts
@@ -270,6 +271,9 @@ def _data_as_of(engine: Engine, scope: Scope, term: str | None) -> str:
     detail = upload_detail(engine, scope, latest) if latest else None
     if detail is None:
         return "本范围尚无上传数据"
+    # the file is named only when all it wrote is in scope (a file's name may name other schools)
+    if upload_detail(engine, scope, latest, Limits(provinces=scope.provinces, codes=scope.codes)) is None:
+        return f"第 {detail.id} 次上传（{detail.created_at}）"
     return f"第 {detail.id} 次上传（{detail.created_at}，{detail.file_name}）"
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from core.formatting import in_natural_order
+from core.accounts.limits import Limits
+from core.accounts.users import institution_registry
+from core.formatting import in_natural_order, on_screen
 from core.forms import PROVINCES
 from core.queries.overview import institutions_by_province
 from core.scope import Scope
@@ -79,3 +81,28 @@ def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
         provinces=provinces,
         counselors=standards.counselors,
     )
+
+
+def peer_figures(engine: Engine, scope: Scope, limits: Limits, today: dt.date) -> dict[str, dict[str, str]]:
+    """For a user limited to its own institution (校级填报): the headline rates of its province
+    and of the country in ``scope``'s year and kinds, as aggregates only (no institution's name
+    or code); nothing for any other user. Place → {tile label → value text}."""
+    if not limits.codes:
+        return {}
+    registry = institution_registry(engine)
+    provinces = tuple(sorted({registry[code] for code in limits.codes if code in registry}))
+    wider = {
+        f"{'、'.join(provinces)}全省": replace(scope, provinces=provinces, codes=()),
+        "全国": replace(scope, provinces=(), codes=()),
+    }
+    figures = {}
+    for place, wider_scope in wider.items():
+        kpis = overview_page(engine, wider_scope, today).kpis
+        reporting = kpis["reporting"]["staffing"]
+        figures[place] = {
+            "高校数": f"{kpis['institutions']:,}",
+            "辅导员配备达标率": on_screen(kpis["staffing"]["counselors_share_text"]),
+            "心理筛查覆盖率": on_screen(kpis["screening"]["coverage"]),
+            "队伍配备报送率": reporting["reporting_rate_text"] if reporting else "—",
+        }
+    return figures

@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from core.accounts.limits import NO_LIMITS, Limits, within_limits
+from core.accounts.users import institution_registry
 from core.formatting import local_time_text
 from core.forms import DATA_FORMS, FORMS
 from core.queries import uploads as queries
@@ -44,9 +46,26 @@ def status_title(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
-def uploads_frame(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """Every upload, newest first, with Chinese headers, ready to show and to export as CSV."""
+def visible_uploads(engine: Engine, scope: Scope, limits: Limits) -> set[int] | None:
+    """The uploads a user of ``limits`` may see: those that wrote only institutions inside them
+    (None: every upload, for a user without limits)."""
+    if limits == NO_LIMITS:
+        return None
+    registry = institution_registry(engine)
+    return {
+        upload_id
+        for upload_id, codes in queries.upload_codes(engine, scope).items()
+        if within_limits(limits, codes, registry)
+    }
+
+
+def uploads_frame(engine: Engine, scope: Scope, limits: Limits = NO_LIMITS) -> pd.DataFrame:
+    """Every upload a user of ``limits`` may see, newest first, with Chinese headers, ready to show
+    and to export as CSV."""
     frame = queries.upload_rows(engine, scope)
+    visible = visible_uploads(engine, scope, limits)
+    if visible is not None:
+        frame = frame[frame["id"].isin(visible)].reset_index(drop=True)
     frame["created_at"] = frame["created_at"].map(local_time_text)
     frame["sha256"] = frame["sha256"].str[:SHORT_SHA]
     frame["form"] = frame["form"].map(form_title)
@@ -95,10 +114,14 @@ def _warnings_table(warnings: list[dict[str, Any]] | None) -> pd.DataFrame:
     return frame
 
 
-def upload_detail(engine: Engine, scope: Scope, upload_id: int) -> UploadDetail | None:
-    """One upload with its stored warnings; None when there is no such upload."""
+def upload_detail(
+    engine: Engine, scope: Scope, upload_id: int, limits: Limits = NO_LIMITS
+) -> UploadDetail | None:
+    """One upload with its stored warnings; None when there is no such upload, or it wrote rows
+    outside ``limits``."""
     row = queries.upload_row(engine, scope, upload_id)
-    if row is None:
+    visible = visible_uploads(engine, scope, limits)
+    if row is None or (visible is not None and upload_id not in visible):
         return None
     return UploadDetail(
         id=row["id"],

@@ -91,6 +91,8 @@ def seeded_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{database}"
     seeded = run_cli(url, "seed", env={"APP_TODAY": SAMPLE_TODAY})
     assert seeded.returncode == 0, seeded.stderr
+    demo = run_cli(url, "user", "demo")  # as `make run` does: admin / demo-admin-2025 …
+    assert demo.returncode == 0, demo.stderr
     return url
 
 
@@ -102,14 +104,33 @@ def app_url(seeded_database_url: str, tmp_path_factory: pytest.TempPathFactory) 
 
 
 IDLE_APP = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+DEMO_PASSWORDS = {name: f"demo-{name}-2025" for name in ("admin", "province", "viewer", "school")}
+
+
+def sign_in(page: Page, app_url: str, name: str = "admin") -> None:
+    """Open the app and sign in with the sign-in form as demo user ``name``."""
+    page.goto(app_url)
+    fill_sign_in(page, name)
+
+
+def fill_sign_in(page: Page, name: str = "admin") -> None:
+    """Sign in with the sign-in form the page shows, as demo user ``name``."""
+    from playwright.sync_api import expect
+
+    page.locator(IDLE_APP).wait_for(timeout=30_000)
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(DEMO_PASSWORDS[name])
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=30_000)
+    page.locator(IDLE_APP).wait_for(timeout=30_000)
 
 
 def open_page(page, app_url: str, title: str) -> None:
-    """Open the app, go to the page called ``title`` in the sidebar and wait for it."""
+    """Open the app signed in as the demo administrator, go to the page called ``title`` in the
+    sidebar and wait for it."""
     from playwright.sync_api import expect
 
-    page.goto(app_url)
-    page.locator(IDLE_APP).wait_for(timeout=30_000)
+    sign_in(page, app_url)
     page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
     expect(page.locator("h1")).to_contain_text(title, timeout=30_000)
     page.locator(IDLE_APP).wait_for(timeout=30_000)

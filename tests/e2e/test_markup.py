@@ -12,10 +12,11 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Page, Request, Route, expect
 
+from core.accounts.users import add_user
 from core.db import init_db, make_engine
 from core.forms import STAFFING
 from core.ingest import import_bytes
-from tests.e2e.conftest import IDLE_APP, open_page, serve_app
+from tests.e2e.conftest import DEMO_PASSWORDS, IDLE_APP, open_page, serve_app
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 CODE = "4141010001"
@@ -57,6 +58,9 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store_rows(engine, "institutions", [make_institution(code=CODE, name=HOSTILE)])
     report = import_bytes(engine, "staffing", hostile_workbook(), FILE, uploader=HOSTILE)
     assert report.stored, report.to_text()
+    add_user(
+        engine, name="admin", role="admin", password=DEMO_PASSWORDS["admin"], actor="测试"
+    )  # open_page's
     engine.dispose()
     with serve_app(url, folder / "streamlit.log") as app_url:
         yield app_url

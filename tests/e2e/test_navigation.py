@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import IDLE_APP, serve_app
+from tests.e2e.conftest import IDLE_APP, fill_sign_in, serve_app
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,7 @@ def test_first_request_to_a_page_address_goes_through_the_app(
 ) -> None:
     with serve_app(seeded_database_url, tmp_path / "streamlit.log") as url:
         page.goto(f"{url}/{address}")
+        fill_sign_in(page)
         page.locator(IDLE_APP).wait_for(timeout=30_000)
         expect(page.locator("h1")).to_contain_text(title, timeout=30_000)
         expect(page.get_by_test_id("stSidebar")).to_contain_text("学年")

@@ -11,7 +11,7 @@ from core.db import make_engine
 from core.queries.base import available_provinces, count_institutions
 from core.scope import Scope
 from tests.cli import PROJECT_ROOT
-from tests.e2e.conftest import IDLE_APP, download_csv, expect_chart_drawn
+from tests.e2e.conftest import download_csv, expect_chart_drawn, sign_in
 
 SCREENSHOT = PROJECT_ROOT / "docs" / "overview.png"
 
@@ -24,8 +24,7 @@ def test_overview_shows_kpis_and_downloads_its_table(
     provinces = available_provinces(engine)
     engine.dispose()
 
-    page.goto(app_url)
-    page.locator(IDLE_APP).wait_for(timeout=30_000)
+    sign_in(page, app_url)
     expect(page.locator("h1")).to_contain_text("总览", timeout=30_000)
     tile = page.get_by_test_id("stMetric").filter(has_text="高校数")
     expect(tile).to_contain_text(f"{institutions:,}")
