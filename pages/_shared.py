@@ -61,7 +61,6 @@ PAGE_ROLES: dict[str, tuple[Role, ...]] = {
     "pages/users.py": (Role.ADMIN,),
     "pages/audit.py": (Role.ADMIN,),
     "pages/forms_admin.py": (Role.ADMIN,),
-    "pages/review.py": (Role.ADMIN, Role.PROVINCE),
 }
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.text import md_escape
 from core.views import form_definitions as views
-from pages._shared import app_settings, cached, clear_cached_reads, current_scope, get_engine, table
+from pages._shared import cached, clear_cached_reads, current_scope, get_engine, require_page, table
 
+account = require_page("pages/forms_admin.py")  # 系统管理员 only
 scope = current_scope()
 st.title("表单管理")
 st.caption(
@@ -34,26 +36,27 @@ else:
 checked = views.check_text(text) if text.strip() else None
 if checked is not None and checked.problems:
     st.error(
-        "表单定义有以下问题，请修改后再保存：\n\n" + "\n".join(f"- {problem}" for problem in checked.problems)
+        "表单定义有以下问题，请修改后再保存：\n\n"
+        + "\n".join(f"- {md_escape(problem)}" for problem in checked.problems)
     )
 elif checked is not None:
-    st.success(f"「{checked.definition.title}」（{checked.definition.name}）检查通过。模板预览：")
+    st.success(f"「{md_escape(checked.definition.title)}」（{checked.definition.name}）检查通过。模板预览：")
     st.dataframe(checked.columns, hide_index=True, width="stretch")
     if not checked.indicators.empty:
         st.dataframe(checked.indicators, hide_index=True, width="stretch")
     if st.button("保存表单定义", type="primary", key="forms_admin_save"):
-        saved = views.save(get_engine(), text, by=app_settings().uploader_name)
+        saved = views.save(get_engine(), text, by=account.name)
         if saved.problems:
-            st.error("\n".join(saved.problems))
+            st.error("\n".join(md_escape(problem) for problem in saved.problems))
         else:
             clear_cached_reads()
-            st.success(f"已保存「{saved.definition.title}」第 {saved.definition.version} 版")
+            st.success(f"已保存「{md_escape(saved.definition.title)}」第 {saved.definition.version} 版")
 
 if not forms.empty:
     st.subheader("版本与停用")
     name = st.selectbox("表单", forms["名称"].tolist(), key="forms_admin_name")
     table(cached(views.versions_frame, scope, name), f"{name}_版本", scope, key="forms_admin_versions_csv")
     if st.button("停用此表单", key="forms_admin_retire", help="停用后不再接收上传；已存数据保留"):
-        version = views.retire(get_engine(), name, by=app_settings().uploader_name)
+        version = views.retire(get_engine(), name, by=account.name)
         clear_cached_reads()
         st.success(f"已停用 {name}（第 {version} 版）")

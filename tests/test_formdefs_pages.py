@@ -124,3 +124,21 @@ def test_an_official_uploads_a_definition_file_in_the_page(app_engine: Engine) -
     assert not app.exception, [exception.value for exception in app.exception]
     assert any("值班情况" in message.value and "第 1 版" in message.value for message in app.success)
     assert _count(app_engine) == 1
+
+
+def test_saving_and_retiring_a_form_definition_is_in_the_audit_log(app_engine: Engine) -> None:
+    import json
+
+    from core.accounts.audit import AuditKind, read_audit
+    from core.formdefs.registry import add_definition, retire_form
+
+    add_definition(app_engine, DUTY, by="管理员甲")
+    retire_form(app_engine, "duty", by="管理员甲")
+
+    records = read_audit(app_engine, kind=AuditKind.SETTINGS)
+    details = [json.loads(detail) for detail in records["detail"]]
+    assert records["actor"].tolist() == ["管理员甲", "管理员甲"]
+    assert [(detail["action"], detail["form"], detail["version"]) for detail in details] == [
+        ("保存", "duty", 1),
+        ("停用", "duty", 2),
+    ]

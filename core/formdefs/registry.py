@@ -118,6 +118,9 @@ def _next_version(engine: Engine, name: str) -> int:
 
 
 def _store(engine: Engine, definition: Definition, *, by: str, retired: bool = False) -> int:
+    """Store a version of ``definition`` (retired when ``retired``), with its audit record in the
+    same transaction."""
+    from core.accounts.audit import AuditKind, append_audit, utc
     from core.db import write_transaction
 
     version = _next_version(engine, definition.name)
@@ -134,6 +137,9 @@ def _store(engine: Engine, definition: Definition, *, by: str, retired: bool = F
                 retired_at=now if retired else None,
             )
         )
+        detail = {"what": "表单定义", "action": "停用" if retired else "保存", "form": definition.name}
+        detail["version"] = version
+        append_audit(connection, kind=AuditKind.SETTINGS, actor=by, detail=detail, client=None, at=utc())
     load_forms(engine)
     return version
 
