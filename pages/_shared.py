@@ -178,9 +178,11 @@ def table(
     key: str,
     label: str = "下载 CSV",
     build: Callable[[], pd.DataFrame] | None = None,
+    column_order: list[str] | None = None,
 ) -> None:
     """``frame`` on screen — whole numbers with thousands separators, fractions with one
-    decimal, "—" for an empty cell — and its CSV button under it (see :func:`csv_button`)."""
+        decimal, "—" for an empty cell; ``column_order`` when the screen shows the columns in
+    another order than the CSV — and its CSV button under it (see :func:`csv_button`)."""
     formats = {
         name: st.column_config.NumberColumn(
             format="%.1f" if pd.api.types.is_float_dtype(frame[name]) else "localized"
@@ -188,7 +190,14 @@ def table(
         for name in frame.columns
         if pd.api.types.is_numeric_dtype(frame[name])
     }
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=formats, placeholder=NOT_AVAILABLE)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config=formats,
+        column_order=column_order,
+        placeholder=NOT_AVAILABLE,
+    )
     csv_button(frame, what, scope, key=key, label=label, build=build)
 
 

@@ -37,7 +37,12 @@ def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: st
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("share:Q", title="达标率", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+            x=alt.X(
+                "share:Q",
+                title=f"达标率（{standard.meaning}即为达标）",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
             y=alt.Y(f"{group}:N", title=group, sort="-x", axis=alt.Axis(labelOverlap=False)),
             tooltip=[
                 alt.Tooltip(f"{group}:N", title=group),
@@ -58,7 +63,7 @@ def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: st
         .encode(x="share:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
     )
     return (bars + reference).properties(
-        title=f"各{group.removeprefix('所在')}{standard.post}配备达标率（师生比不高于 1:{standard.threshold:,}）",
+        title=f"各{group.removeprefix('所在')}{standard.post}配备达标率（{standard.ratio}）",
         height=alt.Step(22),
     )
 
