@@ -22,6 +22,7 @@ from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
+from core.screen import Kind, numeric_for_screen
 
 SCOPE_KEY = "scope"
 DATA_VERSION_KEY = "data_version"
@@ -165,9 +166,30 @@ def csv_button(
 def message_table(frame: pd.DataFrame, what: str, scope: Scope, *, key: str) -> None:
     """A table of messages (errors, notes, header mappings) with its 说明 column wide enough to
     read, and its CSV button under it."""
-    wide = {"说明": st.column_config.TextColumn(width="large")}
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=wide)
+    show_numeric(frame, column_config={"说明": st.column_config.TextColumn(width="large")})
     csv_button(frame, what, scope, key=key)
+
+
+def _column_config(frame: pd.DataFrame, kind: Kind) -> Any:
+    """How a numeric column of ``kind`` is drawn: a rate as a bar from 0 to 100%, a ratio as
+    '1:200.3', whole numbers with thousands separators, fractions with one decimal."""
+    if kind is Kind.PERCENT:
+        if frame.dropna().between(0, 100).all():
+            return st.column_config.ProgressColumn(format="%.1f%%", min_value=0, max_value=100)
+        return st.column_config.NumberColumn(format="%.1f%%")
+    formats = {Kind.RATIO: "1:%.1f", Kind.WHOLE: "localized", Kind.DECIMAL: "%.1f"}
+    return st.column_config.NumberColumn(format=formats[kind])
+
+
+def show_numeric(frame: pd.DataFrame, **options: Any) -> None:
+    """``frame`` in st.dataframe with its numbers numeric (rates and ratios too, see
+    core.screen) and "—" for an empty cell; ``options`` go to st.dataframe."""
+    shown, kinds = numeric_for_screen(frame)
+    config = {name: _column_config(shown[name], kind) for name, kind in kinds.items()}
+    config |= options.pop("column_config", {})
+    st.dataframe(
+        shown, hide_index=True, width="stretch", column_config=config, placeholder=NOT_AVAILABLE, **options
+    )
 
 
 def table(
@@ -180,24 +202,9 @@ def table(
     build: Callable[[], pd.DataFrame] | None = None,
     column_order: list[str] | None = None,
 ) -> None:
-    """``frame`` on screen — whole numbers with thousands separators, fractions with one
-        decimal, "—" for an empty cell; ``column_order`` when the screen shows the columns in
-    another order than the CSV — and its CSV button under it (see :func:`csv_button`)."""
-    formats = {
-        name: st.column_config.NumberColumn(
-            format="%.1f" if pd.api.types.is_float_dtype(frame[name]) else "localized"
-        )
-        for name in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[name])
-    }
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config=formats,
-        column_order=column_order,
-        placeholder=NOT_AVAILABLE,
-    )
+    """``frame`` on screen (see :func:`show_numeric`; ``column_order`` when the screen shows the
+    columns in another order than the CSV) and its CSV button under it (see :func:`csv_button`)."""
+    show_numeric(frame, column_order=column_order)
     csv_button(frame, what, scope, key=key, label=label, build=build)
 
 
