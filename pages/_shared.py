@@ -24,6 +24,24 @@ from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
 from core.screen import Kind, numeric_for_screen
 
+ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"  # served by the app itself
+# Streamlit's page shell says <html lang="en"> and "Skip to main content": once per page
+# load, the document is marked Chinese (screen readers, fonts, hyphenation) and the link
+# is worded in Chinese. It keeps watching, as Streamlit may draw the link again.
+LOCALIZE_DOCUMENT = """<script>
+(() => {
+  const localize = () => {
+    document.documentElement.lang = "zh-CN";
+    const skip = document.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && skip.textContent !== "跳到主要内容") skip.textContent = "跳到主要内容";
+  };
+  localize();
+  if (!window.__localized) {
+    window.__localized = true;
+    new MutationObserver(localize).observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>"""
 SCOPE_KEY = "scope"
 DATA_VERSION_KEY = "data_version"
 
@@ -41,6 +59,12 @@ PAGES = [
     ("设置", "pages/standards_settings.py", "配备标准", ":material/rule:"),
     ("设置", "pages/deadlines.py", "报送截止日期", ":material/event:"),
 ]
+
+
+def localize_document() -> None:
+    """Mark the page Chinese and word Streamlit's skip link in Chinese (app.py, every run)."""
+    with st.sidebar:
+        st.html(LOCALIZE_DOCUMENT, unsafe_allow_javascript=True, width="content")
 
 
 @st.cache_resource
@@ -181,9 +205,13 @@ def _column_config(frame: pd.DataFrame, kind: Kind) -> Any:
     return st.column_config.NumberColumn(format=formats[kind])
 
 
-def show_numeric(frame: pd.DataFrame, **options: Any) -> None:
+def show_numeric(frame: pd.DataFrame, *, empty: str = "暂无数据。", **options: Any) -> None:
     """``frame`` in st.dataframe with its numbers numeric (rates and ratios too, see
-    core.screen) and "—" for an empty cell; ``options`` go to st.dataframe."""
+    core.screen) and "—" for an empty cell; ``options`` go to st.dataframe. A table without
+    rows is the sentence ``empty`` instead (Streamlit would draw a grid saying "empty")."""
+    if frame.empty:
+        st.caption(empty)
+        return
     shown, kinds = numeric_for_screen(frame)
     config = {name: _column_config(shown[name], kind) for name, kind in kinds.items()}
     config |= options.pop("column_config", {})
@@ -201,10 +229,11 @@ def table(
     label: str = "下载 CSV",
     build: Callable[[], pd.DataFrame] | None = None,
     column_order: list[str] | None = None,
+    empty: str = "暂无数据。",
 ) -> None:
     """``frame`` on screen (see :func:`show_numeric`; ``column_order`` when the screen shows the
     columns in another order than the CSV) and its CSV button under it (see :func:`csv_button`)."""
-    show_numeric(frame, column_order=column_order)
+    show_numeric(frame, empty=empty, column_order=column_order)
     csv_button(frame, what, scope, key=key, label=label, build=build)
 
 

@@ -93,7 +93,7 @@ with details:
         f"{WHAT}全表",
         scope,
         key="staffing_export_csv",
-        label="下载全表 CSV（报送原值 + 派生列，同命令行 export）",
+        label="下载全表 CSV（报送数据及达标计算结果）",
         build=lambda: views.export_frame(get_engine(), scope),
     )
 with supervision:
@@ -123,6 +123,7 @@ with supervision:
         key=f"staffing_watchlist_csv_{watch}",
         label=label,
         column_order=screen_order(watched),
+        empty="当前范围内的学校均已达到该标准，无需督办。",
     )
 with summary:
     by = st.radio(

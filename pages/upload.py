@@ -150,16 +150,16 @@ def show_reading(parsed: ParsedFile) -> None:
         f"表头：**第 {parsed.header_row} 行**　数据：**{count_text(len(parsed.rows))} 行**"
     )
     mapping = mapping_frame(parsed)
-    with st.expander(f"列名对应（{len(mapping)} 列）"):
+    with st.expander(f"表头识别结果（{len(mapping)} 列）"):
         message_table(
-            mapping, f"{stem(parsed.file_name)}_列名对应", current_scope(), key="csv_upload_mapping"
+            mapping, f"{stem(parsed.file_name)}_表头识别结果", current_scope(), key="csv_upload_mapping"
         )
     normalizations = normalizations_frame(parsed)
     if not normalizations.empty:
-        with st.expander(f"已自动规范化 {count_text(len(normalizations))} 处（不影响导入）"):
+        with st.expander(f"已自动统一格式 {count_text(len(normalizations))} 处（不影响导入）"):
             message_table(
                 rows_on_screen(normalizations),
-                f"{stem(parsed.file_name)}_规范化",
+                f"{stem(parsed.file_name)}_格式统一",
                 current_scope(),
                 key="csv_upload_normalizations",
             )
