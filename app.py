@@ -11,7 +11,7 @@ from core.forms import LEVELS, OWNERSHIPS
 from core.incidents import record_unexpected, unexpected_message
 from core.queries.base import filter_choices
 from core.scope import Scope
-from pages._shared import ICON, PAGES, SCOPE_KEY, cached, localize_document, note_data_version
+from pages._shared import ICON, PAGES, SCOPE_KEY, cached, note_data_version, page_shell
 
 HERE = Path(__file__).parent
 
@@ -45,7 +45,7 @@ def sidebar_scope() -> Scope:
 
 
 st.set_page_config(page_title="高校思政工作监测平台", page_icon=str(ICON), layout="wide")
-localize_document()
+page_shell()
 page = st.navigation(navigation())
 note_data_version()  # once per run: what every cached read below is keyed on
 st.session_state[SCOPE_KEY] = sidebar_scope()

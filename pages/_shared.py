@@ -17,6 +17,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
+from core.charts.staffing import PICK
 from core.config import Settings, load_settings
 from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
@@ -42,7 +43,19 @@ LOCALIZE_DOCUMENT = """<script>
   }
 })();
 </script>"""
+# Tiles' labels and values wrap instead of ending in "…" on a narrow column (1366 px with five
+# tiles a row, or a 390 px phone).
+TILE_STYLE = """<style>
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] p,
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] {
+  white-space: normal; overflow: visible; text-overflow: clip;
+}
+[data-testid="stMetricLabel"] p { line-height: 1.35; }
+</style>"""
 SCOPE_KEY = "scope"
+PROFILE_KEY = "profile_code"  # 学校画像's 学校 choice
+CODE_COLUMN = "学校标识码"
 DATA_VERSION_KEY = "data_version"
 
 # (section, file, title, icon); a page whose file does not exist yet is left out.
@@ -61,8 +74,10 @@ PAGES = [
 ]
 
 
-def localize_document() -> None:
-    """Mark the page Chinese and word Streamlit's skip link in Chinese (app.py, every run)."""
+def page_shell() -> None:
+    """What every page's shell needs (app.py, every run): the page marked Chinese, Streamlit's
+    skip link worded in Chinese, tiles that wrap instead of truncating."""
+    st.html(TILE_STYLE)
     with st.sidebar:
         st.html(LOCALIZE_DOCUMENT, unsafe_allow_javascript=True, width="content")
 
@@ -205,13 +220,13 @@ def _column_config(frame: pd.DataFrame, kind: Kind) -> Any:
     return st.column_config.NumberColumn(format=formats[kind])
 
 
-def show_numeric(frame: pd.DataFrame, *, empty: str = "暂无数据。", **options: Any) -> None:
+def show_numeric(frame: pd.DataFrame, *, empty: str = "暂无数据。", **options: Any) -> Any:
     """``frame`` in st.dataframe with its numbers numeric (rates and ratios too, see
     core.screen) and "—" for an empty cell; ``options`` go to st.dataframe. A table without
     rows is the sentence ``empty`` instead (Streamlit would draw a grid saying "empty")."""
     if frame.empty:
         st.caption(empty)
-        return
+        return None
     shown, kinds = numeric_for_screen(frame)
     config = {name: _column_config(shown[name], kind) for name, kind in kinds.items()}
     config |= options.pop("column_config", {})
@@ -232,8 +247,24 @@ def table(
     empty: str = "暂无数据。",
 ) -> None:
     """``frame`` on screen (see :func:`show_numeric`; ``column_order`` when the screen shows the
-    columns in another order than the CSV) and its CSV button under it (see :func:`csv_button`)."""
-    show_numeric(frame, empty=empty, column_order=column_order)
+    columns in another order than the CSV) and its CSV button under it (see :func:`csv_button`).
+
+    A table of institutions (with 学校标识码) opens 学校画像 of the row clicked."""
+    if CODE_COLUMN in frame.columns:
+        if not frame.empty:
+            st.caption("勾选行首的选择框，可打开该校的学校画像。")
+        event = show_numeric(
+            frame,
+            empty=empty,
+            column_order=column_order,
+            on_select="rerun",
+            selection_mode="single-row",
+            key=f"{key}_rows",
+        )
+        if event is not None and event.selection.rows:
+            open_profile(str(frame[CODE_COLUMN].iloc[event.selection.rows[0]]))
+    else:
+        show_numeric(frame, empty=empty, column_order=column_order)
     csv_button(frame, what, scope, key=key, label=label, build=build)
 
 
@@ -246,6 +277,22 @@ def chart(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
     rerun, so they should be the small frames the chart shows, not whole tables.
     """
     st.vega_lite_chart(_chart_spec(build, _name(build), args), width="stretch")
+
+
+def picked_chart(build: Callable[..., alt.TopLevelMixin], *args: Any, key: str, field: str) -> str | None:
+    """:func:`chart` whose click selection ``PICK`` (see core.charts.staffing) reruns the page;
+    the ``field`` value of the clicked mark, or None."""
+    event = st.vega_lite_chart(
+        _chart_spec(build, _name(build), args), width="stretch", on_select="rerun", key=key
+    )
+    picked = event.selection.get(PICK) if event else None
+    return picked[0].get(field) if picked else None
+
+
+def open_profile(code: str) -> None:
+    """Open 学校画像 on the institution ``code`` (the page's 学校 choice keeps it)."""
+    st.session_state[PROFILE_KEY] = code
+    st.switch_page("pages/profile.py")
 
 
 def chart_at_own_width(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:

@@ -81,3 +81,32 @@ def test_chart_standard_is_the_one_in_force(filled: Engine) -> None:
 
     assert page.counselors.threshold == 250
     assert page.provinces.set_index("所在省份").loc["河南省", "辅导员达标率"] == "100.0%"  # 5000/20 = 250
+
+
+def test_tiles_compare_each_standard_with_the_previous_year(filled: Engine) -> None:
+    store_rows(
+        filled,
+        "staffing",
+        [  # 2023-2024: only 甲, compliant — 100% then, 50% now in 河南
+            make_staffing_row(
+                code="4141010001", year="2023-2024", undergrad=20000, postgrad=0, counselors_ft=100
+            )
+        ],
+    )
+
+    page = overview_page(filled, Scope(year=YEAR, provinces=("河南省",)), TODAY)
+
+    counselors = page.tiles[0]
+    assert counselors.label == "辅导员达标率（1:200）"
+    assert (counselors.value, counselors.delta, counselors.state) == ("50.0%", "-50.0 个百分点", "poor")
+    assert [tile.label for tile in page.tiles[3:]] == ["高风险人数", "未报送学校"]
+    missing = page.tiles[4]
+    assert (missing.value, missing.state) == ("0", "good")  # both 河南 institutions reported
+
+
+def test_one_province_lists_its_institutions_furthest_below_the_standard(filled: Engine) -> None:
+    page = overview_page(filled, Scope(year=YEAR, provinces=("河南省",)), TODAY)
+
+    assert page.worst.to_dict("records") == [
+        {"学校名称": "乙学院", "缺口": 5, "师生比": "1:250.0", "学校标识码": "4141010002"}
+    ]

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core.charts.points import capped
+from core.deadlines import previous_year
 from core.formatting import in_natural_order, percent_text
 from core.forms import STAFFING
 from core.headers import (
@@ -68,18 +69,13 @@ def _ranked(frame: pd.DataFrame, standard: Standard) -> pd.DataFrame:
     return order.assign(rank=range(1, len(order) + 1))
 
 
-def _previous_year(year: str) -> str:
-    first, second = (int(part) for part in year.split("-"))
-    return f"{first - 1}-{second - 1}"
-
-
 def _with_gap_change(engine: Engine, scope: Scope, standards: Standards) -> pd.DataFrame:
     """The metrics frame of ``scope`` plus ``gap_change``: the counselor gap change since
     the previous 学年 (empty without a previous year). Both years come in one read."""
     if not scope.year:
         frame = metrics_frame(engine, scope, standards)
         return frame.assign(gap_change=pd.Series(pd.NA, index=frame.index, dtype="Int64"))
-    rows = queries.staffing_rows_of_years(engine, scope, [scope.year, _previous_year(scope.year)])
+    rows = queries.staffing_rows_of_years(engine, scope, [scope.year, previous_year(scope.year)])
     both = metrics.staffing_metrics(rows, standards)
     this_year = both["year"] == scope.year
     gap = column(standards.counselors, GAP)
