@@ -46,9 +46,8 @@ LOCALIZE_DOCUMENT = """<script>
 # Tiles' labels and values wrap instead of ending in "…" on a narrow column (1366 px with five
 # tiles a row, or a 390 px phone).
 TILE_STYLE = """<style>
-[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
-[data-testid="stMetricLabel"] p,
-[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] {
+[data-testid="stMetric"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetric"] [data-testid="stMarkdownContainer"] p {
   white-space: normal; overflow: visible; text-overflow: clip;
 }
 [data-testid="stMetricLabel"] p { line-height: 1.35; }
