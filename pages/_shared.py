@@ -55,6 +55,7 @@ TILE_STYLE = """<style>
 SCOPE_KEY = "scope"
 PROFILE_KEY = "profile_code"  # 学校画像's 学校 choice
 CODE_COLUMN = "学校标识码"
+OPEN_HINT = "勾选行首的选择框，可打开该校的学校画像"
 DATA_VERSION_KEY = "data_version"
 
 # (section, file, title, icon); a page whose file does not exist yet is left out.
@@ -250,12 +251,11 @@ def table(
 
     A table of institutions (with 学校标识码) opens 学校画像 of the row clicked."""
     if CODE_COLUMN in frame.columns:
-        if not frame.empty:
-            st.caption("勾选行首的选择框，可打开该校的学校画像。")
         event = show_numeric(
             frame,
             empty=empty,
             column_order=column_order,
+            column_config={CODE_COLUMN: st.column_config.TextColumn(help=OPEN_HINT)},
             on_select="rerun",
             selection_mode="single-row",
             key=f"{key}_rows",
