@@ -214,7 +214,12 @@ def _column_config(frame: pd.DataFrame, kind: Kind) -> Any:
     '1:200.3', whole numbers with thousands separators, fractions with one decimal."""
     if kind is Kind.PERCENT:
         if frame.dropna().between(0, 100).all():
-            return st.column_config.ProgressColumn(format="%.1f%%", min_value=0, max_value=100)
+            return st.column_config.ProgressColumn(
+                format="%.1f%%",
+                min_value=0,
+                max_value=100,
+                color="#4c78a8",  # neutral: not the theme's red
+            )
         return st.column_config.NumberColumn(format="%.1f%%")
     formats = {Kind.RATIO: "1:%.1f", Kind.WHOLE: "localized", Kind.DECIMAL: "%.1f"}
     return st.column_config.NumberColumn(format=formats[kind])

@@ -183,11 +183,16 @@ def comparison_chart(
     )
     facets = {"column": alt.Column("指标:N", title=None, sort=_ordered(points["指标"]))}
     if "筛查类型" in points:
-        facets["row"] = alt.Row("筛查类型:N", title=None, sort=_ordered(points["筛查类型"]))
+        facets["row"] = alt.Row(
+            "筛查类型:N",
+            title=None,
+            sort=_ordered(points["筛查类型"]),
+            header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelFontWeight="bold"),
+        )
     return (
         alt.layer(lines, rules, data=points)
         .properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
         .facet(**facets)
-        .resolve_scale(y="independent")
+        .resolve_scale(x="independent", y="independent")
         .properties(title=_title(title))
     )
