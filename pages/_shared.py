@@ -55,6 +55,7 @@ TILE_STYLE = """<style>
 SCOPE_KEY = "scope"
 PROFILE_KEY = "profile_code"  # 学校画像's 学校 choice
 CODE_COLUMN = "学校标识码"
+MESSAGE_ROW_HEIGHT = 64  # px: a long 说明 wraps onto three lines instead of being cut off
 OPEN_HINT = "勾选行首的选择框，可打开该校的学校画像"
 DATA_VERSION_KEY = "data_version"
 
@@ -205,7 +206,11 @@ def csv_button(
 def message_table(frame: pd.DataFrame, what: str, scope: Scope, *, key: str) -> None:
     """A table of messages (errors, notes, header mappings) with its 说明 column wide enough to
     read, and its CSV button under it."""
-    show_numeric(frame, column_config={"说明": st.column_config.TextColumn(width="large")})
+    show_numeric(
+        frame,
+        column_config={"说明": st.column_config.TextColumn(width="large")},
+        row_height=MESSAGE_ROW_HEIGHT if "说明" in frame.columns else None,
+    )
     csv_button(frame, what, scope, key=key)
 
 

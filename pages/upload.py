@@ -18,6 +18,7 @@ from core.annotate import (
     annotated_workbook,
     changes_frame,
     mapping_frame,
+    new_rows_frame,
     normalizations_frame,
     problems_frame,
 )
@@ -27,6 +28,7 @@ from core.ingest import ImportReport, ParsedFile, Preview, check, commit, instit
 from core.ingest.report import Plan
 from core.templates import template_bytes
 from core.text import md_escape
+from core.views.staffing import standards_met
 from pages._shared import (
     app_settings,
     clear_cached_reads,
@@ -39,6 +41,7 @@ from pages._shared import (
 UPLOADER_KEY = "uploader_name"  # not a widget key, so the name survives page changes
 RESULT_KEY = "upload_result"
 AUTO = "auto"
+NEW_ROWS_OPEN = 20  # the list of new rows is open when it is this short
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # what the reader takes (it goes by the content, not the name): Excel, WPS (.et), LibreOffice, CSV
 ACCEPTED_TYPES = ["xlsx", "xls", "csv", "xlsm", "et", "ods", "txt"]
@@ -216,6 +219,10 @@ def show_preview(plan: Plan, parsed: ParsedFile) -> None:
     inserted.metric("新增", count_text(plan.inserted))
     updated.metric("更新", count_text(plan.updated))
     unchanged.metric("未变", count_text(plan.unchanged))
+    new_rows = new_rows_frame(plan)
+    if not new_rows.empty:
+        with st.expander(f"新增的 {count_text(len(new_rows))} 行", expanded=len(new_rows) <= NEW_ROWS_OPEN):
+            message_table(new_rows, f"{stem(parsed.file_name)}_新增行", current_scope(), key="csv_upload_new")
     changes = changes_frame(plan)
     if not changes.empty:
         st.caption("将被修改的单元格（原值 → 新值）；修改前的数据会保留在历史中，可在上传记录中撤销。")
@@ -244,7 +251,7 @@ def confirm_and_store(result: UploadResult, uploader: str) -> None:
         st.button("重新检查", key="recheck")
 
 
-def show_stored(report: ImportReport) -> None:
+def show_stored(report: ImportReport, parsed: ParsedFile) -> None:
     st.success(
         f"已导入「{FORMS[report.form].title}」{count_text(report.rows)} 行："
         f"新增 {count_text(report.inserted)}，更新 {count_text(report.updated)}，"
@@ -252,6 +259,18 @@ def show_stored(report: ImportReport) -> None:
         icon=":material/check_circle:",
     )
     st.page_link("pages/uploads.py", label="查看上传记录（可撤销本次上传）", icon=":material/history:")
+    if report.form == "staffing":
+        show_standards_met(parsed.rows)
+
+
+def show_standards_met(rows: list[dict]) -> None:
+    """After a staffing upload: does each school of the file now meet each standard?"""
+    codes = sorted({row["code"] for row in rows if row.get("code")})
+    years = sorted({row["year"] for row in rows if row.get("year")})
+    met = standards_met(get_engine(), codes, years)
+    st.subheader("导入后的配备达标情况")
+    st.caption("按现行配备标准计算；缺口为还需配备的专职人数。")
+    message_table(met, "导入后的配备达标情况", current_scope(), key="csv_upload_standards")
 
 
 run_through_app()
@@ -284,7 +303,7 @@ result = current_result(None if choice == AUTO else choice, file_bytes, uploaded
 parsed = result.preview.parsed
 
 if result.report is not None:
-    show_stored(result.report)
+    show_stored(result.report, parsed)
     st.stop()
 if parsed.header_row is None or parsed.form not in FORMS:
     for issue in parsed.errors:

@@ -290,3 +290,14 @@ def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
         ratios={key: boxes for key, (boxes, _) in ratios.items()},
         ticks={key: ticks for key, (_, ticks) in ratios.items()},
     )
+
+
+def standards_met(engine: Engine, codes: list[str], years: list[str]) -> pd.DataFrame:
+    """After a staffing upload: whether each institution of the file meets each standard in the
+    file's 学年 (学校名称, 学校标识码, 学年, then 达标情况 and 缺口 per standard)."""
+    standards = load_standards(engine)
+    table = _institution_table(_with_gap_change(engine, Scope(codes=tuple(codes)), standards), standards)
+    columns = ["学校名称", "学校标识码", "学年"]
+    for standard in standards:
+        columns += [f"{standard.label}达标情况", f"{standard.label}缺口"]
+    return table.loc[table["学年"].isin(years), columns].reset_index(drop=True)
