@@ -13,7 +13,7 @@ from core.formatting import count_text, on_screen
 from core.views.overview import overview_page
 from core.views.staffing import institution_table
 from core.views.tiles import State, Tile
-from pages._shared import app_settings, cached, chart, current_scope, link_to, picked_chart, table
+from pages._shared import app_settings, cached, current_scope, link_to, open_profile, picked_chart, table
 
 # A tile's mark against the standard (its help says what the colours mean).
 MARKS = {
@@ -24,6 +24,7 @@ MARKS = {
 }
 TILE_HEIGHT = 170  # every tile as high as one with a change, so the links below line up
 PROVINCE = "所在省份"
+CODE = "学校标识码"
 
 scope = current_scope()
 today = app_settings().today()
@@ -91,7 +92,17 @@ if len(scope.provinces) == 1:
     if page.worst.empty:
         st.success(f"{place}的学校均已达到{page.counselors.describe()}。")
     else:
-        chart(worst_institutions_chart, page.worst, page.counselors, place)
+        st.caption("点击某校的条形，可打开该校的学校画像。")
+        code = picked_chart(
+            worst_institutions_chart,
+            page.worst,
+            page.counselors,
+            place,
+            key="overview_worst_pick",
+            field=CODE,
+        )
+        if code:
+            open_profile(code)
         table(page.worst, f"{place}辅导员缺口最大的学校", scope, key="overview_worst_csv")
     st.stop()
 

@@ -13,6 +13,7 @@ from core.settings_store import save_standards
 from core.standards import make_standards
 from core.views import staffing
 from core.views.overview import overview_page
+from tests.apptest import open_app_page, table_with
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 YEAR = "2024-2025"
@@ -110,3 +111,17 @@ def test_one_province_lists_its_institutions_furthest_below_the_standard(filled:
     assert page.worst.to_dict("records") == [
         {"学校名称": "乙学院", "缺口": 5, "师生比": "1:250.0", "学校标识码": "4141010002"}
     ]
+
+
+@pytest.fixture
+def app_engine(app_engine: Engine, filled: Engine) -> Engine:
+    return app_engine
+
+
+@pytest.mark.parametrize("any_engine", ["sqlite"], indirect=True)
+def test_one_province_page_shows_its_institutions_furthest_below(app_engine: Engine) -> None:
+    app = open_app_page("pages/overview.py", provinces=["河南省"])
+
+    assert [header.value for header in app.subheader] == ["河南省距标准最远的学校"]
+    assert table_with(app, "缺口")["学校名称"].tolist() == ["乙学院"]
+    assert len(app.get("vega_lite_chart")) == 1

@@ -188,10 +188,12 @@ def ratio_distribution_chart(ratios: pd.DataFrame, ticks: pd.DataFrame, standard
 
 def worst_institutions_chart(table: pd.DataFrame, standard: Standard, place: str) -> alt.Chart:
     """Bars: the institutions of ``place`` furthest below ``standard`` (core.views.overview's
-    ``worst``: 学校名称, 缺口, 师生比), largest gap on top."""
+    ``worst``: 学校名称, 缺口, 师生比, 学校标识码), largest gap on top; a click on a bar selects
+    its 学校标识码 (the selection ``PICK``, to open the institution's profile)."""
     return (
         alt.Chart(table)
-        .mark_bar(color=STATUS_COLORS.range[1])
+        .mark_bar(color=STATUS_COLORS.range[1], cursor="pointer")
+        .add_params(alt.selection_point(name=PICK, fields=["学校标识码"], on="click"))
         .encode(
             x=alt.X("缺口:Q", title=f"{standard.post}缺口（人）", axis=alt.Axis(format=",d", tickMinStep=1)),
             y=alt.Y("学校名称:N", title=None, sort="-x", axis=alt.Axis(labelLimit=180)),

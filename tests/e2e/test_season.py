@@ -73,3 +73,20 @@ def test_pages_are_chinese_and_fetch_nothing_from_outside(page: Page, app_url: s
         page.locator(IDLE_APP).wait_for(timeout=30_000)
 
     assert outside == []
+
+
+def test_one_province_shows_its_worst_institutions_and_a_click_opens_the_profile(
+    page: Page, app_url: str
+) -> None:
+    open_overview(page, app_url)
+    provinces = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
+    provinces.click()
+    page.keyboard.type("河南省")
+    page.keyboard.press("Enter")
+    expect(page.locator("h3").filter(has_text="河南省距标准最远的学校")).to_be_visible(timeout=30_000)
+    expect_chart_drawn(page)
+
+    page.get_by_test_id("stVegaLiteChart").first.locator("g.mark-rect path").first.click()
+
+    expect(page.locator("h1")).to_contain_text("学校画像", timeout=30_000)
+    expect(page.locator("h2")).to_contain_text("（41", timeout=30_000)  # a 河南 institution's code
