@@ -13,7 +13,16 @@ from core.incidents import record_unexpected, unexpected_message
 from core.queries.base import filter_choices
 from core.scope import Scope
 from core.text import md_escape
-from pages._shared import PAGES, SCOPE_KEY, cached, check_session, may_open, note_data_version
+from pages._shared import (
+    ICON,
+    PAGES,
+    SCOPE_KEY,
+    cached,
+    check_session,
+    may_open,
+    note_data_version,
+    page_shell,
+)
 from pages._signin import sign_in_form, sign_out_button
 
 HERE = Path(__file__).parent
@@ -63,7 +72,8 @@ def sidebar_scope(account: Account) -> Scope:
     )
 
 
-st.set_page_config(page_title="高校思政工作监测平台", page_icon=":material/school:", layout="wide")
+st.set_page_config(page_title="高校思政工作监测平台", page_icon=str(ICON), layout="wide")
+page_shell()
 signed_in = check_session()  # once per run: the session token → the account, or None
 page = st.navigation(navigation(signed_in), position="sidebar" if signed_in else "hidden")
 if signed_in is None:  # only the sign-in form: no page runs, no navigation, no data

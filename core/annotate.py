@@ -145,6 +145,15 @@ def changes_frame(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["记录", "列", "原值", "新值"])
 
 
+def new_rows_frame(plan: Plan) -> pd.DataFrame:
+    """The rows an upload would add: 学校名称 (as the file gives it, "—" when it gives none) and 记录 (its key)."""
+    records = [
+        {"学校名称": row.name or "—", "记录": " / ".join(display_value(part) for part in row.key)}
+        for row in plan.new_rows
+    ]
+    return pd.DataFrame(records, columns=["学校名称", "记录"])
+
+
 # --- the annotated copy ----------------------------------------------------------------
 
 

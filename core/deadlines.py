@@ -94,6 +94,11 @@ def first_year(year: str) -> int:
     return int(year.split("-")[0])
 
 
+def previous_year(year: str) -> str:
+    """'2023-2024' for '2024-2025'."""
+    return f"{first_year(year) - 1}-{first_year(year)}"
+
+
 def academic_year_of(day: dt.date) -> str:
     """The 学年 a date falls in; it starts on 1 September: 2025-11-30 → 2025-2026."""
     start = day.year if day.month >= 9 else day.year - 1

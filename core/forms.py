@@ -62,6 +62,11 @@ class RowRule:
     columns: tuple[str, ...]
     check: Callable[[Mapping[str, Any]], bool]
     message: str
+    values: Callable[[Mapping[str, Any]], str] | None = None  # the figures compared, in words
+
+    def describe(self, row: Mapping[str, Any]) -> str:
+        """The message for ``row``, with the figures it compares when the rule gives them."""
+        return f"{self.message}（{self.values(row)}）" if self.values else self.message
 
 
 @dataclass(frozen=True)
@@ -185,6 +190,7 @@ SCREENING = _declared(
             ("referred", "high", "medium"),
             lambda row: row["referred"] <= _total(row, *_FLAGGED),
             "转介就医人数大于预警人数合计（高+中+一般关注），请核对",
+            lambda row: f"转介就医 {row['referred']:,} 人，预警人数合计 {_total(row, *_FLAGGED):,} 人",
         ),
         RowRule(
             "interviewed_exceeds_flagged",

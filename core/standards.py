@@ -38,12 +38,29 @@ class Standard:
     minimum: int
     source: str
 
+    @property
+    def ratio(self) -> str:
+        """'师生比不低于 1:200' — as 教育部令第43号 / 第46号 word it (a ratio 1:N is the higher,
+        the fewer students N each staff member has)."""
+        return f"师生比不低于 1:{self.threshold:,}"
+
+    @property
+    def meaning(self) -> str:
+        """'每名专职辅导员对应学生不超过 200 人': the ratio in plain words."""
+        return f"每名{self.post}对应学生不超过 {self.threshold:,} 人"
+
     def describe(self) -> str:
-        """'专职辅导员：师生比不高于 1:200' (+ '，且每校不少于 2 名')."""
-        text = f"{self.post}：师生比不高于 1:{self.threshold:,}"
+        """'专职辅导员：师生比不低于 1:200（每名专职辅导员对应学生不超过 200 人）'
+        (+ '，且每校不少于 2 名')."""
+        text = f"{self.post}：{self.ratio}（{self.meaning}）"
         if self.minimum:
             text += f"，且每校不少于 {self.minimum} 名"
         return text
+
+    def short(self) -> str:
+        """'辅导员 1:200', '心理健康教育教师 1:4,000 且不少于 2 名': a choice's label."""
+        text = f"{self.label} 1:{self.threshold:,}"
+        return f"{text} 且不少于 {self.minimum} 名" if self.minimum else text
 
 
 COUNSELORS = Standard(

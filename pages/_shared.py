@@ -21,13 +21,46 @@ from core.accounts.audit import AuditKind, record_audit
 from core.accounts.limits import Limits, effective_scope, limits_for
 from core.accounts.roles import Account, Role, SessionExpired
 from core.accounts.signin import touch_session
+from core.charts.staffing import PICK
 from core.config import Settings, load_settings
 from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
+from core.screen import Kind, numeric_for_screen
 
+ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"  # served by the app itself
+# Streamlit's page shell says <html lang="en"> and "Skip to main content": once per page
+# load, the document is marked Chinese (screen readers, fonts, hyphenation) and the link
+# is worded in Chinese. It keeps watching, as Streamlit may draw the link again.
+LOCALIZE_DOCUMENT = """<script>
+(() => {
+  const localize = () => {
+    document.documentElement.lang = "zh-CN";
+    const skip = document.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && skip.textContent !== "跳到主要内容") skip.textContent = "跳到主要内容";
+  };
+  localize();
+  if (!window.__localized) {
+    window.__localized = true;
+    new MutationObserver(localize).observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>"""
+# Tiles' labels and values wrap instead of ending in "…" on a narrow column (1366 px with five
+# tiles a row, or a 390 px phone).
+TILE_STYLE = """<style>
+[data-testid="stMetric"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetric"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal; overflow: visible; text-overflow: clip;
+}
+[data-testid="stMetricLabel"] p { line-height: 1.35; }
+</style>"""
 SCOPE_KEY = "scope"  # the sidebar's choice (app.py); reads use current_scope(), never this alone
+PROFILE_KEY = "profile_code"  # 学校画像's 学校 choice
+CODE_COLUMN = "学校标识码"
+MESSAGE_ROW_HEIGHT = 64  # px: a long 说明 wraps onto three lines instead of being cut off
+OPEN_HINT = "勾选行首的选择框，可打开该校的学校画像"
 DATA_VERSION_KEY = "data_version"
 TOKEN_KEY = "auth_token"  # the session token from start_session (its hash is in the database)
 ACCOUNT_KEY = "account"  # the Account that token was checked to belong to, this run
@@ -66,6 +99,14 @@ PAGE_ROLES: dict[str, tuple[Role, ...]] = {
 
 def may_open(account: Account, path: str) -> bool:
     return account.role in PAGE_ROLES.get(path, tuple(Role))
+
+
+def page_shell() -> None:
+    """What every page's shell needs (app.py, every run): the page marked Chinese, Streamlit's
+    skip link worded in Chinese, tiles that wrap instead of truncating."""
+    st.html(TILE_STYLE)
+    with st.sidebar:
+        st.html(LOCALIZE_DOCUMENT, unsafe_allow_javascript=True, width="content")
 
 
 @st.cache_resource
@@ -261,9 +302,43 @@ def audited(make: Callable[[], tuple[Any, bytes]], what: str, scope: Scope) -> C
 def message_table(frame: pd.DataFrame, what: str, scope: Scope, *, key: str) -> None:
     """A table of messages (errors, notes, header mappings) with its 说明 column wide enough to
     read, and its CSV button under it."""
-    wide = {"说明": st.column_config.TextColumn(width="large")}
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=wide)
+    show_numeric(
+        frame,
+        column_config={"说明": st.column_config.TextColumn(width="large")},
+        row_height=MESSAGE_ROW_HEIGHT if "说明" in frame.columns else None,
+    )
     csv_button(frame, what, scope, key=key)
+
+
+def _column_config(frame: pd.DataFrame, kind: Kind) -> Any:
+    """How a numeric column of ``kind`` is drawn: a rate as a bar from 0 to 100%, a ratio as
+    '1:200.3', whole numbers with thousands separators, fractions with one decimal."""
+    if kind is Kind.PERCENT:
+        if frame.dropna().between(0, 100).all():
+            return st.column_config.ProgressColumn(
+                format="%.1f%%",
+                min_value=0,
+                max_value=100,
+                color="#4c78a8",  # neutral: not the theme's red
+            )
+        return st.column_config.NumberColumn(format="%.1f%%")
+    formats = {Kind.RATIO: "1:%.1f", Kind.WHOLE: "localized", Kind.DECIMAL: "%.1f"}
+    return st.column_config.NumberColumn(format=formats[kind])
+
+
+def show_numeric(frame: pd.DataFrame, *, empty: str = "暂无数据。", **options: Any) -> Any:
+    """``frame`` in st.dataframe with its numbers numeric (rates and ratios too, see
+    core.screen) and "—" for an empty cell; ``options`` go to st.dataframe. A table without
+    rows is the sentence ``empty`` instead (Streamlit would draw a grid saying "empty")."""
+    if frame.empty:
+        st.caption(empty)
+        return None
+    shown, kinds = numeric_for_screen(frame)
+    config = {name: _column_config(shown[name], kind) for name, kind in kinds.items()}
+    config |= options.pop("column_config", {})
+    st.dataframe(
+        shown, hide_index=True, width="stretch", column_config=config, placeholder=NOT_AVAILABLE, **options
+    )
 
 
 def table(
@@ -274,17 +349,27 @@ def table(
     key: str,
     label: str = "下载 CSV",
     build: Callable[[], pd.DataFrame] | None = None,
+    column_order: list[str] | None = None,
+    empty: str = "暂无数据。",
 ) -> None:
-    """``frame`` on screen — whole numbers with thousands separators, fractions with one
-    decimal, "—" for an empty cell — and its CSV button under it (see :func:`csv_button`)."""
-    formats = {
-        name: st.column_config.NumberColumn(
-            format="%.1f" if pd.api.types.is_float_dtype(frame[name]) else "localized"
+    """``frame`` on screen (see :func:`show_numeric`; ``column_order`` when the screen shows the
+    columns in another order than the CSV) and its CSV button under it (see :func:`csv_button`).
+
+    A table of institutions (with 学校标识码) opens 学校画像 of the row clicked."""
+    if CODE_COLUMN in frame.columns:
+        event = show_numeric(
+            frame,
+            empty=empty,
+            column_order=column_order,
+            column_config={CODE_COLUMN: st.column_config.TextColumn(help=OPEN_HINT)},
+            on_select="rerun",
+            selection_mode="single-row",
+            key=f"{key}_rows",
         )
-        for name in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[name])
-    }
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=formats, placeholder=NOT_AVAILABLE)
+        if event is not None and event.selection.rows:
+            open_profile(str(frame[CODE_COLUMN].iloc[event.selection.rows[0]]))
+    else:
+        show_numeric(frame, empty=empty, column_order=column_order)
     csv_button(frame, what, scope, key=key, label=label, build=build)
 
 
@@ -297,6 +382,22 @@ def chart(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
     rerun, so they should be the small frames the chart shows, not whole tables.
     """
     st.vega_lite_chart(_chart_spec(build, _name(build), args), width="stretch")
+
+
+def picked_chart(build: Callable[..., alt.TopLevelMixin], *args: Any, key: str, field: str) -> str | None:
+    """:func:`chart` whose click selection ``PICK`` (see core.charts.staffing) reruns the page;
+    the ``field`` value of the clicked mark, or None."""
+    event = st.vega_lite_chart(
+        _chart_spec(build, _name(build), args), width="stretch", on_select="rerun", key=key
+    )
+    picked = event.selection.get(PICK) if event else None
+    return picked[0].get(field) if picked else None
+
+
+def open_profile(code: str) -> None:
+    """Open 学校画像 on the institution ``code`` (the page's 学校 choice keeps it)."""
+    st.session_state[PROFILE_KEY] = code
+    st.switch_page("pages/profile.py")
 
 
 def chart_at_own_width(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:

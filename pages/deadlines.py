@@ -6,19 +6,19 @@ import streamlit as st
 
 from core.accounts.limits import Setting, may_change_settings
 from core.accounts.settings import change_deadlines
-from core.deadlines import Period, academic_year_of, deadline_table, default_deadline, periods_of_year
-from core.queries.base import filter_choices
+from core.deadlines import Period, deadline_table, default_deadline, periods_of_year
 from core.scope import Scope
+from core.seasons import season_choices
 from core.settings_store import load_deadlines
 from pages._shared import (
     app_settings,
     cached,
     clear_cached_reads,
     client_address,
-    csv_button,
     current_scope,
     get_engine,
     require_page,
+    table,
 )
 
 account = require_page("pages/deadlines.py")
@@ -56,9 +56,9 @@ def reset(periods: list[Period]) -> None:
     st.session_state[MESSAGE_KEY] = f"{periods[0].year} 学年的截止日期已恢复默认。"
 
 
-years_with_data, _ = cached(filter_choices, Scope())  # the sidebar's read: cached, not ~18 ms a rerun
-years = sorted({*years_with_data, academic_year_of(today)}, reverse=True)
-default_year = scope.year if scope.year in years else academic_year_of(today)
+seasons = cached(season_choices, Scope(), today)  # the sidebar's read: cached, not ~18 ms a rerun
+years = seasons.years
+default_year = scope.year if scope.year in years else seasons.default
 year = st.selectbox("学年", years, index=years.index(default_year), key="deadlines_year")
 periods = periods_of_year(year)
 in_force = load_deadlines(engine, periods)
@@ -82,6 +82,5 @@ if message := st.session_state.pop(MESSAGE_KEY, None):
     st.success(message)
 
 st.subheader("各学年截止日期")
-table = deadline_table(load_deadlines(engine, [period for year in years for period in periods_of_year(year)]))
-st.dataframe(table, hide_index=True, width="stretch")
-csv_button(table, "报送截止日期", scope.all_years(), key="deadlines_csv")
+deadlines = load_deadlines(engine, [period for year in years for period in periods_of_year(year)])
+table(deadline_table(deadlines), "报送截止日期", scope.all_years(), key="deadlines_csv")

@@ -1,58 +1,98 @@
-"""总览: one tile per area for the sidebar scope, each linking to its page."""
+"""总览: how the scope is doing — the three standards, 高风险人数 and 未报送学校 against the
+previous 学年 — then the provinces (a click opens one) or, for one province, the
+institutions furthest below the counselor standard."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from core.charts.staffing import compliance_by_group_chart
-from core.formatting import NOT_AVAILABLE, count_text, on_screen
+from core.accounts.limits import effective_scope
+from core.charts.staffing import compliance_by_group_chart, worst_institutions_chart
+from core.formatting import count_text, on_screen
 from core.views.overview import overview_page, peer_figures
-from pages._shared import app_settings, cached, chart, current_limits, current_scope, link_to, table
+from core.views.staffing import institution_table
+from core.views.tiles import State, Tile
+from pages._shared import (
+    app_settings,
+    cached,
+    current_limits,
+    current_scope,
+    link_to,
+    open_profile,
+    picked_chart,
+    table,
+)
+
+# A tile's mark against the standard (its help says what the colours mean).
+MARKS = {
+    State.GOOD: ":green[:material/check_circle:] ",
+    State.NEAR: ":orange[:material/error:] ",
+    State.POOR: ":red[:material/cancel:] ",
+    State.NONE: "",
+}
+TILE_HEIGHT = 170  # every tile as high as one with a change, so the links below line up
+PROVINCE = "所在省份"
+CODE = "学校标识码"
 
 scope = current_scope()
 today = app_settings().today()
 st.title("总览")
-st.caption(f"范围：{scope.describe()}　·　统计日期：{today:%Y-%m-%d}")
+st.caption(f"范围：{scope.describe()}　·　统计日期：{today:%Y-%m-%d}　·　箭头为较上学年的变化")
 
 page = cached(overview_page, scope, today)
 kpis = page.kpis
-staffing, screening, projects = kpis["staffing"], kpis["screening"], kpis["projects"]
-reporting = kpis["reporting"]["staffing"]
 
-# (label, value, help, the page it links to), one a tile.
-tiles = [
-    ("高校数", count_text(kpis["institutions"]), None, "pages/profile.py"),
-    (
-        f"辅导员 1:{page.counselors.threshold:,} 达标率",
-        on_screen(staffing["counselors_share_text"]),
-        f"{staffing['counselors_compliant']:,} / {staffing['counselors_applicable']:,} 所学校达标",
-        "pages/staffing.py",
+
+def draw(tile: Tile) -> None:
+    st.metric(
+        MARKS[tile.state] + tile.label,
+        tile.value,
+        delta=tile.delta,
+        delta_color="inverse" if tile.lower_is_better else "normal",
+        help=tile.help,
+        border=True,
+        height=TILE_HEIGHT,
+    )
+    if tile.link:
+        link_to(tile.link)
+
+
+for column, tile in zip(st.columns(3), page.tiles[:3], strict=True):
+    with column:
+        draw(tile)
+screening, projects = kpis["screening"], kpis["projects"]
+others = [
+    *page.tiles[3:],
+    Tile(
+        "高校数",
+        count_text(kpis["institutions"]),
+        None,
+        State.NONE,
+        "高校名录中的学校数",
+        "pages/profile.py",
     ),
-    (
+    Tile(
         "心理筛查覆盖率",
         on_screen(screening["coverage"]),
+        None,
+        State.NONE,
         f"实测 {screening['screened']:,} / 应测 {screening['target']:,} 人",
         "pages/screening.py",
     ),
-    (
+    Tile(
         "逾期项目",
         count_text(projects["overdue"]),
+        None,
+        State.NONE,
         f"共 {projects['projects']:,} 个项目（不分学年）",
         "pages/projects.py",
     ),
-    (
-        "队伍配备报送率",
-        reporting["reporting_rate_text"] if reporting else NOT_AVAILABLE,
-        f"{reporting['submitted']:,} / {reporting['expected']:,} 所学校已报送"
-        if reporting
-        else "请先在侧栏选择学年",
-        "pages/completeness.py",
-    ),
 ]
-for column, (label, value, help_text, target) in zip(st.columns(len(tiles)), tiles, strict=True):
+for column, tile in zip(st.columns(len(others)), others, strict=True):
     with column:
-        st.metric(label, value, help=help_text, border=True)
-        link_to(target)
+        draw(tile)
 
 # a 校级填报 user: its province and the country as aggregates beside its own figures
 for place, figures in cached(peer_figures, scope, current_limits(), today).items():
@@ -61,9 +101,46 @@ for place, figures in cached(peer_figures, scope, current_limits(), today).items
         column.metric(label, value, border=True)
 
 provinces = page.provinces
+reported = provinces.dropna(subset=["辅导员适用学校数"])
+if len(scope.provinces) == 1:
+    place = scope.provinces[0]
+    st.subheader(f"{place}距标准最远的学校")
+    if page.worst.empty:
+        st.success(f"{place}的学校均已达到{page.counselors.describe()}。")
+    else:
+        st.caption("点击某校的条形，可打开该校的学校画像。")
+        code = picked_chart(
+            worst_institutions_chart,
+            page.worst,
+            page.counselors,
+            place,
+            key="overview_worst_pick",
+            field=CODE,
+        )
+        if code:
+            open_profile(code)
+        table(page.worst, f"{place}辅导员缺口最大的学校", scope, key="overview_worst_csv")
+    st.stop()
+
 st.subheader("各省专职辅导员配备达标情况")
-if provinces["辅导员适用学校数"].notna().any():
-    chart(compliance_by_group_chart, provinces.dropna(subset=["辅导员适用学校数"]), page.counselors)
-else:
+if reported.empty:
     st.info("所选范围暂无队伍配备数据。可在“数据上传”页上传思政队伍配备情况表。")
+    picked = None
+else:
+    st.caption("点击某省的条形，可在下方查看该省各校。")
+    picked = picked_chart(
+        compliance_by_group_chart,
+        reported,
+        page.counselors,
+        PROVINCE,
+        True,
+        key="overview_pick",
+        field=PROVINCE,
+    )
 table(provinces, "各省辅导员配备", scope, key="overview_csv")
+if picked:
+    st.subheader(f"{picked}各校")
+    narrowed = effective_scope(replace(scope, provinces=(picked,)), current_limits())  # never wider
+    table(
+        cached(institution_table, narrowed), f"{picked}各校辅导员配备", narrowed, key="overview_province_csv"
+    )

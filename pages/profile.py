@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from core.charts.completeness import comparison_chart
-from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
 from core.text import md_escape
 from core.views.profile import institution_choices, institution_profile
@@ -17,10 +16,10 @@ from pages._shared import (
     audited,
     cached,
     chart_at_own_width,
-    csv_button,
     current_scope,
     get_engine,
 )
+from pages._shared import table as show_table_with_csv
 from pages._submissions import unapproved_submissions
 
 EMPTY_NOTES = {
@@ -38,15 +37,7 @@ def show_table(table: pd.DataFrame, title: str, scope: Scope, code: str) -> None
     if table.empty:
         st.info(EMPTY_NOTES.get(title, "暂无数据。"))
         return
-    numbers = table.select_dtypes("number").columns
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        placeholder=NOT_AVAILABLE,
-        column_config={name: st.column_config.NumberColumn(format="localized") for name in numbers},
-    )
-    csv_button(table, f"学校画像_{code}_{title}", scope, key=f"profile_csv_{title}")
+    show_table_with_csv(table, f"学校画像_{code}_{title}", scope, key=f"profile_csv_{title}")
 
 
 scope = current_scope().all_years()

@@ -9,6 +9,7 @@ from core.charts.points import caption
 from core.formatting import count_text, on_screen
 from core.standards import PART_TIME_FACTOR_SOURCE, Standards
 from core.views import staffing as views
+from core.views.supervision import ALL, screen_order
 from pages._open_case import open_staffing_case
 from pages._shared import cached, chart, csv_button, current_scope, get_engine, table
 
@@ -93,13 +94,39 @@ with details:
         f"{WHAT}全表",
         scope,
         key="staffing_export_csv",
-        label="下载全表 CSV（报送原值 + 派生列，同命令行 export）",
+        label="下载全表 CSV（报送数据及达标计算结果）",
         build=lambda: views.export_frame(get_engine(), scope),
     )
 with supervision:
-    st.caption(f"未达到任一配备标准的学校 {len(page.supervision):,} 所，按专职辅导员缺口从大到小排列。")
-    table(page.supervision, f"{WHAT}督办名单", scope, key="staffing_watchlist_csv", label="下载督办名单 CSV")
-    open_staffing_case(page.supervision, standards, scope.year)
+    watch = st.segmented_control(
+        "督办标准",
+        [ALL, *(standard.key for standard in standards)],
+        format_func=lambda key: "任一标准" if key == ALL else standards.by_key(key).short(),
+        default=ALL,
+        required=True,
+        key="staffing_watch_standard",
+    )
+    watched = page.supervision[watch]
+    if watch == ALL:
+        st.caption(f"未达到任一配备标准的学校 {len(watched):,} 所，按专职辅导员缺口从大到小排列。")
+        what, label = f"{WHAT}督办名单", "下载督办名单 CSV"
+    else:
+        chosen_standard = standards.by_key(watch)
+        st.caption(f"未达到“{chosen_standard.describe()}”的学校 {len(watched):,} 所，按缺口从大到小排列。")
+        what, label = (
+            f"{WHAT}督办名单_{chosen_standard.label}",
+            f"下载督办名单 CSV（{chosen_standard.label}）",
+        )
+    table(
+        watched,
+        what,
+        scope,
+        key=f"staffing_watchlist_csv_{watch}",
+        label=label,
+        column_order=screen_order(watched),
+        empty="当前范围内的学校均已达到该标准，无需督办。",
+    )
+    open_staffing_case(page.supervision[ALL], standards, scope.year)
 with summary:
     by = st.radio(
         "汇总方式",

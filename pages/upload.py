@@ -19,6 +19,7 @@ from core.annotate import (
     annotated_workbook,
     changes_frame,
     mapping_frame,
+    new_rows_frame,
     normalizations_frame,
     problems_frame,
 )
@@ -30,6 +31,7 @@ from core.review.submissions import needs_review, submit
 from core.templates import template_bytes
 from core.text import md_escape
 from core.views.form_definitions import forms_in_force
+from core.views.staffing import standards_met
 from pages._shared import (
     app_settings,
     clear_cached_reads,
@@ -44,6 +46,7 @@ from pages._shared import (
 UPLOADER_KEY = "uploader_name"  # not a widget key, so the name survives page changes
 RESULT_KEY = "upload_result"
 AUTO = "auto"
+NEW_ROWS_OPEN = 20  # the list of new rows is open when it is this short
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # what the reader takes (it goes by the content, not the name): Excel, WPS (.et), LibreOffice, CSV
 ACCEPTED_TYPES = ["xlsx", "xls", "csv", "xlsm", "et", "ods", "txt"]
@@ -157,16 +160,16 @@ def show_reading(parsed: ParsedFile) -> None:
         f"表头：**第 {parsed.header_row} 行**　数据：**{count_text(len(parsed.rows))} 行**"
     )
     mapping = mapping_frame(parsed)
-    with st.expander(f"列名对应（{len(mapping)} 列）"):
+    with st.expander(f"表头识别结果（{len(mapping)} 列）"):
         message_table(
-            mapping, f"{stem(parsed.file_name)}_列名对应", current_scope(), key="csv_upload_mapping"
+            mapping, f"{stem(parsed.file_name)}_表头识别结果", current_scope(), key="csv_upload_mapping"
         )
     normalizations = normalizations_frame(parsed)
     if not normalizations.empty:
-        with st.expander(f"已自动规范化 {count_text(len(normalizations))} 处（不影响导入）"):
+        with st.expander(f"已自动统一格式 {count_text(len(normalizations))} 处（不影响导入）"):
             message_table(
                 rows_on_screen(normalizations),
-                f"{stem(parsed.file_name)}_规范化",
+                f"{stem(parsed.file_name)}_格式统一",
                 current_scope(),
                 key="csv_upload_normalizations",
             )
@@ -223,6 +226,10 @@ def show_preview(plan: Plan, parsed: ParsedFile) -> None:
     inserted.metric("新增", count_text(plan.inserted))
     updated.metric("更新", count_text(plan.updated))
     unchanged.metric("未变", count_text(plan.unchanged))
+    new_rows = new_rows_frame(plan)
+    if not new_rows.empty:
+        with st.expander(f"新增的 {count_text(len(new_rows))} 行", expanded=len(new_rows) <= NEW_ROWS_OPEN):
+            message_table(new_rows, f"{stem(parsed.file_name)}_新增行", current_scope(), key="csv_upload_new")
     changes = changes_frame(plan)
     if not changes.empty:
         st.caption("将被修改的单元格（原值 → 新值）；修改前的数据会保留在历史中，可在上传记录中撤销。")
@@ -276,7 +283,7 @@ def show_submitted(submission_id: int) -> None:
     st.page_link("pages/review.py", label="查看审核状态", icon=":material/approval:")
 
 
-def show_stored(report: ImportReport) -> None:
+def show_stored(report: ImportReport, parsed: ParsedFile) -> None:
     st.success(
         f"已导入「{FORMS[report.form].title}」{count_text(report.rows)} 行："
         f"新增 {count_text(report.inserted)}，更新 {count_text(report.updated)}，"
@@ -284,6 +291,18 @@ def show_stored(report: ImportReport) -> None:
         icon=":material/check_circle:",
     )
     st.page_link("pages/uploads.py", label="查看上传记录（可撤销本次上传）", icon=":material/history:")
+    if report.form == "staffing":
+        show_standards_met(parsed.rows)
+
+
+def show_standards_met(rows: list[dict]) -> None:
+    """After a staffing upload: does each school of the file now meet each standard?"""
+    codes = sorted({row["code"] for row in rows if row.get("code")})
+    years = sorted({row["year"] for row in rows if row.get("year")})
+    met = standards_met(get_engine(), codes, years)
+    st.subheader("导入后的配备达标情况")
+    st.caption("按现行配备标准计算；缺口为还需配备的专职人数。")
+    message_table(met, "导入后的配备达标情况", current_scope(), key="csv_upload_standards")
 
 
 account = require_page("pages/upload.py")  # a 省级查看 account cannot upload
@@ -317,7 +336,7 @@ result = current_result(None if choice == AUTO else choice, file_bytes, uploaded
 parsed = result.preview.parsed
 
 if result.report is not None:
-    show_stored(result.report)
+    show_stored(result.report, parsed)
     st.stop()
 if result.submission is not None:
     show_submitted(result.submission)

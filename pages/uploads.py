@@ -9,7 +9,7 @@ from core.accounts.limits import may_upload
 from core.formatting import count_text, rows_on_screen
 from core.ingest import RevertRefused, revert_upload
 from core.text import md_escape
-from core.views.uploads import UploadDetail, upload_detail, uploads_frame
+from core.views.uploads import FILE_HASH, UploadDetail, upload_detail, uploads_frame
 from pages._shared import (
     cached,
     clear_cached_reads,
@@ -47,12 +47,13 @@ def show_detail(detail: UploadDetail) -> None:
         f"**{md_escape(detail.file_name)}**　{detail.form_title}　上传人：{md_escape(detail.uploader)}　"
         f"上传时间：{detail.created_at}　状态：**{detail.status_label}**"
     )
-    st.caption(f"SHA-256：{detail.sha256}")
     rows, inserted, updated, unchanged = st.columns(4)
     rows.metric("行数", count_text(detail.rows))
     inserted.metric("新增", count_text(detail.inserted))
     updated.metric("更新", count_text(detail.updated))
     unchanged.metric("未变", count_text(detail.unchanged))
+    with st.expander("技术信息（供管理员核对文件）"):
+        st.caption(f"文件校验码（SHA-256）：{detail.sha256}")
     if detail.warnings.empty:
         st.caption("这次上传没有警告。")
         return
@@ -107,7 +108,13 @@ if uploads.empty:
     st.info("还没有上传记录。在“数据上传”页导入报表后，每次导入都会记录在这里。")
     st.stop()
 
-st.dataframe(uploads, hide_index=True, width="stretch", column_config=COLUMN_FORMATS)
+st.dataframe(
+    uploads,
+    hide_index=True,
+    width="stretch",
+    column_config=COLUMN_FORMATS,
+    column_order=[name for name in uploads.columns if name != FILE_HASH],  # in the CSV and the details only
+)
 csv_button(uploads, "上传记录", scope, key="csv_uploads")
 
 st.subheader("查看与撤销")

@@ -33,4 +33,4 @@ def group_table(group: str, names: list[str]) -> pd.DataFrame:
 def test_compliance_chart_title_names_the_grouping(group: str, names: list[str], title: str) -> None:
     chart = charts.compliance_by_group_chart(group_table(group, names), DEFAULT_STANDARDS.counselors, group)
 
-    assert chart.to_dict()["title"].startswith(f"{title}（师生比不高于 1:200）")
+    assert chart.to_dict()["title"].startswith(f"{title}（师生比不低于 1:200）")

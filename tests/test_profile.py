@@ -117,14 +117,21 @@ def test_staffing_beside_the_province(any_engine: Engine, profile: InstitutionPr
 
 
 def test_screening_beside_the_province(any_engine: Engine, profile: InstitutionProfile) -> None:
-    row = row_of(profile.screening, 学年="2024-2025", 学期="秋季学期")
+    row = row_of(profile.screening, 学年="2024-2025", 学期="秋季学期", 筛查类型="新生普查")
 
-    # A: 5,000 of 5,100 screened = 98.0%; 河南: 7,700 of 8,100 = 95.1%
-    assert (row["应测人数"], row["实测人数"], row["筛查覆盖率"]) == (5100, 5000, "98.0%")
-    assert row["全省筛查覆盖率"] == "95.1%"
+    # A's 新生普查: 4,900 of 5,000 screened = 98.0%; 河南's 新生普查: 7,600 of 8,000 = 95.0%
+    # (A's 重点人群复查, 100 of 100, is a row of its own)
+    assert (row["应测人数"], row["实测人数"], row["筛查覆盖率"]) == (5000, 4900, "98.0%")
+    assert row["全省筛查覆盖率"] == "95.0%"
     with any_engine.connect() as connection:
         stored = (
-            connection.execute(select(ScreeningReport.high).where(ScreeningReport.code == A)).scalars().all()
+            connection.execute(
+                select(ScreeningReport.high).where(
+                    ScreeningReport.code == A, ScreeningReport.kind == "新生普查"
+                )
+            )
+            .scalars()
+            .all()
         )
     assert row["高风险人数"] == sum(stored)
 
@@ -200,7 +207,7 @@ def test_workbook_has_a_sheet_per_section_with_small_counts_masked(any_engine: E
     screening_header, screening_row = list(workbook["心理筛查"].values)[:2]
     masked = dict(zip(screening_header, screening_row, strict=True))
     assert (masked["高风险人数"], masked["高风险率"]) == ("<5", None)  # A's 3 high-risk students
-    assert masked["实测人数"] == 5000
+    assert masked["实测人数"] == 4900  # the 新生普查 row (its 重点人群复查 is a row of its own)
 
 
 def test_workbook_of_an_unknown_code_says_so(any_engine: Engine) -> None:

@@ -109,3 +109,26 @@ def test_group_summary_follows_the_chosen_grouping(
     summary = next(frame.value for frame in app.dataframe if header in frame.value.columns[:1])
     assert summary[header].tolist() == groups
     assert summary["辅导员达标学校数"].tolist() == compliant
+
+
+@pytest.mark.parametrize(
+    ("standard", "names", "gaps", "download"),
+    [
+        ("counselors", ["丙大学", "乙学院"], [10, 5], "下载督办名单 CSV（辅导员）"),  # case: 1:200
+        ("ideo", [], [], "下载督办名单 CSV（思政课教师）"),  # case: 1:350, every school meets it
+    ],
+)
+def test_watchlist_per_standard_has_its_own_export(
+    app_engine: Engine, standard: str, names: list[str], gaps: list[int], download: str
+) -> None:
+    app = open_app_page("pages/staffing.py")
+
+    app.segmented_control(key="staffing_watch_standard").set_value(standard).run()
+
+    if names:
+        shown = table_with(app, "未达标指标")
+        assert shown["学校名称"].tolist() == names
+        assert shown["缺口"].tolist() == gaps
+    else:
+        assert "均已达到该标准" in " ".join(caption.value for caption in app.caption)
+    assert download in [button.label for button in app.get("download_button")]

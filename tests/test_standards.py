@@ -24,12 +24,15 @@ def test_defaults_are_the_national_standards_with_their_sources() -> None:
     described = [(standard.describe(), standard.source) for standard in DEFAULT_STANDARDS]
 
     assert described[0] == (
-        "专职辅导员：师生比不高于 1:200",
+        "专职辅导员：师生比不低于 1:200（每名专职辅导员对应学生不超过 200 人）",
         "《普通高等学校辅导员队伍建设规定》（教育部令第43号，2017）",
     )
-    assert described[1][0] == "专职思政课教师：师生比不高于 1:350"
+    assert described[1][0] == "专职思政课教师：师生比不低于 1:350（每名专职思政课教师对应学生不超过 350 人）"
     assert "教育部令第46号" in described[1][1]
-    assert described[2][0] == "专职心理健康教育教师：师生比不高于 1:4,000，且每校不少于 2 名"
+    assert described[2][0] == (
+        "专职心理健康教育教师：师生比不低于 1:4,000（每名专职心理健康教育教师对应学生不超过 4,000 人），"
+        "且每校不少于 2 名"
+    )
     assert "专项行动计划（2023—2025年）" in described[2][1] and "指导纲要" in described[2][1]
     assert DEFAULT_STANDARDS.part_time_factor == 0
 

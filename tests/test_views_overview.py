@@ -13,6 +13,7 @@ from core.settings_store import save_standards
 from core.standards import make_standards
 from core.views import staffing
 from core.views.overview import overview_page
+from tests.apptest import open_app_page, table_with
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 YEAR = "2024-2025"
@@ -81,3 +82,46 @@ def test_chart_standard_is_the_one_in_force(filled: Engine) -> None:
 
     assert page.counselors.threshold == 250
     assert page.provinces.set_index("所在省份").loc["河南省", "辅导员达标率"] == "100.0%"  # 5000/20 = 250
+
+
+def test_tiles_compare_each_standard_with_the_previous_year(filled: Engine) -> None:
+    store_rows(
+        filled,
+        "staffing",
+        [  # 2023-2024: only 甲, compliant — 100% then, 50% now in 河南
+            make_staffing_row(
+                code="4141010001", year="2023-2024", undergrad=20000, postgrad=0, counselors_ft=100
+            )
+        ],
+    )
+
+    page = overview_page(filled, Scope(year=YEAR, provinces=("河南省",)), TODAY)
+
+    counselors = page.tiles[0]
+    assert counselors.label == "辅导员达标率（1:200）"
+    assert (counselors.value, counselors.delta, counselors.state) == ("50.0%", "-50.0 个百分点", "poor")
+    assert [tile.label for tile in page.tiles[3:]] == ["高风险人数", "未报送学校"]
+    missing = page.tiles[4]
+    assert (missing.value, missing.state) == ("0", "good")  # both 河南 institutions reported
+
+
+def test_one_province_lists_its_institutions_furthest_below_the_standard(filled: Engine) -> None:
+    page = overview_page(filled, Scope(year=YEAR, provinces=("河南省",)), TODAY)
+
+    assert page.worst.to_dict("records") == [
+        {"学校名称": "乙学院", "缺口": 5, "师生比": "1:250.0", "学校标识码": "4141010002"}
+    ]
+
+
+@pytest.fixture
+def app_engine(app_engine: Engine, filled: Engine) -> Engine:
+    return app_engine
+
+
+@pytest.mark.parametrize("any_engine", ["sqlite"], indirect=True)
+def test_one_province_page_shows_its_institutions_furthest_below(app_engine: Engine) -> None:
+    app = open_app_page("pages/overview.py", provinces=["河南省"])
+
+    assert [header.value for header in app.subheader] == ["河南省距标准最远的学校"]
+    assert table_with(app, "缺口")["学校名称"].tolist() == ["乙学院"]
+    assert len(app.get("vega_lite_chart")) == 1

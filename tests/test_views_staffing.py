@@ -311,7 +311,7 @@ def test_staffing_page_shows_what_the_single_queries_return(filled: Engine, scop
     page = staffing.staffing_page(filled, scope)
 
     pd.testing.assert_frame_equal(page.institutions, staffing.institution_table(filled, scope))
-    pd.testing.assert_frame_equal(page.supervision, staffing.supervision_list(filled, scope))
+    pd.testing.assert_frame_equal(page.supervision["all"], staffing.supervision_list(filled, scope))
     pd.testing.assert_frame_equal(page.provinces, staffing.group_table(filled, scope, "province"))
     pd.testing.assert_frame_equal(page.trend, staffing.compliance_trend(filled, scope))
     assert page.kpis == staffing.overview_kpis(filled, scope)
@@ -335,3 +335,29 @@ def test_compliance_trend_and_table_agree_on_a_blank_part_time_count(filled: Eng
     counselors = trend[(trend["指标"] == "辅导员") & (trend["学年"] == YEAR)].iloc[0]
     assert (counselors["达标学校数"], counselors["适用学校数"]) == (1, 2)
     assert table.set_index("学校标识码").loc[YI, "辅导员达标情况"] == "未达标"
+
+
+@pytest.mark.parametrize(
+    ("standard", "rows"),
+    [
+        # case: 辅导员 1:200 — 丙 counts 10 full-time (part-timers count 0 by default)
+        (
+            "counselors",
+            [
+                ["1", "丙大学", "师生比 1:400.1，未达 1:200", "11", "21", "10", "1:400.1"],
+                ["2", "乙学院", "师生比 1:250.0，未达 1:200", "5", "25", "20", "1:250.0"],
+            ],
+        ),
+        # case: 思政课教师 1:350 — only 乙 (丙 has exactly the 12 it needs)
+        ("ideo", [["1", "乙学院", "师生比 1:500.0，未达 1:350", "5", "15", "10", "1:500.0"]]),
+        # case: 心理 1:4000 且不少于 2 名 — 丙 has 1; 乙 did not report the count: not listed
+        ("psy", [["1", "丙大学", "现有 1 名，每校不少于 2 名", "1", "2", "1", "1:4001.0"]]),
+    ],
+)
+def test_supervision_list_per_standard_puts_what_is_missing_beside_the_name(
+    filled: Engine, standard: str, rows: list[list[str]]
+) -> None:
+    listed = _csv_rows(staffing.supervision_list(filled, Scope(year=YEAR), standard))
+
+    assert listed[0][:4] == ["序号", "学校名称", "未达标指标", "缺口"]
+    assert [row[:7] for row in listed[1:]] == rows

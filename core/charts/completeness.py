@@ -17,6 +17,14 @@ STATUS_COLOURS = {
 REFERENCE_COLOUR = "#444444"
 ROW_HEIGHT = 24  # pixels per row of a matrix or bar chart
 PANEL_WIDTH, PANEL_HEIGHT = 230, 220  # one panel of a comparison chart
+# The heatmap's colours diverge at this 报送率 (%): below it red, above it green — 75% is not "fine".
+TARGET_RATE = 95
+BOTTOM_LEGEND = alt.Legend(orient="bottom", direction="horizontal", titleOrient="left")
+
+
+def _title(text: str) -> alt.TitleParams:
+    """A title over the whole chart, its row labels included (not over the school names)."""
+    return alt.TitleParams(text, anchor="start", frame="bounds", offset=12)
 
 
 def _ordered(values: pd.Series) -> list[str]:
@@ -27,7 +35,7 @@ def _ordered(values: pd.Series) -> list[str]:
 def status_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     """学校 × 报送期次, each cell coloured by 按时报送 / 逾期报送 / 未报送 / 待报送."""
     return (
-        alt.Chart(matrix, title="各校报送情况")
+        alt.Chart(matrix, title=_title("各校报送情况"))
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
             x=alt.X(
@@ -38,6 +46,7 @@ def status_heatmap(matrix: pd.DataFrame) -> alt.Chart:
                 "状态:N",
                 title="状态",
                 scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                legend=BOTTOM_LEGEND,
             ),
             tooltip=[
                 alt.Tooltip("学校:N", title="学校"),
@@ -52,7 +61,8 @@ def status_heatmap(matrix: pd.DataFrame) -> alt.Chart:
 
 
 def rate_heatmap(matrix: pd.DataFrame) -> alt.LayerChart:
-    """省份 × 报送期次, each cell coloured by its 报送率 (red 0% → green 100%) and labelled with it."""
+    """省份 × 报送期次, each cell coloured by its 报送率 on a scale diverging at ``TARGET_RATE``
+    (red below, green above) and labelled with it in a colour readable on the cell."""
     base = alt.Chart(matrix).encode(
         x=alt.X(
             "报送期次:N", title="报送期次", sort=_ordered(matrix["报送期次"]), axis=alt.Axis(labelAngle=0)
@@ -72,11 +82,17 @@ def rate_heatmap(matrix: pd.DataFrame) -> alt.LayerChart:
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
-            "报送率数值:Q", title="报送率（%）", scale=alt.Scale(domain=[0, 100], scheme="redyellowgreen")
+            "报送率数值:Q",
+            title=f"报送率（%，以 {TARGET_RATE}% 为界）",
+            scale=alt.Scale(domain=[0, TARGET_RATE, 100], range=["#b2182b", "#f7f7f7", "#1a7837"]),
+            legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220),
         )
     )
-    labels = base.mark_text(fontSize=11).encode(text="报送率:N")
-    return alt.layer(cells, labels, title="各省报送率").properties(height=alt.Step(ROW_HEIGHT))
+    dark = f"datum['报送率数值'] < {TARGET_RATE // 3} || datum['报送率数值'] > {(TARGET_RATE + 100) / 2}"
+    labels = base.mark_text(fontSize=11).encode(
+        text="报送率:N", color=alt.condition(dark, alt.value("white"), alt.value("#222222"))
+    )
+    return alt.layer(cells, labels, title=_title("各省报送率")).properties(height=alt.Step(ROW_HEIGHT))
 
 
 def reporting_rate_chart(rates: pd.DataFrame, overall_rate: float | None) -> alt.LayerChart:
@@ -103,7 +119,9 @@ def reporting_rate_chart(rates: pd.DataFrame, overall_rate: float | None) -> alt
             y=y,
             yOffset=alt.YOffset("指标:N", sort=["报送率", "按时报送率"]),
             x=alt.X("比率:Q", title="比率（%）", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("指标:N", title="指标", scale=alt.Scale(range=["#1f77b4", "#2ca02c"])),
+            color=alt.Color(
+                "指标:N", title="指标", scale=alt.Scale(range=["#1f77b4", "#2ca02c"]), legend=BOTTOM_LEGEND
+            ),
             tooltip=[
                 alt.Tooltip("所在省份:N", title="省份"),
                 alt.Tooltip("指标:N", title="指标"),
@@ -129,9 +147,11 @@ def comparison_chart(
     points: pd.DataFrame, title: str, value_title: str, period_title: str = "学年学期"
 ) -> alt.FacetChart:
     """学校画像: the institution's figure beside its province's over the periods, one panel
-    per 指标, with the indicator's reference line (its standard) where it has one.
+    per 指标 (and one row per 筛查类型 when ``points`` has one), with the indicator's reference
+    line (its standard) where it has one; the value axis starts at 0, the legend is below.
 
-    ``points`` columns: 期次 (in time order), 指标, 范围 (本校 / 全省), 数值, 文本 (as shown), 参考值.
+    ``points`` columns: 期次 (in time order), 指标, 范围 (本校 / 全省), 数值, 文本 (as shown), 参考值
+    [, 筛查类型].
     """
     periods = _ordered(points["期次"])
     base = alt.Chart().encode(
@@ -143,9 +163,13 @@ def comparison_chart(
         )
     )
     lines = base.mark_line(point=True).encode(
-        y=alt.Y("数值:Q", title=value_title),
+        y=alt.Y("数值:Q", title=value_title, scale=alt.Scale(zero=True)),
         color=alt.Color(
-            "范围:N", title="范围", sort=["本校", "全省"], scale=alt.Scale(range=["#d62728", "#1f77b4"])
+            "范围:N",
+            title="范围",
+            sort=["本校", "全省"],
+            scale=alt.Scale(range=["#d62728", "#1f77b4"]),
+            legend=BOTTOM_LEGEND,
         ),
         tooltip=[
             alt.Tooltip("期次:N", title=period_title),
@@ -163,10 +187,18 @@ def comparison_chart(
             tooltip=[alt.Tooltip("max(参考值):Q", title="标准 / 参考线", format=",")],
         )
     )
+    facets = {"column": alt.Column("指标:N", title=None, sort=_ordered(points["指标"]))}
+    if "筛查类型" in points:
+        facets["row"] = alt.Row(
+            "筛查类型:N",
+            title=None,
+            sort=_ordered(points["筛查类型"]),
+            header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelFontWeight="bold"),
+        )
     return (
         alt.layer(lines, rules, data=points)
         .properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
-        .facet(column=alt.Column("指标:N", title=None, sort=list(dict.fromkeys(points["指标"]))))
-        .resolve_scale(y="independent")
-        .properties(title=title)
+        .facet(**facets)
+        .resolve_scale(x="independent", y="independent")
+        .properties(title=_title(title))
     )

@@ -151,7 +151,7 @@ def coverage_trend(term_totals: pd.DataFrame, coverage_line: float) -> alt.Layer
                 f"{metrics.COVERAGE.key}:Q",
                 title="筛查覆盖率",
                 axis=alt.Axis(format="%"),
-                scale=alt.Scale(zero=False),
+                scale=alt.Scale(domain=[0, 1]),
             ),
             tooltip=[
                 alt.Tooltip(f"{PERIOD}:N", title="学年学期"),

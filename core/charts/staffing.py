@@ -18,6 +18,7 @@ STATUS_COLORS = alt.Scale(
     domain=[COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE], range=["#4c78a8", "#e45756", "#bab0ac"]
 )
 REFERENCE_COLOR = "#f58518"
+PICK = "pick"  # the selection a click on a bar makes (st.vega_lite_chart's on_select reports it)
 
 
 def _with_share(table: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -26,9 +27,24 @@ def _with_share(table: pd.DataFrame, label: str) -> pd.DataFrame:
     return table.assign(share=table[f"{label}达标学校数"] / applicable.where(applicable > 0))
 
 
-def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: str = "所在省份") -> alt.Chart:
+def labelled_rule(value: float, label: str, field: str = "share") -> alt.LayerChart:
+    """A dashed vertical reference line at ``value`` with ``label`` written at its top."""
+    data = alt.Chart(pd.DataFrame({field: [value], "name": [label]}))
+    rule = data.mark_rule(color=REFERENCE_COLOR, strokeDash=[4, 4]).encode(
+        x=f"{field}:Q", tooltip=[alt.Tooltip("name:N", title="参考线")]
+    )
+    text = data.mark_text(
+        align="left", baseline="bottom", dx=4, color=REFERENCE_COLOR, fontWeight="bold"
+    ).encode(x=f"{field}:Q", y=alt.value(-4), text="name:N")
+    return rule + text
+
+
+def compliance_by_group_chart(
+    table: pd.DataFrame, standard: Standard, group: str = "所在省份", selectable: bool = False
+) -> alt.LayerChart:
     """Bars: the share of institutions meeting ``standard`` per group, highest first,
-    with the scope's overall share as a reference line."""
+    with the scope's overall share as a labelled reference line. ``selectable``: a click on
+    a bar selects its group (the selection ``PICK``, for drilling down)."""
     label = standard.label
     data = _with_share(table, label).dropna(subset=["share"])
     compliant, applicable = int(data[f"{label}达标学校数"].sum()), int(data[f"{label}适用学校数"].sum())
@@ -37,7 +53,12 @@ def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: st
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("share:Q", title="达标率", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+            x=alt.X(
+                "share:Q",
+                title=f"达标率（{standard.meaning}即为达标）",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
             y=alt.Y(f"{group}:N", title=group, sort="-x", axis=alt.Axis(labelOverlap=False)),
             tooltip=[
                 alt.Tooltip(f"{group}:N", title=group),
@@ -48,17 +69,13 @@ def compliance_by_group_chart(table: pd.DataFrame, standard: Standard, group: st
             ],
         )
     )
-    reference = (
-        alt.Chart(
-            pd.DataFrame(
-                {"share": [overall], "name": [f"整体达标率 {on_screen(percent_text(compliant, applicable))}"]}
-            )
+    if selectable:
+        bars = bars.add_params(alt.selection_point(name=PICK, fields=[group], on="click")).mark_bar(
+            cursor="pointer"
         )
-        .mark_rule(color=REFERENCE_COLOR, strokeDash=[4, 4])
-        .encode(x="share:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
-    )
+    reference = labelled_rule(overall, f"整体 {on_screen(percent_text(compliant, applicable))}")
     return (bars + reference).properties(
-        title=f"各{group.removeprefix('所在')}{standard.post}配备达标率（师生比不高于 1:{standard.threshold:,}）",
+        title=f"各{group.removeprefix('所在')}{standard.post}配备达标率（{standard.ratio}）",
         height=alt.Step(22),
     )
 
@@ -166,4 +183,25 @@ def ratio_distribution_chart(ratios: pd.DataFrame, ticks: pd.DataFrame, standard
     )
     return (boxes + marks + rule).properties(
         title=f"{standard.post}师生比分布（虚线为 1:{standard.threshold:,} 标准）", height=300
+    )
+
+
+def worst_institutions_chart(table: pd.DataFrame, standard: Standard, place: str) -> alt.Chart:
+    """Bars: the institutions of ``place`` furthest below ``standard`` (core.views.overview's
+    ``worst``: 学校名称, 缺口, 师生比, 学校标识码), largest gap on top; a click on a bar selects
+    its 学校标识码 (the selection ``PICK``, to open the institution's profile)."""
+    return (
+        alt.Chart(table)
+        .mark_bar(color=STATUS_COLORS.range[1], cursor="pointer")
+        .add_params(alt.selection_point(name=PICK, fields=["学校标识码"], on="click"))
+        .encode(
+            x=alt.X("缺口:Q", title=f"{standard.post}缺口（人）", axis=alt.Axis(format=",d", tickMinStep=1)),
+            y=alt.Y("学校名称:N", title=None, sort="-x", axis=alt.Axis(labelLimit=180)),
+            tooltip=[
+                alt.Tooltip("学校名称:N"),
+                alt.Tooltip("缺口:Q", title="缺口（人）", format=","),
+                alt.Tooltip("师生比:N"),
+            ],
+        )
+        .properties(title=f"{place}距{standard.ratio}最远的学校", height=alt.Step(24))
     )

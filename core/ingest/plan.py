@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, and_, select
 
 from core.forms import FormSpec, Kind, get_form
-from core.ingest.report import CellChange, ParsedFile, Plan
+from core.ingest.report import CellChange, NewRow, ParsedFile, Plan
 
 CHUNK = 500
 
@@ -38,6 +38,13 @@ class Diff:
             unchanged=self.unchanged,
             changes=self.changes,
             duplicate_of=duplicate_of,
+            new_rows=[
+                NewRow(
+                    tuple(values[part] for part in self.form.key),
+                    values.get(self.form.reported_name_field) if self.form.reported_name_field else None,
+                )
+                for values in self.inserts
+            ],
         )
 
 

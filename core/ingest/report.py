@@ -156,6 +156,15 @@ class Plan:
     unchanged: int = 0
     changes: list[CellChange] = field(default_factory=list)
     duplicate_of: int | None = None  # an accepted upload of the very same file (same sha256 and form)
+    new_rows: list[NewRow] = field(default_factory=list)  # the rows ``inserted`` counts
+
+
+@dataclass(frozen=True)
+class NewRow:
+    """A row an upload adds: its key values and the institution's name as the file gives it."""
+
+    key: tuple
+    name: str | None
 
 
 @dataclass

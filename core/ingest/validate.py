@@ -329,7 +329,9 @@ def check_rules(form: FormSpec, data: Validated, bad_cells: set[tuple[int, str]]
             if number in rows_with_bad_cells and any((number, key) in bad_cells for key in rule.columns):
                 continue
             if not rule.check(values):
-                log.add(rule.severity, rule.code, rule.message, number, header, values[rule.columns[0]])
+                log.add(
+                    rule.severity, rule.code, rule.describe(values), number, header, values[rule.columns[0]]
+                )
 
 
 def check_duplicates(form: FormSpec, data: Validated, log: IssueLog) -> None:
@@ -377,7 +379,8 @@ def check_institutions(form: FormSpec, data: Validated, names: Mapping[str, str]
             log.add(
                 Severity.ERROR,
                 Reason.UNKNOWN_INSTITUTION,
-                f"学校标识码 {code} 不在高校名录中，请核对标识码，或先在高校名录中添加该校",
+                f"学校标识码 {code} 不在高校名录中：请核对标识码；如确为新设或更名的学校，请联系省级教育主管部门"
+                "的平台管理员将该校加入高校名录后再上传",
                 number,
                 code_header,
                 code,

@@ -11,16 +11,21 @@ from sqlalchemy import Engine
 
 from core.accounts.limits import Limits
 from core.accounts.users import institution_registry
+from core.deadlines import previous_year
 from core.formatting import in_natural_order, on_screen
 from core.forms import PROVINCES
+from core.headers import INSTITUTION_NAME, INSTITUTION_NAME_HEADER
+from core.metrics import staffing as staffing_metrics
 from core.queries.overview import institutions_by_province
 from core.scope import Scope
 from core.settings_store import load_standards
-from core.standards import Standard
+from core.standards import Standard, Standards
 from core.views import completeness, projects, screening, staffing
+from core.views.tiles import Tile, high_risk_tile, missing_tile, staffing_tiles
 
 PROVINCE = "所在省份"
 INSTITUTIONS = "高校数"
+WORST = 10  # institutions shown when one province is chosen
 COUNSELOR_COLUMNS = (
     "辅导员适用学校数",
     "辅导员达标学校数",
@@ -59,15 +64,61 @@ def _province_table(engine: Engine, scope: Scope, compliance: pd.DataFrame) -> p
     return in_natural_order(table, [PROVINCE], {PROVINCE: PROVINCES})
 
 
+def worst_institutions(frame: pd.DataFrame, standard: Standard, count: int = WORST) -> pd.DataFrame:
+    """The ``count`` institutions furthest below ``standard`` (largest gap, then most students per
+    staff member) from a staffing metrics frame: 学校名称, 缺口, 师生比, 学校标识码."""
+
+    def metric(suffix: str) -> str:
+        return staffing_metrics.column(standard, suffix)
+
+    failing = frame[frame[metric(staffing_metrics.STATUS)].eq(staffing_metrics.NON_COMPLIANT)]
+    worst = failing.sort_values(
+        [metric(staffing_metrics.GAP), metric(staffing_metrics.PER_STAFF), "code"],
+        ascending=[False, False, True],
+    ).head(count)
+    headers = {
+        INSTITUTION_NAME: INSTITUTION_NAME_HEADER,
+        metric(staffing_metrics.GAP): "缺口",
+        metric(staffing_metrics.RATIO): "师生比",
+    }
+    table = worst[[*headers, "code"]].rename(columns=headers | {"code": "学校标识码"})
+    table["缺口"] = table["缺口"].astype("int64")
+    return table.reset_index(drop=True)
+
+
+def _tiles(
+    engine: Engine, scope: Scope, today: dt.date, standards: Standards, kpis: dict[str, Any]
+) -> list[Tile]:
+    """The tiles of the three standards, 高风险人数 and 未报送学校, each against the previous 学年."""
+    before: dict[str, Any] = {"staffing": None, "screening": None, "reporting": None}
+    if scope.year:
+        earlier = replace(scope, year=previous_year(scope.year))
+        before = {
+            "staffing": staffing.summary_kpis(staffing.metrics_frame(engine, earlier, standards), standards),
+            "screening": screening.overview_kpis(engine, earlier),
+            "reporting": completeness.reporting_summary(engine, earlier, today)["staffing"],
+        }
+    had_staffing = before["staffing"] and before["staffing"]["institutions"]
+    return [
+        *staffing_tiles(standards, kpis["staffing"], before["staffing"] if had_staffing else None),
+        high_risk_tile(kpis["screening"], before["screening"] if before["screening"] else None),
+        missing_tile(kpis["reporting"]["staffing"], before["reporting"], today),
+    ]
+
+
 @dataclass(frozen=True)
 class OverviewPage:
     """Everything 总览 shows for one scope and day: the tiles (keys institutions, staffing,
     screening, projects, reporting: each area's overview figures), the province table
-    and the counselor standard its chart is about."""
+    and the counselor standard its chart is about; ``tiles`` the headline tiles with their
+    change from the previous 学年; ``worst`` the institutions furthest below the counselor
+    standard (drawn instead of the province chart when one province is chosen)."""
 
     kpis: dict[str, Any]
     provinces: pd.DataFrame
     counselors: Standard
+    tiles: list[Tile]
+    worst: pd.DataFrame
 
 
 def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
@@ -76,10 +127,13 @@ def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
     frame = staffing.metrics_frame(engine, scope, standards)
     provinces = _province_table(engine, scope, staffing.group_summary(frame, "province", standards))
     institutions = int(provinces[INSTITUTIONS].sum())  # every institution has a province
+    kpis = _kpis(engine, scope, today, institutions, staffing.summary_kpis(frame, standards))
     return OverviewPage(
-        kpis=_kpis(engine, scope, today, institutions, staffing.summary_kpis(frame, standards)),
+        kpis=kpis,
         provinces=provinces,
         counselors=standards.counselors,
+        tiles=_tiles(engine, scope, today, standards, kpis),
+        worst=worst_institutions(frame, standards.counselors),
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from core.deadlines import periods_of_year
 from core.formatting import local_time_text, on_screen
-from core.forms import INSTITUTIONS, PROJECTS
+from core.forms import INSTITUTIONS, PROJECTS, SCREENING_KINDS, TERMS
 from core.masking import area_written
 from core.metrics import completeness as completeness_metrics
 from core.metrics import screening as screening_metrics
@@ -193,10 +193,14 @@ def _drawable(chart: pd.DataFrame) -> pd.DataFrame:
     return chart[values.notna() & (values != float("inf"))].reset_index(drop=True)
 
 
-def _screening(engine: Engine, code: str, province: str, mask: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(table, chart frame): per 学年 and 学期, the institution's counts and rates and the province's rates."""
-    school = screening.term_totals(engine, Scope(codes=(code,)))
-    region = screening.term_totals(engine, Scope(provinces=(province,)))
+KIND = "筛查类型"
+
+
+def _screening_of_kind(
+    school: pd.DataFrame, region: pd.DataFrame, mask: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(table, chart frame) of one 筛查类型: per 学年 and 学期, the institution's counts and rates
+    and the province's rates of the same 筛查类型."""
     rates = screening_metrics.RATES
     area_headers = {rate.header: f"{PROVINCE_PREFIX}{rate.header}" for rate in rates}
     own = screening_metrics.table(school, SCREENING_COLUMNS, mask=mask)
@@ -218,6 +222,37 @@ def _screening(engine: Engine, code: str, province: str, mask: bool) -> tuple[pd
             for period, value, text in zip(periods, frame[rate.key], texts[rate.header], strict=True)
         ]
     return table, _drawable(pd.DataFrame(chart))
+
+
+def _screening(engine: Engine, code: str, province: str, mask: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(table, chart frame) per 筛查类型 (a spring 复查 of a few hundred students at risk is not
+    the autumn 普查 of everyone): per 学年 and 学期, the institution's counts and rates and the
+    province's rates of the same 筛查类型; the table has 筛查类型 after 学期."""
+    tables, charts = [], []
+    for kind in SCREENING_KINDS:
+        school = screening.term_totals(engine, Scope(codes=(code,)), kind=kind)
+        if school.empty:
+            continue
+        region = screening.term_totals(engine, Scope(provinces=(province,)), kind=kind)
+        table, chart = _screening_of_kind(school, region, mask)
+        table.insert(2, KIND, kind)
+        tables.append(table)
+        charts.append(chart.assign(**{KIND: kind}))
+    if not tables:
+        return pd.DataFrame(), pd.DataFrame()
+    table = pd.concat(tables, ignore_index=True).sort_values(
+        ["学年", "学期"], kind="stable", key=_period_order
+    )
+    return table.reset_index(drop=True), pd.concat(charts, ignore_index=True)
+
+
+def _period_order(values: pd.Series) -> pd.Series:
+    """秋季学期 before 春季学期 (学年 sort as text)."""
+    return (
+        values.map({term: index for index, term in enumerate(TERMS)}).fillna(values)
+        if values.name == "学期"
+        else values
+    )
 
 
 def _reference(rate: screening_metrics.Rate) -> float | None:

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core.charts.points import capped
+from core.deadlines import previous_year
 from core.formatting import in_natural_order, percent_text
 from core.forms import STAFFING
 from core.headers import (
@@ -29,6 +30,8 @@ from core.queries import staffing as queries
 from core.scope import Scope
 from core.settings_store import load_standards
 from core.standards import Standard, Standards
+from core.views import supervision
+from core.views.supervision import blank_as_missing
 
 GROUPINGS = INSTITUTION_HEADERS  # 分组汇总 is by the institution's province, level or ownership
 
@@ -36,11 +39,6 @@ GROUPINGS = INSTITUTION_HEADERS  # 分组汇总 is by the institution's province
 def metrics_frame(engine: Engine, scope: Scope, standards: Standards | None = None) -> pd.DataFrame:
     """Staffing rows in ``scope`` with every derived value (see core.metrics.staffing)."""
     return metrics.staffing_metrics(queries.staffing_rows(engine, scope), standards or load_standards(engine))
-
-
-def _blank_as_missing(frame: pd.DataFrame) -> pd.DataFrame:
-    """Empty texts (no ratio, no share) as missing values: empty in CSV, "—" on screen."""
-    return frame.replace("", None)
 
 
 def _derived_headers(standard: Standard) -> dict[str, str]:
@@ -71,18 +69,13 @@ def _ranked(frame: pd.DataFrame, standard: Standard) -> pd.DataFrame:
     return order.assign(rank=range(1, len(order) + 1))
 
 
-def _previous_year(year: str) -> str:
-    first, second = (int(part) for part in year.split("-"))
-    return f"{first - 1}-{second - 1}"
-
-
 def _with_gap_change(engine: Engine, scope: Scope, standards: Standards) -> pd.DataFrame:
     """The metrics frame of ``scope`` plus ``gap_change``: the counselor gap change since
     the previous 学年 (empty without a previous year). Both years come in one read."""
     if not scope.year:
         frame = metrics_frame(engine, scope, standards)
         return frame.assign(gap_change=pd.Series(pd.NA, index=frame.index, dtype="Int64"))
-    rows = queries.staffing_rows_of_years(engine, scope, [scope.year, _previous_year(scope.year)])
+    rows = queries.staffing_rows_of_years(engine, scope, [scope.year, previous_year(scope.year)])
     both = metrics.staffing_metrics(rows, standards)
     this_year = both["year"] == scope.year
     gap = column(standards.counselors, GAP)
@@ -111,7 +104,7 @@ def _institution_table(frame: pd.DataFrame, standards: Standards) -> pd.DataFram
         "psy_teachers": STAFF_HEADERS["psy"],
         **_derived_headers(standards.psy),
     }
-    return _blank_as_missing(frame[list(headers)].rename(columns=headers).reset_index(drop=True))
+    return blank_as_missing(frame[list(headers)].rename(columns=headers).reset_index(drop=True))
 
 
 def search_institutions(table: pd.DataFrame, search: str) -> pd.DataFrame:
@@ -136,40 +129,11 @@ def institution_table(engine: Engine, scope: Scope, search: str = "") -> pd.Data
     )
 
 
-def _supervision_list(frame: pd.DataFrame, standards: Standards) -> pd.DataFrame:
-    """督办名单 from a metrics frame (see :func:`supervision_list`)."""
-    statuses = frame[[column(standard, STATUS) for standard in standards]]
-    failing = statuses.eq(NON_COMPLIANT)
-    frame = frame[failing.any(axis=1)].assign(
-        failing=[
-            "、".join(standard.label for standard, fails in zip(standards, row, strict=True) if fails)
-            for row in failing[failing.any(axis=1)].itertuples(index=False)
-        ]
-    )
-    frame = frame.sort_values(
-        [column(standards.counselors, GAP), "students", "code"], ascending=[False, False, True], kind="stable"
-    )
-    headers = {
-        "code": "学校标识码",
-        INSTITUTION_NAME: INSTITUTION_NAME_HEADER,
-        **INSTITUTION_HEADERS,
-        "students": STUDENTS,
-        "counselors_ft": "专职辅导员数",
-        column(standards.counselors, RATIO): "辅导员师生比",
-        column(standards.counselors, GAP): "辅导员缺口",
-        column(standards.ideo, GAP): "思政课教师缺口",
-        column(standards.psy, GAP): "心理健康教育教师缺口",
-        "failing": "未达标指标",
-    }
-    table = frame[list(headers)].rename(columns=headers).reset_index(drop=True)
-    table.insert(0, "序号", range(1, len(table) + 1))
-    return _blank_as_missing(table)
-
-
-def supervision_list(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """督办名单: institutions not meeting at least one standard, largest counselor gap first."""
+def supervision_list(engine: Engine, scope: Scope, standard: str = supervision.ALL) -> pd.DataFrame:
+    """督办名单: institutions not meeting at least one standard, largest counselor gap first;
+    with a standard's key, those not meeting that standard (see core.views.supervision)."""
     standards = load_standards(engine)
-    return _supervision_list(metrics_frame(engine, scope, standards), standards)
+    return supervision.supervision_lists(metrics_frame(engine, scope, standards), standards)[standard]
 
 
 def group_table(engine: Engine, scope: Scope, by: str = "province") -> pd.DataFrame:
@@ -193,7 +157,7 @@ def group_summary(frame: pd.DataFrame, by: str, standards: Standards) -> pd.Data
         table[f"{label}总体师生比"] = table[header].map(summary["ratio"])
         table[f"{label}缺口合计"] = table[header].map(summary["gap"]).astype("int64")
     ordered = in_natural_order(table.rename(columns={header: by}), [by]).rename(columns={by: header})
-    return _blank_as_missing(ordered)
+    return blank_as_missing(ordered)
 
 
 def compliance_trend(engine: Engine, scope: Scope, standards: Standards | None = None) -> pd.DataFrame:
@@ -300,7 +264,7 @@ class StaffingPage:
     standards: Standards
     kpis: dict[str, Any]
     institutions: pd.DataFrame
-    supervision: pd.DataFrame
+    supervision: dict[str, pd.DataFrame]
     provinces: pd.DataFrame
     trend: pd.DataFrame
     points: dict[str, pd.DataFrame]
@@ -319,10 +283,21 @@ def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
         standards=standards,
         kpis=summary_kpis(frame, standards),
         institutions=table,
-        supervision=_supervision_list(frame, standards),
+        supervision=supervision.supervision_lists(frame, standards),
         provinces=group_summary(frame, "province", standards),
         trend=compliance_trend(engine, scope, standards),
         points={standard.key: _chart_points(table, standard) for standard in standards},
         ratios={key: boxes for key, (boxes, _) in ratios.items()},
         ticks={key: ticks for key, (_, ticks) in ratios.items()},
     )
+
+
+def standards_met(engine: Engine, codes: list[str], years: list[str]) -> pd.DataFrame:
+    """After a staffing upload: whether each institution of the file meets each standard in the
+    file's 学年 (学校名称, 学校标识码, 学年, then 达标情况 and 缺口 per standard)."""
+    standards = load_standards(engine)
+    table = _institution_table(_with_gap_change(engine, Scope(codes=tuple(codes)), standards), standards)
+    columns = ["学校名称", "学校标识码", "学年"]
+    for standard in standards:
+        columns += [f"{standard.label}达标情况", f"{standard.label}缺口"]
+    return table.loc[table["学年"].isin(years), columns].reset_index(drop=True)

@@ -18,13 +18,14 @@ from core.scope import Scope
 SHORT_SHA = 12
 STATUS_LABELS = {"accepted": "已导入", "reverted": "已撤销"}
 UPLOAD_TIME = "上传时间（北京时间）"  # the header of an upload's time wherever uploads are listed
+FILE_HASH = "SHA-256（前 12 位）"  # for administrators comparing files: in the CSV, not on screen
 
 UPLOAD_COLUMNS = {
     "id": "编号",
     "created_at": UPLOAD_TIME,
     "uploader": "上传人",
     "file_name": "文件名",
-    "sha256": "SHA-256（前 12 位）",
+    "sha256": FILE_HASH,
     "form": "报表",
     "rows": "行数",
     "inserted": "新增",

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.cli import run_cli
+from tests.cli import PROJECT_ROOT, run_cli
 from tests.servers import SAMPLE_TODAY, serve_app
+
+__all__ = ["PROJECT_ROOT", "SAMPLE_TODAY", "serve_app"]  # re-exported for the test modules
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
