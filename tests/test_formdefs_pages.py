@@ -75,7 +75,7 @@ def test_the_indicator_page_shows_the_form_in_scope(app_engine: Engine) -> None:
     assert not app.exception
     assert [(metric.label, metric.value) for metric in app.metric] == [("值班完成率 达标率", "50.0%")]
     frame = app.dataframe[0].value
-    assert frame["值班完成率"].tolist() == ["80.0%", "95.0%"]
+    assert frame["值班完成率"].tolist() == [80.0, 95.0]  # numbers on screen, formatted as % (issue 16)
     assert frame["值班完成率达标情况"].tolist() == ["未达标", "达标"]
 
 
