@@ -12,11 +12,14 @@ from core.forms import LEVELS, OWNERSHIPS
 from core.incidents import record_unexpected, unexpected_message
 from core.queries.base import filter_choices
 from core.scope import Scope
+from core.seasons import season_choices
 from core.text import md_escape
+from core.urlstate import filter_params, read_filters
 from pages._shared import (
     ICON,
     PAGES,
     SCOPE_KEY,
+    app_settings,
     cached,
     check_session,
     may_open,
@@ -42,7 +45,9 @@ def navigation(account: Account | None) -> dict[str, list]:
 def province_choice(account: Account, provinces_present: list[str]) -> list[str]:
     """The 省份 filter: a choice for an administrator; a province or school user has its own only."""
     if account.role == Role.ADMIN:
-        return st.multiselect("省份", provinces_present, key="filter_provinces", placeholder="全部省份")
+        return st.multiselect(
+            "省份", provinces_present, key="filter_provinces", placeholder="全部省份", select_all=False
+        )
     if account.role == Role.INSTITUTION:
         st.markdown(f"学校：{account.institution_code}（本校数据；本省与全国只看汇总）")
     else:
@@ -50,26 +55,60 @@ def province_choice(account: Account, provinces_present: list[str]) -> list[str]
     return []
 
 
+FILTER_KEYS = {"year": "filter_year", "provinces": "filter_provinces", "levels": "filter_levels"}
+FILTER_KEYS["ownerships"] = "filter_ownerships"
+FROM_ADDRESS_KEY = "filters_from_address"  # set once a session has read the address's filters
+
+
+def filters_from_address(account: Account, years: list[str], provinces_present: list[str]) -> None:
+    """On a session's first run, the filters the address names (?year=…&province=…) become the
+    sidebar's choices; a value this user may not choose is dropped with a note."""
+    if st.session_state.get(FROM_ADDRESS_KEY):
+        return
+    st.session_state[FROM_ADDRESS_KEY] = True
+    asked = read_filters(
+        st.query_params.get_all,
+        years=years,
+        provinces=provinces_present if account.role == Role.ADMIN else [],
+        levels=LEVELS,
+        ownerships=OWNERSHIPS,
+    )
+    for name, key in FILTER_KEYS.items():
+        if value := getattr(asked, name):
+            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+    if note := asked.note():
+        st.toast(md_escape(note), icon=":material/info:")
+
+
+def keep_filters_in_address(scope: Scope) -> None:
+    """The address says what the sidebar shows, so that F5 or a shared link opens this view."""
+    wanted = filter_params(scope.year, scope.provinces, scope.levels, scope.ownerships)
+    if {key: st.query_params.get_all(key) for key in st.query_params} != wanted:
+        st.query_params.from_dict(wanted)
+
+
 def sidebar_scope(account: Account) -> Scope:
     """Draw the global filters (only what ``account`` may choose); widget keys keep the choice
-    across pages. The pages intersect it with the user's limits (pages._shared.current_scope)."""
-    years, provinces_present = cached(filter_choices, Scope())
+    across pages, and the address carries it (core.urlstate). The 学年 list holds the season in
+    progress even before anything is reported for it. The pages intersect the choice with the
+    user's limits (pages._shared.current_scope)."""
+    data_years, provinces_present = cached(filter_choices, Scope())
+    years = cached(season_choices, Scope(), app_settings().today()).years
+    filters_from_address(account, years, provinces_present)
+    latest_with_data = years.index(data_years[0]) if data_years else 0
     with st.sidebar:
         st.markdown(f"**{md_escape(account.name)}** · {account.role_label}")
         sign_out_button()
         st.markdown("### 筛选")
-        year = st.selectbox(
-            "学年", years, index=0 if years else None, key="filter_year", placeholder="暂无数据"
-        )
+        year = st.selectbox("学年", years, index=latest_with_data, key="filter_year", placeholder="暂无数据")
         provinces = province_choice(account, provinces_present)
-        levels = st.multiselect("办学层次", LEVELS, key="filter_levels", placeholder="全部")
-        ownerships = st.multiselect("办学性质", OWNERSHIPS, key="filter_ownerships", placeholder="全部")
-    return Scope(
-        year=year,
-        provinces=tuple(provinces),
-        levels=tuple(levels),
-        ownerships=tuple(ownerships),
-    )
+        levels = st.multiselect("办学层次", LEVELS, key="filter_levels", placeholder="全部", select_all=False)
+        ownerships = st.multiselect(
+            "办学性质", OWNERSHIPS, key="filter_ownerships", placeholder="全部", select_all=False
+        )
+    scope = Scope(year=year, provinces=tuple(provinces), levels=tuple(levels), ownerships=tuple(ownerships))
+    keep_filters_in_address(scope)
+    return scope
 
 
 st.set_page_config(page_title="高校思政工作监测平台", page_icon=str(ICON), layout="wide")
