@@ -232,3 +232,32 @@ def test_page_shows_the_dashboards_figures_and_both_downloads(app_engine: Engine
     assert shown["逾期项目"] == projects_page(app_engine, scope.all_years(), TODAY).headline["逾期项目"]
     labels = [button.proto.label for button in app.get("download_button")]
     assert labels == ["下载 Excel 工作簿", "下载 PDF"]
+
+
+def test_forms_declared_as_data_get_a_sheet_each_with_numeric_rates(tmp_path: Path) -> None:
+    from core.formdefs.registry import load_forms
+    from core.queries.base import available_years
+    from core.views.indicators import page
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    init_db(engine)
+    seed_database(engine, institutions=30, years=1, with_indicator_forms=True)
+    scope = Scope(year=available_years(engine)[0])
+    forms = load_forms(engine)
+
+    workbook = load_workbook(_written(engine, scope, tmp_path / "通报.xlsx"))
+
+    for name in ("responsibility", "party"):
+        shown = page(engine, scope, name)
+        assert forms[name].title in workbook.sheetnames
+        sheet = workbook[forms[name].title]
+        if not shown.by_group:
+            continue
+        header, frame = next(iter(shown.by_group.items()))
+        rate = _cell_below(sheet, "达标率")
+        written = [sheet.cell(row, rate.column).value for row in range(rate.row, rate.row + len(frame))]
+        assert all(isinstance(value, int | float) for value in written), written
+        assert sorted(written) == pytest.approx(
+            sorted(frame["达标率"].dropna().tolist()), abs=0.05
+        ) or sorted(written) == pytest.approx(sorted((frame["达标率"].dropna() / 100).tolist()), abs=0.0005)
+    engine.dispose()

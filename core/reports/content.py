@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from core.accounts.limits import Limits
 from core.charts import completeness as completeness_charts
+from core.charts import indicators as indicator_charts
 from core.charts import projects as project_charts
 from core.charts import screening as screening_charts
 from core.charts import staffing as staffing_charts
@@ -28,6 +29,7 @@ from core.metrics import screening as screening_metrics
 from core.queries.base import count_institutions
 from core.queries.uploads import latest_upload_id
 from core.scope import Scope
+from core.views import indicators as indicator_views
 from core.views import projects as project_views
 from core.views import screening as screening_views
 from core.views import staffing as staffing_views
@@ -265,6 +267,31 @@ def _completeness(engine: Engine, scope: Scope, term: str | None, today: dt.date
     return Section("completeness", title, note, figures, tables, charts)
 
 
+def _indicator_forms(engine: Engine, scope: Scope) -> list[Section]:
+    """One section per form declared as data with rows in scope: its 达标率 tiles, its table (by
+    institution when one province is chosen, else 达标率 by province) and a chart per indicator."""
+    sections = []
+    for name, title in indicator_views.form_choices(engine, scope).items():
+        page = indicator_views.page(engine, scope, name)
+        if page.table.empty:
+            continue
+        figures = [_figure(f"{tile.header}达标率", tile.rate) for tile in page.tiles]
+        if _per_institution(scope):
+            tables = [typed_table(f"{title}（各校）", page.table)]
+        else:
+            tables = [
+                typed_table(f"{header}达标率（按{page.group_header}）", frame)
+                for header, frame in page.by_group.items()
+            ]
+        charts = [
+            _chart(indicator_charts.compliance_chart(frame, page.group_header, header))
+            for header, frame in page.by_group.items()
+        ]
+        note = "；".join(f"{tile.header}：{tile.standard}" for tile in page.tiles) or "本表未设达标标准。"
+        sections.append(Section(f"form:{name}", title, note, figures, tables, charts))
+    return sections
+
+
 def _data_as_of(engine: Engine, scope: Scope, term: str | None) -> str:
     """The latest upload that wrote a row in scope: '第 12 次上传（2025-06-30 10:00:00，文件名）'."""
     latest = latest_upload_id(engine, scope, term)
@@ -297,5 +324,6 @@ def read_report(
             _screening(engine, scope, term, mask_small),
             _projects(engine, scope, today),
             _completeness(engine, scope, term, today),
+            *_indicator_forms(engine, scope),
         ],
     )

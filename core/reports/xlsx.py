@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -43,6 +44,16 @@ def _cell_value(value: Any) -> Any:
 def _text_width(value: Any) -> int:
     text = str(value if value is not None else "")
     return sum(2 if ord(character) > 0x2E80 else 1 for character in text)
+
+
+def _sheet_name(title: str, taken: list[str]) -> str:
+    """``title`` as Excel allows a sheet name: at most 31 characters, none of []:*?/\\, unique."""
+    name = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "表"
+    number = 2
+    while name in taken:
+        name = f"{name[:28]}（{number}）"
+        number += 1
+    return name
 
 
 def _setup_page(sheet: Worksheet, last_column: int, last_row: int, *, header_row: int | None) -> None:
@@ -164,6 +175,6 @@ def write_xlsx(report: Report, path: str | Path | BinaryIO, images: dict[int, Im
     cover.title = "封面"
     _write_cover(cover, report)
     for section in report.sections:
-        sheet = workbook.create_sheet(section.title)
+        sheet = workbook.create_sheet(_sheet_name(section.title, workbook.sheetnames))
         _write_section(sheet, section, [images[id(chart)] for chart in section.charts])
     workbook.save(path)
