@@ -46,9 +46,10 @@ def use_navigation_pages_manager() -> None:
     app_test.PagesManager = NavigationPagesManager
 
 
-def app_user(name: str, role: str, **place: str | None) -> Any:
-    """The account ``name`` in the app's database (DATABASE_URL), created (with the schema) when
-    missing; hashed with cheap Argon2id parameters, as the accounts tests do."""
+def app_user(name: str, role: str, *, database_url: str | None = None, **place: str | None) -> Any:
+    """The account ``name`` in the app's database (``database_url``, by default DATABASE_URL),
+    created (with the schema) when missing; password TEST_PASSWORD, hashed with cheap Argon2id
+    parameters, as the accounts tests do."""
     from argon2 import PasswordHasher
     from sqlalchemy import select
 
@@ -56,7 +57,7 @@ def app_user(name: str, role: str, **place: str | None) -> Any:
     from core.db import init_db, make_engine
     from core.models import User
 
-    engine = make_engine(os.environ["DATABASE_URL"])
+    engine = make_engine(database_url or os.environ["DATABASE_URL"])
     try:
         init_db(engine)
         with engine.connect() as connection:

@@ -3,14 +3,14 @@ file uploaded through one is on the page of a session kept open in the other."""
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from core.db import init_db, make_engine
-from tests.bench.client import Session, string_state, trigger_state
+from tests.apptest import TEST_PASSWORD, app_user
+from tests.bench.client import Session, run_async, string_state, trigger_state
 from tests.conftest import TEST_POSTGRES_URL
 from tests.databases import postgres_database
 from tests.factories import make_institution, store_rows
@@ -18,6 +18,7 @@ from tests.servers import serve_app
 
 NO_XSRF = ["--server.enableXsrfProtection", "false"]  # the websocket client sends no cookie
 EMPTY_STAFFING = "当前筛选范围内没有思政队伍配备数据"
+ADMIN = "测试管理员"
 STAFFING_CSV = (
     "学校标识码,学年,全日制本专科生数,全日制研究生数,专职辅导员数\n4141010001,2024-2025,18000,2000,100\n"
 ).encode()
@@ -25,6 +26,8 @@ STAFFING_CSV = (
 
 async def _upload_here_and_look_there(uploading_url: str, watching_url: str) -> tuple[list[str], list[str]]:
     async with Session(uploading_url) as uploading, Session(watching_url) as watching:
+        for tab in (uploading, watching):
+            await tab.sign_in(ADMIN, TEST_PASSWORD)
         before = (await watching.view("staffing")).texts()
         form = await uploading.view("upload")
         uploading.set_widget(string_state(form.widget("text_input", "上传人"), "测试 张三"))
@@ -44,11 +47,12 @@ def test_an_upload_through_one_process_shows_in_the_other(tmp_path: Path) -> Non
         init_db(engine)
         store_rows(engine, "institutions", [make_institution(code="4141010001", province="河南省")])
         engine.dispose()
+        app_user(ADMIN, "admin", database_url=url)
         first, second = (
             servers.enter_context(serve_app(url, tmp_path / f"{name}.log", extra=NO_XSRF)) for name in "ab"
         )
 
-        before, after = asyncio.run(_upload_here_and_look_there(first, second))
+        before, after = run_async(_upload_here_and_look_there(first, second))
 
     assert any(EMPTY_STAFFING in text for text in before)
     assert "辅导员配备达标率=100.0%" in after

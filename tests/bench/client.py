@@ -2,7 +2,8 @@
 (see shared/recipes/load-testing.md). Used by the load bench and the two-process test.
 
 One :class:`Session` is one browser tab: ``view`` reruns a page (optionally with changed
-widgets) and waits for the run to finish; ``download`` asks for a deferred CSV the way a
+widgets) and waits for the run to finish; ``sign_in`` fills in and sends the sign-in form
+every page shows first; ``download`` asks for a deferred CSV the way a
 click on the download button does; ``upload`` puts a file into the page's file uploader.
 Loopback only; every wait is bounded.
 """
@@ -13,7 +14,10 @@ import asyncio
 import time
 import urllib.request
 import uuid
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -21,11 +25,20 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 VIEW_TIMEOUT_SECONDS = 120
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[object, object, T]) -> T:
+    """``asyncio.run(coroutine)`` in a thread of its own: works even where an event loop is
+    already running in this thread (pytest-playwright's sync API leaves one)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 @dataclass
 class View:
-    """What one rerun sent: its elements, bytes, the seconds waited and the page's exceptions."""
+    """What one rerun sent: its elements (of its last run, after any st.rerun), bytes, the seconds
+    waited and the page's exceptions."""
 
     seconds: float = 0.0
     received_bytes: int = 0
@@ -110,10 +123,29 @@ class Session:
                 if element.WhichOneof("type") == "exception":
                     view.exceptions.append(element.exception.message)
             elif (
-                kind == "script_finished" and received.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+                kind == "script_finished" and received.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
             ):
+                view.elements.clear()  # the page shown is the one the rerun (st.rerun) draws
+            elif kind == "script_finished":
                 view.seconds = time.perf_counter() - started
                 return view
+
+    async def sign_in(self, name: str, password: str) -> View:
+        """Fill in 用户名 and 密码 on the sign-in form and press 登录; the view after it (a
+        LookupError when the form is still there, e.g. for a wrong password)."""
+        form = await self.view()
+        fields = [form.widget("text_input", label) for label in ("用户名", "密码")]
+        for field_, value in zip(fields, (name, password), strict=True):
+            self.set_widget(string_state(field_, value))
+        signed_in = await self.view(trigger=trigger_state(form.widget("button", "登录")))
+        for field_ in fields:
+            del self._states[field_.id]
+        if any(
+            e.WhichOneof("type") == "text_input" and e.text_input.label == "用户名"
+            for e in signed_in.elements
+        ):
+            raise LookupError(f"登录未成功：{name}（{'；'.join(signed_in.texts())}）")
+        return signed_in
 
     async def _operation(self, message: BackMsg, answer: str) -> ForwardMsg:
         await self._send(message)

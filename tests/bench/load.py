@@ -7,7 +7,7 @@ Starts `streamlit run app.py` (one process; for PostgreSQL also two behind the s
 below) over a national-scale database — seeded once with ``python -m core.cli seed`` and
 kept in data/bench/ (SQLite) or the database bench_national_IxY (PostgreSQL); every run
 works on a copy, since one user uploads. Then for each K, back to back and with the think
-time: K users, each one browser tab (tests/bench/client.py) taking ``--steps`` steps over
+time: K users, each one browser tab (tests/bench/client.py) signed in as one admin, taking ``--steps`` steps over
 总览 / 辅导员配备 / 心理筛查 / 项目进度 / 报送情况, choosing a province on the third step and
 downloading the page's first CSV on the fourth; user 0 uploads a staffing file (and confirms)
 on its second step. Prints p50/p95/max view time, errors (a page's exception, a dropped
@@ -37,6 +37,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.apptest import TEST_PASSWORD, app_user
 from tests.bench.client import Session, string_state, strings_state, trigger_state
 from tests.cli import PROJECT_ROOT, run_cli
 from tests.servers import SAMPLE_TODAY, free_port, server_command, wait_healthy
@@ -45,6 +46,7 @@ PAGES = ["", "staffing", "screening", "projects", "completeness"]
 SCENARIO_SECONDS = 600
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 NO_XSRF = ["--server.enableXsrfProtection", "false"]  # the simulated tabs send no XSRF cookie
+BENCH_USER = "压测管理员"  # every simulated tab signs in as this admin (added to the copy)
 
 
 @dataclass
@@ -260,6 +262,7 @@ async def user(
 ) -> None:
     try:
         async with Session(base_url, cookie=f"_streamlit_xsrf=bench-user-{number}") as tab:
+            await tab.sign_in(BENCH_USER, TEST_PASSWORD)
             for step in range(steps):
                 if step:
                     await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -343,6 +346,7 @@ def _row(database: str, processes: int, users: int, think: float, figures: dict)
 async def _warm(base_url: str) -> None:
     """Every page once, so the figures are of a running service, not of its first visitor."""
     async with Session(base_url) as tab:
+        await tab.sign_in(BENCH_USER, TEST_PASSWORD)
         for page in PAGES:
             await tab.view(page)
 
@@ -366,6 +370,7 @@ def run_database(database: str, args: argparse.Namespace, log_folder: Path) -> N
     )
     with copy as database_url:
         upload = upload_csv(database_url)
+        app_user(BENCH_USER, "admin", database_url=database_url)
         with app_processes(database_url, 1, log_folder) as [(url, pid)]:
             asyncio.run(measure(url, [pid], database, args, upload, args.users))
         if database == "postgresql" and args.proxy_users:

@@ -97,10 +97,11 @@ def _measure_pages(reruns: int, only: list[str]) -> list[Result]:
     from streamlit.testing.v1 import AppTest
 
     from pages._shared import PAGES
-    from tests.apptest import use_navigation_pages_manager
+    from tests.apptest import sign_in, use_navigation_pages_manager
 
     use_navigation_pages_manager()
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    sign_in(app, "admin")  # signed out, every page is the sign-in form
     app.run()  # start the app once: imports and the engine are not part of any page's figure
     results = []
     for _, path, _, _ in PAGES:
