@@ -12,14 +12,12 @@ from core.forms import LEVELS, OWNERSHIPS
 from core.incidents import record_unexpected, unexpected_message
 from core.queries.base import filter_choices
 from core.scope import Scope
-from core.seasons import season_choices
 from core.text import md_escape
 from core.urlstate import filter_params, read_filters
 from pages._shared import (
     ICON,
     PAGES,
     SCOPE_KEY,
-    app_settings,
     cached,
     check_session,
     may_open,
@@ -89,18 +87,17 @@ def keep_filters_in_address(scope: Scope) -> None:
 
 def sidebar_scope(account: Account) -> Scope:
     """Draw the global filters (only what ``account`` may choose); widget keys keep the choice
-    across pages, and the address carries it (core.urlstate). The 学年 list holds the season in
-    progress even before anything is reported for it. The pages intersect the choice with the
-    user's limits (pages._shared.current_scope)."""
-    data_years, provinces_present = cached(filter_choices, Scope())
-    years = cached(season_choices, Scope(), app_settings().today()).years
+    across pages, and the address carries it (core.urlstate). The pages intersect the choice
+    with the user's limits (pages._shared.current_scope)."""
+    years, provinces_present = cached(filter_choices, Scope())
     filters_from_address(account, years, provinces_present)
-    latest_with_data = years.index(data_years[0]) if data_years else 0
     with st.sidebar:
         st.markdown(f"**{md_escape(account.name)}** · {account.role_label}")
         sign_out_button()
         st.markdown("### 筛选")
-        year = st.selectbox("学年", years, index=latest_with_data, key="filter_year", placeholder="暂无数据")
+        year = st.selectbox(
+            "学年", years, index=0 if years else None, key="filter_year", placeholder="暂无数据"
+        )
         provinces = province_choice(account, provinces_present)
         levels = st.multiselect("办学层次", LEVELS, key="filter_levels", placeholder="全部", select_all=False)
         ownerships = st.multiselect(

@@ -64,7 +64,7 @@ def test_a_case_is_flagged_met_after_an_approved_upload_and_not_before(
     case = _case(engine, accounts["province"])
     assert (case["value"], case["standard"]) == (
         "师生比 1:230.0，缺口 15 人",
-        "专职辅导员：师生比不高于 1:200",
+        "专职辅导员：师生比不低于 1:200（每名专职辅导员对应学生不超过 200 人）",
     )
     assert "教育部令第43号" in case["standard_source"]
     assert (case["shown_status"], case["met"]) == (OPEN, "")
@@ -150,7 +150,7 @@ def test_counts_burndown_table_and_notice(engine: Engine, accounts: dict) -> Non
     sheet = load_workbook(io.BytesIO(notice_workbook(cases.iloc[0], TODAY))).active
     cells = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert sheet["A1"].value.startswith("督办单")
-    assert cells["标准"] == "专职辅导员：师生比不高于 1:200"
+    assert cells["标准"] == "专职辅导员：师生比不低于 1:200（每名专职辅导员对应学生不超过 200 人）"
     assert cells["整改期限"] == "2026-03-31"
     assert cells["学校反馈：整改措施"] == "（尚未反馈）"
 

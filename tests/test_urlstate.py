@@ -129,16 +129,3 @@ def test_a_shared_address_opens_the_page_in_its_scope_and_a_filter_change_update
     assert _staffing_schools(app) == ["4141010001"]
     assert app.query_params["province"] in ("河南省", ["河南省"])
     assert app.query_params["year"] in ("2024-2025", ["2024-2025"])
-
-
-def test_the_season_in_progress_is_offered_before_anything_is_reported_for_it(app_engine: Engine) -> None:
-    import streamlit as st
-
-    _two_provinces(app_engine)  # data of 2024-2025 only; APP_TODAY is 2025-11-30
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    app = AppTest.from_file(str(APP_PATH), default_timeout=60)
-    sign_in(app, "admin")
-    app.run()
-
-    assert "2025-2026" in app.selectbox(key="filter_year").options
