@@ -10,14 +10,13 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from core.accounts.limits import effective_scope, limits_for
 from core.accounts.roles import Account, Role
 from core.charts.cases import burndown_chart
 from core.review.casebook import notice_file_name, notice_workbook
 from core.review.cases import CLOSED, STATUSES, case_events, close_case, record_export, reply
 from core.review.submissions import ReviewRefused
 from core.views import cases as views
-from pages._shared import app_settings, chart, current_account, current_scope, get_engine, table
+from pages._shared import app_settings, chart, current_scope, get_engine, require_page, table
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = "全部"
@@ -88,11 +87,8 @@ def one_case(case: pd.Series, account: Account, today: dt.date) -> None:
 
 
 st.title("督办")
-account = current_account()
-if account is None:
-    st.info("请先登录后再查看督办事项。")
-    st.stop()
-scope = effective_scope(current_scope(), limits_for(account))
+account = require_page()  # signed in (the sign-in form otherwise)
+scope = current_scope()  # the sidebar's choice within the account's limits
 today = app_settings().today()
 if done := st.session_state.pop("cases_done", None):
     st.success(done)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.accounts.limits import effective_scope, limits_for
 from core.accounts.roles import Account, Role
 from core.deadlines import FORM_LABELS, Period
 from core.formatting import count_text
@@ -15,7 +14,7 @@ from core.review.periods import reopen_period
 from core.review.submissions import PENDING, STATUSES, ReviewRefused, approve, return_submission
 from core.scope import Scope
 from core.views import review as views
-from pages._shared import clear_cached_reads, current_account, current_scope, get_engine, message_table, table
+from pages._shared import clear_cached_reads, current_scope, get_engine, message_table, require_page, table
 
 ALL = "全部"
 
@@ -87,11 +86,8 @@ def reopen_form(account: Account, scope: Scope) -> None:
 
 
 st.title("报送审核")
-account = current_account()
-if account is None:
-    st.info("请先登录后再查看报送审核。")
-    st.stop()
-scope = effective_scope(current_scope(), limits_for(account))
+account = require_page()  # signed in (the sign-in form otherwise)
+scope = current_scope()  # the sidebar's choice within the account's limits
 if done := st.session_state.pop("review_done", None):
     st.success(done)
 st.caption("学校账号上传的数据须经省级管理员审核通过后才计入各页统计和导出；退回的报送附有审核意见。")
