@@ -111,7 +111,9 @@ def sidebar_scope(account: Account) -> Scope:
 st.set_page_config(page_title="高校思政工作监测平台", page_icon=str(ICON), layout="wide")
 page_shell()
 signed_in = check_session()  # once per run: the session token → the account, or None
-page = st.navigation(navigation(signed_in), position="sidebar" if signed_in else "hidden")
+page = st.navigation(  # expanded: every page listed, no English "View more" button
+    navigation(signed_in), position="sidebar" if signed_in else "hidden", expanded=True
+)
 if signed_in is None:  # only the sign-in form: no page runs, no navigation, no data
     sign_in_form()
     st.stop()
