@@ -17,6 +17,7 @@ from core.review.cases import open_case
 from core.review.evidence import Finding, NotFound, project_finding, screening_finding, staffing_finding
 from core.review.submissions import ReviewRefused
 from core.standards import Standards
+from core.text import md_escape
 from pages._shared import app_settings, current_account, get_engine
 
 DEFAULT_WEEKS = 12  # 限期整改: the deadline offered by default
@@ -42,7 +43,7 @@ def _case_form(key: str, choices: dict[str, Callable[[], Finding]]) -> None:
             except (NotFound, ReviewRefused) as problem:
                 st.error(getattr(problem, "message", str(problem)))
                 return
-            st.success(f"已发起督办（第 {case_id} 号）：{chosen}")
+            st.success(f"已发起督办（第 {case_id} 号）：{md_escape(str(chosen))}")
             st.page_link("pages/cases.py", label="查看督办", icon=":material/assignment_late:")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.charts import indicators as charts
+from core.text import md_escape
 from core.views import indicators as views
 from pages._shared import cached, chart, current_scope, table
 
@@ -18,9 +19,13 @@ if not choices:
 name = st.selectbox("表单", list(choices), format_func=choices.get, key="indicator_form")
 page = cached(views.page, scope, name)
 definition = page.definition
-st.caption(f"范围：{scope.describe()}。" + (f"依据：{definition.source}。" if definition.source else ""))
+st.caption(
+    f"范围：{scope.describe()}。" + (f"依据：{md_escape(definition.source)}。" if definition.source else "")
+)
 if page.table.empty:
-    st.info(f"当前范围内还没有「{definition.title}」的数据。请在“数据上传”页上传，或放宽左侧筛选条件。")
+    st.info(
+        f"当前范围内还没有「{md_escape(definition.title)}」的数据。请在“数据上传”页上传，或放宽左侧筛选条件。"
+    )
     st.stop()
 
 for start in range(0, len(page.tiles), 4):

@@ -8,6 +8,7 @@ from core.forms import TERMS
 from core.reports import report_bytes
 from core.reports.content import read_report
 from core.reports.fonts import FontMissing, find_cjk_font
+from core.text import md_escape
 from pages._shared import app_settings, audited, cached, current_scope
 
 TILES_A_ROW = 4
@@ -40,7 +41,7 @@ except FontMissing as problem:
 
 report = cached(read_report, scope, term=term, mask_small=mask, today=today)
 st.subheader(report.title)
-st.caption(f"数据截至：{report.data_as_of}")
+st.caption(f"数据截至：{md_escape(report.data_as_of)}")
 buttons = st.columns(2)
 for column, (suffix, label, mime) in zip(
     buttons,
@@ -62,7 +63,7 @@ for column, (suffix, label, mime) in zip(
     )
 
 for section in report.sections:
-    st.markdown(f"**{section.title}**")
+    st.markdown(f"**{md_escape(section.title)}**")
     if not section.figures:
         st.caption(section.note)
         continue

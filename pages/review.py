@@ -13,6 +13,7 @@ from core.forms import TERMS
 from core.review.periods import reopen_period
 from core.review.submissions import PENDING, STATUSES, ReviewRefused, approve, return_submission
 from core.scope import Scope
+from core.text import md_escape
 from core.views import review as views
 from pages._shared import clear_cached_reads, current_scope, get_engine, message_table, require_page, table
 
@@ -52,7 +53,7 @@ def show_submission(submission_id: int, account: Account, scope: Scope) -> None:
         return
     st.subheader(f"第 {submission_id} 号报送：{shown.status}")
     if shown.comment:
-        st.info(f"审核意见：{shown.comment}")
+        st.info(f"审核意见：{md_escape(shown.comment)}")
     inserted, updated, unchanged = st.columns(3)
     inserted.metric("新增", count_text(shown.plan.inserted))
     updated.metric("更新", count_text(shown.plan.updated))
@@ -82,7 +83,7 @@ def reopen_form(account: Account, scope: Scope) -> None:
             except ReviewRefused as refused:
                 st.error(refused.message)
             else:
-                st.success(f"已为学校 {code.strip()} 重新开放 {period.label()}")
+                st.success(f"已为学校 {md_escape(code.strip())} 重新开放 {period.label()}")
 
 
 st.title("报送审核")

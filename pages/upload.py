@@ -154,7 +154,7 @@ def show_reading(parsed: ParsedFile) -> None:
     """Which form, sheet and header row were used, and how the headers were understood."""
     form = FORMS[parsed.form]
     if parsed.form_detected:
-        st.info(f"系统根据表头自动识别为「{form.title}」。如不正确，请在上方选择报表后重新读取。")
+        st.info(f"系统根据表头自动识别为「{md_escape(form.title)}」。如不正确，请在上方选择报表后重新读取。")
     st.markdown(
         f"报表：**{form.title}**　工作表：**{md_escape(on_screen(parsed.sheet))}**　"
         f"表头：**第 {parsed.header_row} 行**　数据：**{count_text(len(parsed.rows))} 行**"
