@@ -62,12 +62,12 @@ def draw(tile: Tile) -> None:
 for column, tile in zip(st.columns(3), page.tiles[:3], strict=True):
     with column:
         draw(tile)
-screening, projects = kpis["screening"], kpis["projects"]
+screening, projects = kpis.screening, kpis.projects
 others = [
     *page.tiles[3:],
     Tile(
         "高校数",
-        count_text(kpis["institutions"]),
+        count_text(kpis.institutions),
         None,
         State.NONE,
         "高校名录中的学校数",
@@ -75,10 +75,10 @@ others = [
     ),
     Tile(
         "心理筛查覆盖率",
-        on_screen(screening["coverage"]),
+        on_screen(screening.coverage),
         None,
         State.NONE,
-        f"实测 {screening['screened']:,} / 应测 {screening['target']:,} 人",
+        f"实测 {screening.screened:,} / 应测 {screening.target:,} 人",
         "pages/screening.py",
     ),
     Tile(

@@ -25,23 +25,22 @@ def standards_note(standards: Standards) -> None:
         st.caption("标准数值可在“配备标准”页调整。")
 
 
-def kpi_tiles(kpis: dict, standards: Standards) -> None:
+def kpi_tiles(kpis: views.StaffingKpis) -> None:
     first_row = st.columns(3)
-    first_row[0].metric("填报学校数", count_text(kpis["institutions"]), border=True)
-    first_row[1].metric("全日制学生总数", count_text(kpis["students"]), border=True)
+    first_row[0].metric("填报学校数", count_text(kpis.institutions), border=True)
+    first_row[1].metric("全日制学生总数", count_text(kpis.students), border=True)
     first_row[2].metric(
         "专职辅导员缺口合计",
-        count_text(kpis["counselors_gap"]),
+        count_text(kpis.counselors.gap),
         help="各校 max(0, 应配数 − 计入辅导员数) 之和",
         border=True,
     )
-    for tile, standard in zip(st.columns(3), standards, strict=True):
-        key = standard.key
+    for tile, kpi in zip(st.columns(3), kpis.per_standard, strict=True):
         tile.metric(
-            f"{standard.label}配备达标率",
-            on_screen(kpis[f"{key}_share_text"]),
-            help=f"{standard.describe()}；达标 {kpis[f'{key}_compliant']:,} 所 / 适用 "
-            f"{kpis[f'{key}_applicable']:,} 所（不含学生数为 0 或未报送该项人数的学校）",
+            f"{kpi.standard.label}配备达标率",
+            on_screen(kpi.share_text),
+            help=f"{kpi.standard.describe()}；达标 {kpi.compliant:,} 所 / 适用 "
+            f"{kpi.applicable:,} 所（不含学生数为 0 或未报送该项人数的学校）",
             border=True,
         )
 
@@ -53,12 +52,12 @@ standards = page.standards
 st.caption(f"范围：{scope.describe()}")
 standards_note(standards)
 
-if page.kpis["institutions"] == 0:
+if page.kpis.institutions == 0:
     st.info(
         "当前筛选范围内没有思政队伍配备数据：请调整左侧筛选条件，或在“数据上传”页上传思政队伍配备情况表。"
     )
     st.stop()
-kpi_tiles(page.kpis, standards)
+kpi_tiles(page.kpis)
 
 st.subheader("图表")
 chosen_key = st.segmented_control(

@@ -71,8 +71,8 @@ def _one_province(engine: Engine) -> str:
 def _dashboard_figures(engine: Engine, scope: Scope) -> list[str]:
     """The headline figures the dashboards show for ``scope`` (as their own functions compute them)."""
     staffing = staffing_page(engine, scope)
-    figures = [staffing.kpis[f"{standard.key}_share_text"] for standard in staffing.standards]
-    figures.append(f"{staffing.kpis['counselors_gap']:,}")
+    figures = [staffing.kpis.by_key(standard.key).share_text for standard in staffing.standards]
+    figures.append(f"{staffing.kpis.counselors.gap:,}")
     figures += screening_page(engine, scope, term=TERM).kpis.values()
     figures += projects_page(engine, scope.all_years(), TODAY).headline.values()
     for period in (Period("staffing", YEAR), Period("screening", YEAR, TERM)):
@@ -228,7 +228,7 @@ def test_page_shows_the_dashboards_figures_and_both_downloads(app_engine: Engine
     assert app.title[0].value == "通报"
     shown = {metric.label: metric.value for metric in app.metric}
     staffing = staffing_page(app_engine, scope)
-    assert shown["辅导员配备达标率"] == staffing.kpis["counselors_share_text"]
+    assert shown["辅导员配备达标率"] == staffing.kpis.counselors.share_text
     assert shown["逾期项目"] == projects_page(app_engine, scope.all_years(), TODAY).headline["逾期项目"]
     labels = [button.proto.label for button in app.get("download_button")]
     assert labels == ["下载 Excel 工作簿", "下载 PDF"]

@@ -61,9 +61,9 @@ def test_tiles_agree_with_each_area(filled: Engine) -> None:
 
     page = overview_page(filled, scope, TODAY)
 
-    assert page.kpis["institutions"] == 2
-    assert page.kpis["staffing"] == staffing.overview_kpis(filled, scope)
-    assert page.kpis["staffing"]["counselors_share_text"] == "50.0%"
+    assert page.kpis.institutions == 2
+    assert page.kpis.staffing == staffing.overview_kpis(filled, scope)
+    assert page.kpis.staffing.counselors.share_text == "50.0%"
 
 
 def test_chart_standard_is_the_one_in_force(filled: Engine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -182,7 +183,7 @@ def test_totals_are_summed_by_the_database(
     ],
 )
 def test_overview_kpis(filled: Engine, scope: Scope, expected: dict[str, object]) -> None:
-    assert views.overview_kpis(filled, scope) == expected
+    assert asdict(views.overview_kpis(filled, scope)) == expected
 
 
 def test_term_trend_covers_every_year_of_the_scope(filled: Engine) -> None:

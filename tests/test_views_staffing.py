@@ -215,18 +215,19 @@ def test_group_table_by_level(filled: Engine) -> None:
 def test_overview_kpis(filled: Engine) -> None:
     kpis = staffing.overview_kpis(filled, Scope(year=YEAR))
 
-    assert (kpis["institutions"], kpis["students"]) == (4, 29001)
-    assert (kpis["counselors_applicable"], kpis["counselors_compliant"]) == (3, 1)
-    assert (kpis["counselors_share_text"], kpis["counselors_gap"]) == ("33.3%", 16)
-    assert kpis["counselors_ratio"] == "1:223.1"  # 29,001 / 130
-    assert (kpis["psy_applicable"], kpis["psy_share_text"], kpis["psy_gap"]) == (2, "50.0%", 1)
-    assert kpis["ideo_share"] == pytest.approx(2 / 3)
+    counselors, psy = kpis.counselors, kpis.by_key("psy")
+    assert (kpis.institutions, kpis.students) == (4, 29001)
+    assert (counselors.applicable, counselors.compliant) == (3, 1)
+    assert (counselors.share_text, counselors.gap) == ("33.3%", 16)
+    assert counselors.ratio == "1:223.1"  # 29,001 / 130
+    assert (psy.applicable, psy.share_text, psy.gap) == (2, "50.0%", 1)
+    assert kpis.by_key("ideo").share == pytest.approx(2 / 3)
 
 
 def test_overview_kpis_of_an_empty_scope(filled: Engine) -> None:
     kpis = staffing.overview_kpis(filled, Scope(year=YEAR, provinces=("上海市",)))
 
-    assert (kpis["institutions"], kpis["counselors_share"], kpis["counselors_gap"]) == (0, None, 0)
+    assert (kpis.institutions, kpis.counselors.share, kpis.counselors.gap) == (0, None, 0)
 
 
 def test_institution_table_ranks_by_students_per_counselor(filled: Engine) -> None:

@@ -41,6 +41,9 @@ PER_STAFF = "per_staff"  # students per staff member, a float for charts and sor
 REQUIRED = "required"
 GAP = "gap"
 STATUS = "status"
+# Counts of institutions per standard (core.queries.staffing.compliance_counts): column(standard, APPLICABLE) …
+APPLICABLE = "applicable"  # students and a reported staff count
+MET = "compliant"
 
 
 def column(standard: Standard, suffix: str) -> str:

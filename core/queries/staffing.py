@@ -13,7 +13,7 @@ from sqlalchemy import Select, case, func, select
 
 from core.formatting import in_natural_order
 from core.forms import STAFFING, Kind
-from core.metrics.staffing import SqlRule, sql_rule
+from core.metrics.staffing import APPLICABLE, MET, SqlRule, column, sql_rule
 from core.models import StaffingReport
 from core.queries.base import Bind, apply_scope, form_rows, read_frame
 from core.scope import Scope
@@ -58,15 +58,15 @@ def _rule(standard: Standard, standards: Standards) -> SqlRule:
 
 
 def compliance_counts(bind: Bind, scope: Scope, standards: Standards) -> pd.DataFrame:
-    """Per 学年 of the scope (its year ignored): ``year`` and, per standard key k,
-    ``k_applicable`` and ``k_compliant`` institutions, counted by the database (ten years
+    """Per 学年 of the scope (its year ignored): ``year`` and, per standard, its
+    ``column(standard, APPLICABLE)`` and ``column(standard, MET)`` institutions, counted by the database (ten years
     are ten rows, not 30,000)."""
     counts = []
     for standard in standards:
         rule = _rule(standard, standards)
         counts += [
-            func.sum(case((rule.applicable, 1), else_=0)).label(f"{standard.key}_applicable"),
-            func.sum(case((rule.compliant, 1), else_=0)).label(f"{standard.key}_compliant"),
+            func.sum(case((rule.applicable, 1), else_=0)).label(column(standard, APPLICABLE)),
+            func.sum(case((rule.compliant, 1), else_=0)).label(column(standard, MET)),
         ]
     statement = apply_scope(
         select(StaffingReport.year, *counts).select_from(StaffingReport), scope.all_years(), StaffingReport

@@ -172,13 +172,13 @@ def _staffing(engine: Engine, scope: Scope) -> Section:
     page = staffing_views.staffing_page(engine, scope)
     kpis, standards = page.kpis, page.standards
     title = "辅导员配备"
-    if kpis["institutions"] == 0:
+    if kpis.institutions == 0:
         return Section("staffing", title, "本范围暂无思政队伍配备数据。")
     figures = [
-        _figure("填报学校数", count_text(kpis["institutions"])),
-        _figure("全日制学生总数", count_text(kpis["students"])),
-        _figure("专职辅导员缺口合计", count_text(kpis["counselors_gap"])),
-    ] + [_figure(f"{standard.label}配备达标率", kpis[f"{standard.key}_share_text"]) for standard in standards]
+        _figure("填报学校数", count_text(kpis.institutions)),
+        _figure("全日制学生总数", count_text(kpis.students)),
+        _figure("专职辅导员缺口合计", count_text(kpis.counselors.gap)),
+    ] + [_figure(f"{kpi.standard.label}配备达标率", kpi.share_text) for kpi in kpis.per_standard]
     if _per_institution(scope):
         per_standard = [
             f"{standard.label}{what}" for standard in standards for what in _STAFFING_PER_STANDARD

@@ -21,6 +21,8 @@ from core.scope import Scope
 from core.settings_store import load_standards
 from core.standards import Standard, Standards
 from core.views import completeness, projects, screening, staffing
+from core.views.screening import ScreeningFigures
+from core.views.staffing import StaffingKpis
 from core.views.tiles import Tile, high_risk_tile, missing_tile, staffing_tiles
 
 PROVINCE = "所在省份"
@@ -35,17 +37,17 @@ COUNSELOR_COLUMNS = (
 )
 
 
-def _kpis(
-    engine: Engine, scope: Scope, today: dt.date, institutions: int, staffing_kpis: dict[str, Any]
-) -> dict[str, Any]:
-    """Every 总览 tile: institutions and staffing (given), screening, projects, reporting rates."""
-    return {
-        "institutions": institutions,
-        "staffing": staffing_kpis,
-        "screening": screening.overview_kpis(engine, scope),
-        "projects": projects.overview_kpis(engine, scope, today),
-        "reporting": completeness.reporting_summary(engine, scope, today),
-    }
+@dataclass(frozen=True)
+class OverviewKpis:
+    """Each area's headline figures for 总览: ``institutions`` in 高校名录, ``staffing``,
+    ``screening``, ``projects`` (projects, accepted, in_progress, overdue: not by 学年) and
+    ``reporting`` (core.views.completeness.reporting_summary)."""
+
+    institutions: int
+    staffing: StaffingKpis
+    screening: ScreeningFigures
+    projects: dict[str, int]
+    reporting: dict[str, Any]
 
 
 def _province_table(engine: Engine, scope: Scope, compliance: pd.DataFrame) -> pd.DataFrame:
@@ -87,34 +89,31 @@ def worst_institutions(frame: pd.DataFrame, standard: Standard, count: int = WOR
 
 
 def _tiles(
-    engine: Engine, scope: Scope, today: dt.date, standards: Standards, kpis: dict[str, Any]
+    engine: Engine, scope: Scope, today: dt.date, standards: Standards, kpis: OverviewKpis
 ) -> list[Tile]:
     """The tiles of the three standards, 高风险人数 and 未报送学校, each against the previous 学年."""
-    before: dict[str, Any] = {"staffing": None, "screening": None, "reporting": None}
+    staffing_before = screening_before = reporting_before = None
     if scope.year:
         earlier = replace(scope, year=previous_year(scope.year))
-        before = {
-            "staffing": staffing.summary_kpis(staffing.metrics_frame(engine, earlier, standards), standards),
-            "screening": screening.overview_kpis(engine, earlier),
-            "reporting": completeness.reporting_summary(engine, earlier, today)["staffing"],
-        }
-    had_staffing = before["staffing"] and before["staffing"]["institutions"]
+        staffing_before = staffing.summary_kpis(staffing.metrics_frame(engine, earlier, standards), standards)
+        screening_before = screening.overview_kpis(engine, earlier)
+        reporting_before = completeness.reporting_summary(engine, earlier, today)["staffing"]
+    had_staffing = staffing_before is not None and staffing_before.institutions > 0
     return [
-        *staffing_tiles(standards, kpis["staffing"], before["staffing"] if had_staffing else None),
-        high_risk_tile(kpis["screening"], before["screening"] if before["screening"] else None),
-        missing_tile(kpis["reporting"]["staffing"], before["reporting"], today),
+        *staffing_tiles(kpis.staffing, staffing_before if had_staffing else None),
+        high_risk_tile(kpis.screening, screening_before),
+        missing_tile(kpis.reporting["staffing"], reporting_before, today),
     ]
 
 
 @dataclass(frozen=True)
 class OverviewPage:
-    """Everything 总览 shows for one scope and day: the tiles (keys institutions, staffing,
-    screening, projects, reporting: each area's overview figures), the province table
-    and the counselor standard its chart is about; ``tiles`` the headline tiles with their
+    """Everything 总览 shows for one scope and day: ``kpis`` each area's headline figures,
+    the province table and the counselor standard its chart is about; ``tiles`` the headline tiles with their
     change from the previous 学年; ``worst`` the institutions furthest below the counselor
     standard (drawn instead of the province chart when one province is chosen)."""
 
-    kpis: dict[str, Any]
+    kpis: OverviewKpis
     provinces: pd.DataFrame
     counselors: Standard
     tiles: list[Tile]
@@ -127,7 +126,13 @@ def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
     frame = staffing.metrics_frame(engine, scope, standards)
     provinces = _province_table(engine, scope, staffing.group_summary(frame, "province", standards))
     institutions = int(provinces[INSTITUTIONS].sum())  # every institution has a province
-    kpis = _kpis(engine, scope, today, institutions, staffing.summary_kpis(frame, standards))
+    kpis = OverviewKpis(
+        institutions=institutions,
+        staffing=staffing.summary_kpis(frame, standards),
+        screening=screening.overview_kpis(engine, scope),
+        projects=projects.overview_kpis(engine, scope, today),
+        reporting=completeness.reporting_summary(engine, scope, today),
+    )
     return OverviewPage(
         kpis=kpis,
         provinces=provinces,
@@ -152,11 +157,11 @@ def peer_figures(engine: Engine, scope: Scope, limits: Limits, today: dt.date) -
     figures = {}
     for place, wider_scope in wider.items():
         kpis = overview_page(engine, wider_scope, today).kpis
-        reporting = kpis["reporting"]["staffing"]
+        reporting = kpis.reporting["staffing"]
         figures[place] = {
-            "高校数": f"{kpis['institutions']:,}",
-            "辅导员配备达标率": on_screen(kpis["staffing"]["counselors_share_text"]),
-            "心理筛查覆盖率": on_screen(kpis["screening"]["coverage"]),
+            "高校数": f"{kpis.institutions:,}",
+            "辅导员配备达标率": on_screen(kpis.staffing.counselors.share_text),
+            "心理筛查覆盖率": on_screen(kpis.screening.coverage),
             "队伍配备报送率": reporting["reporting_rate_text"] if reporting else "—",
         }
     return figures

@@ -4,7 +4,6 @@ built from the reads of core.queries.screening and the metrics of core.metrics.s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -28,16 +27,26 @@ def export_frame(engine: Engine, scope: Scope, mask_small: bool = False) -> pd.D
     return metrics.table(queries.screening_rows(engine, scope), metrics.EXPORT_COLUMNS, mask=mask_small)
 
 
-def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
-    """For 总览: ``screened`` and ``target`` (ints), ``coverage`` (text such as '96.5%',
-    '—' when nobody was to be screened) and ``high`` (int, 高风险人数)."""
+@dataclass(frozen=True)
+class ScreeningFigures:
+    """The screening figures of 总览: ``screened`` and ``target`` students, ``coverage``
+    (text such as '96.5%', '—' when nobody was to be screened) and ``high`` (高风险人数)."""
+
+    screened: int
+    target: int
+    coverage: str
+    high: int
+
+
+def overview_kpis(engine: Engine, scope: Scope) -> ScreeningFigures:
+    """:class:`ScreeningFigures` of ``scope``."""
     totals = queries.screening_totals(engine, scope)
-    return {
-        "screened": totals["screened"],
-        "target": totals["target"],
-        "coverage": metrics.kpi_texts(totals)[metrics.COVERAGE.header],
-        "high": totals["high"],
-    }
+    return ScreeningFigures(
+        screened=totals["screened"],
+        target=totals["target"],
+        coverage=metrics.kpi_texts(totals)[metrics.COVERAGE.header],
+        high=totals["high"],
+    )
 
 
 def _follow_up_points(by_institution: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,6 @@ are mapped to Chinese headers here, with the headers of :mod:`core.headers`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -167,8 +166,8 @@ def compliance_trend(engine: Engine, scope: Scope, standards: Standards | None =
     years = queries.compliance_counts(engine, scope, standards)
     parts = []
     for standard in standards:
-        applicable = years[f"{standard.key}_applicable"].astype("int64")
-        compliant = years[f"{standard.key}_compliant"].astype("int64")
+        applicable = years[column(standard, metrics.APPLICABLE)].astype("int64")
+        compliant = years[column(standard, metrics.MET)].astype("int64")
         parts.append(
             pd.DataFrame(
                 {
@@ -185,37 +184,75 @@ def compliance_trend(engine: Engine, scope: Scope, standards: Standards | None =
     return pd.concat(parts, ignore_index=True)
 
 
-def summary_kpis(frame: pd.DataFrame, standards: Standards) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StandardKpi:
+    """How one standard is met across a scope: ``applicable`` institutions (students and a
+    reported staff count), ``compliant`` among them, ``ratio`` the scope's overall '1:N'
+    ('' when none applies) and ``gap`` the staff missing in total."""
+
+    standard: Standard
+    applicable: int = 0
+    compliant: int = 0
+    ratio: str = ""
+    gap: int = 0
+
+    @property
+    def share(self) -> float | None:
+        """Compliant / applicable (0–1), None when none applies."""
+        return self.compliant / self.applicable if self.applicable else None
+
+    @property
+    def share_text(self) -> str:
+        """'85.0%', '' when none applies."""
+        return percent_text(self.compliant, self.applicable)
+
+
+@dataclass(frozen=True)
+class StaffingKpis:
+    """Headline figures of 辅导员配备 (also on 总览 and in 通报): ``institutions`` with
+    staffing data, their ``students``, and one :class:`StandardKpi` per standard in the
+    order of :class:`~core.standards.Standards`."""
+
+    institutions: int
+    students: int
+    per_standard: tuple[StandardKpi, ...]
+
+    def by_key(self, key: str) -> StandardKpi:
+        """The figures of the standard with this key (counselors, ideo, psy)."""
+        return next(kpi for kpi in self.per_standard if kpi.standard.key == key)
+
+    @property
+    def counselors(self) -> StandardKpi:
+        return self.per_standard[0]
+
+
+def _standard_kpi(whole: pd.DataFrame, standard: Standard) -> StandardKpi:
+    """:class:`StandardKpi` of a metrics frame whose ``scope`` column is one value."""
+    summary = metrics.rollup(whole, "scope", standard)
+    if summary.empty:
+        return StandardKpi(standard)
+    row = summary.iloc[0]
+    return StandardKpi(
+        standard,
+        applicable=int(row["applicable"]),
+        compliant=int(row["compliant"]),
+        ratio=row["ratio"],
+        gap=int(row["gap"]),
+    )
+
+
+def summary_kpis(frame: pd.DataFrame, standards: Standards) -> StaffingKpis:
     """:func:`overview_kpis` of a metrics frame (see :func:`metrics_frame`)."""
-    kpis: dict[str, Any] = {
-        "institutions": int(frame["code"].nunique()),
-        "students": int(frame["students"].sum()),
-    }
     whole = frame.assign(scope="all")
-    for standard in standards:
-        summary = metrics.rollup(whole, "scope", standard)
-        row = summary.iloc[0] if len(summary) else None
-        applicable = int(row["applicable"]) if row is not None else 0
-        compliant = int(row["compliant"]) if row is not None else 0
-        kpis |= {
-            f"{standard.key}_applicable": applicable,
-            f"{standard.key}_compliant": compliant,
-            f"{standard.key}_share": compliant / applicable if applicable else None,
-            f"{standard.key}_share_text": percent_text(compliant, applicable),
-            f"{standard.key}_ratio": row["ratio"] if row is not None else "",
-            f"{standard.key}_gap": int(row["gap"]) if row is not None else 0,
-        }
-    return kpis
+    return StaffingKpis(
+        institutions=int(frame["code"].nunique()),
+        students=int(frame["students"].sum()),
+        per_standard=tuple(_standard_kpi(whole, standard) for standard in standards),
+    )
 
 
-def overview_kpis(engine: Engine, scope: Scope) -> dict[str, Any]:
-    """Headline figures for 总览 and the staffing page.
-
-    Keys: ``institutions`` (with staffing data), ``students``; and for each standard key
-    k in counselors / ideo / psy: ``k_applicable``, ``k_compliant``, ``k_share`` (0–1,
-    None when none applies), ``k_share_text`` ('85.0%' or ''), ``k_ratio`` (the overall
-    '1:N') and ``k_gap`` (total staff missing).
-    """
+def overview_kpis(engine: Engine, scope: Scope) -> StaffingKpis:
+    """Headline figures for 总览 and the staffing page (see :class:`StaffingKpis`)."""
     standards = load_standards(engine)
     return summary_kpis(metrics_frame(engine, scope, standards), standards)
 
@@ -262,7 +299,7 @@ class StaffingPage:
     """
 
     standards: Standards
-    kpis: dict[str, Any]
+    kpis: StaffingKpis
     institutions: pd.DataFrame
     supervision: dict[str, pd.DataFrame]
     provinces: pd.DataFrame

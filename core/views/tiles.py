@@ -17,7 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from core.formatting import NOT_AVAILABLE, count_text, on_screen
-from core.standards import Standards
+from core.views.screening import ScreeningFigures
+from core.views.staffing import StaffingKpis
 
 NEAR_SHARE = 0.8
 
@@ -65,19 +66,19 @@ def _share_state(share: float | None) -> State:
     return State.NEAR if share >= NEAR_SHARE else State.POOR
 
 
-def staffing_tiles(standards: Standards, now: dict[str, Any], before: dict[str, Any] | None) -> list[Tile]:
+def staffing_tiles(now: StaffingKpis, before: StaffingKpis | None) -> list[Tile]:
     """One tile per standard: the share of applicable institutions meeting it."""
     tiles = []
-    for standard in standards:
-        key = standard.key
+    for kpi in now.per_standard:
+        standard = kpi.standard
         tiles.append(
             Tile(
                 label=f"{standard.label}达标率（1:{standard.threshold:,}）",
-                value=on_screen(now[f"{key}_share_text"]),
-                delta=_points(now[f"{key}_share"], before[f"{key}_share"] if before else None),
-                state=_share_state(now[f"{key}_share"]),
-                help=f"{standard.describe()}。达标 {now[f'{key}_compliant']:,} / 适用 "
-                f"{now[f'{key}_applicable']:,} 所。标记：绿色为全部达标，橙色为达标率不低于 "
+                value=on_screen(kpi.share_text),
+                delta=_points(kpi.share, before.by_key(standard.key).share if before else None),
+                state=_share_state(kpi.share),
+                help=f"{standard.describe()}。达标 {kpi.compliant:,} / 适用 "
+                f"{kpi.applicable:,} 所。标记：绿色为全部达标，橙色为达标率不低于 "
                 f"{NEAR_SHARE:.0%}，红色为低于 {NEAR_SHARE:.0%}。",
                 link=None if tiles else "pages/staffing.py",
             )
@@ -85,13 +86,13 @@ def staffing_tiles(standards: Standards, now: dict[str, Any], before: dict[str, 
     return tiles
 
 
-def high_risk_tile(now: dict[str, Any], before: dict[str, Any] | None) -> Tile:
+def high_risk_tile(now: ScreeningFigures, before: ScreeningFigures | None) -> Tile:
     return Tile(
         label="高风险人数",
-        value=count_text(now["high"]),
-        delta=_count_change(now["high"], before["high"] if before else None),
+        value=count_text(now.high),
+        delta=_count_change(now.high, before.high if before else None),
         state=State.NONE,
-        help=f"心理筛查中评定为高风险的学生人数合计（实测 {now['screened']:,} 人）；不含任何学生个人信息。",
+        help=f"心理筛查中评定为高风险的学生人数合计（实测 {now.screened:,} 人）；不含任何学生个人信息。",
         link="pages/screening.py",
         lower_is_better=True,
     )

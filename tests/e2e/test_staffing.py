@@ -19,7 +19,7 @@ def test_staffing_page_shows_kpis_and_downloads_the_watchlist(
 ) -> None:
     engine = make_engine(seeded_database_url)
     scope = Scope(year=available_years(engine)[0])  # the sidebar's default 学年
-    share = overview_kpis(engine, scope)["counselors_share_text"]
+    share = overview_kpis(engine, scope).counselors.share_text
     expected_csv = csv_bytes(supervision_list(engine, scope))
     engine.dispose()
 
