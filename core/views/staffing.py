@@ -223,6 +223,7 @@ class StaffingKpis:
 
     @property
     def counselors(self) -> StandardKpi:
+        """The figures of Standards.counselors (the first of the standards, as they iterate)."""
         return self.per_standard[0]
 
 
