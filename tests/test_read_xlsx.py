@@ -2,7 +2,7 @@
 without results, cached results with floating-point noise, a huge used area.
 
 Each workbook is written by openpyxl the way the situation arises; the helpers here are shared
-by the other reader tests and test_validate.py.
+by the other reader tests and test_data_rows.py.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 from core.forms import FormSpec, Severity, get_form
 from core.ingest.codes import Reason
+from core.ingest.data_rows import read_rows
 from core.ingest.detect import (
     Table,
     data_row_count,
@@ -33,7 +34,6 @@ from core.ingest.validate import (
     check_institutions,
     check_personal_data,
     check_rules,
-    read_rows,
 )
 
 Progress = Callable[[float, str], None]
