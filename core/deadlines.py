@@ -5,8 +5,10 @@ A reporting period (DHIS2's "period") is a form and the time its rows are about:
 period (a project is reported when it changes), so projects have no deadline.
 
 Default deadlines, for the 学年 Y1-Y2 (an administrator may set another date for any
-period; core.settings_store keeps the override under :meth:`Period.setting_key`, and
-removing it restores the default):
+period, for every province or for one; a province's administrator for its own province.
+core.settings_store keeps each override under :meth:`Period.setting_key`; the deadline in
+force for an institution is its province's override, else the national one, else the
+default, and removing an override falls back to the next):
 
 - 队伍配备: Y1-11-30 — staffing is counted at the autumn enrolment, and the
   national education statistics (教育事业统计) are due in the same weeks;
@@ -69,8 +71,9 @@ class Period:
         """队伍配备 2024-2025 / 心理筛查 2024-2025 秋季学期."""
         return " ".join(filter(None, (FORM_LABELS[self.form], self.year, self.term_label)))
 
-    def setting_key(self) -> str:
-        return ":".join(filter(None, (SETTING_PREFIX, self.form, self.year, self.term)))
+    def setting_key(self, province: str | None = None) -> str:
+        """deadline:<form>:<year>[:<term>] (national) or …:<province> (one province's override)."""
+        return ":".join(filter(None, (SETTING_PREFIX, self.form, self.year, self.term, province)))
 
     @property
     def whole_year(self) -> bool:
@@ -114,13 +117,19 @@ def default_deadline(period: Period) -> dt.date:
     return max(dates)
 
 
-def in_force(periods: list[Period], stored: Mapping[str, dt.date]) -> dict[Period, dt.date]:
-    """The deadline in force for each period, given the stored overrides by setting key: the
-    override, else the default (a whole 学年 of screening: the latest of its terms')."""
+def _part_in_force(part: Period, stored: Mapping[str, dt.date], province: str | None) -> dt.date:
+    national = stored.get(part.setting_key(), default_deadline(part))
+    return stored.get(part.setting_key(province), national) if province else national
+
+
+def in_force(
+    periods: list[Period], stored: Mapping[str, dt.date], province: str | None = None
+) -> dict[Period, dt.date]:
+    """The deadline in force for each period in ``province`` (None: the national one), given the
+    stored overrides by setting key: the province's override, else the national override, else
+    the default (a whole 学年 of screening: the latest of its terms')."""
     return {
-        period: max(
-            stored.get(part.setting_key(), default_deadline(part)) for part in period.deciding_periods()
-        )
+        period: max(_part_in_force(part, stored, province) for part in period.deciding_periods())
         for period in periods
     }
 

@@ -90,7 +90,7 @@ PAGES = [
 PAGE_ROLES: dict[str, tuple[Role, ...]] = {
     "pages/upload.py": (Role.ADMIN, Role.PROVINCE, Role.INSTITUTION),
     "pages/standards_settings.py": (Role.ADMIN,),
-    "pages/deadlines.py": (Role.ADMIN, Role.PROVINCE),
+    "pages/deadlines.py": (Role.ADMIN, Role.PROVINCE, Role.VIEWER),
     "pages/users.py": (Role.ADMIN,),
     "pages/audit.py": (Role.ADMIN,),
     "pages/forms_admin.py": (Role.ADMIN,),

@@ -7,7 +7,6 @@ errors. A rejected file can be downloaded back with its errors marked.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -28,12 +27,14 @@ from core.ingest import ImportReport, ParsedFile, Preview, check, commit, instit
 from core.ingest.report import Plan
 from core.review.periods import closed_period_issues
 from core.review.submissions import needs_review, submit
+from core.scope import Scope
 from core.templates import template_bytes
 from core.text import md_escape
 from core.views.form_definitions import forms_in_force
 from core.views.staffing import standards_met
 from pages._shared import (
     app_settings,
+    audited,
     clear_cached_reads,
     client_address,
     current_account,
@@ -103,13 +104,14 @@ def uploader_name() -> str:
     return name.strip()
 
 
-def template_buttons() -> None:
+def template_buttons(scope: Scope) -> None:
+    """The blank templates (no rows: recorded as exports of 0 rows)."""
     with st.expander("下载空白模板", icon=":material/download:"):
         st.caption("模板含标准表头和填表说明；按模板填写可避免大部分错误。")
         for column, form in zip(st.columns(len(FORMS)), FORMS.values(), strict=True):
             column.download_button(
                 form.title,
-                data=functools.partial(template_bytes, form.name),
+                data=audited(lambda name=form.name: (0, template_bytes(name)), f"{form.title}_模板", scope),
                 file_name=f"{form.title}_模板.xlsx",
                 mime=XLSX_MIME,
                 key=f"template_{form.name}",
@@ -195,7 +197,11 @@ def show_problems(parsed: ParsedFile, data: bytes) -> None:
         )
         st.download_button(
             "下载标注错误的副本",
-            data=lambda: annotated_workbook(data, parsed.file_name, parsed),
+            data=audited(
+                lambda: (len(parsed.row_numbers), annotated_workbook(data, parsed.file_name, parsed)),
+                f"{stem(parsed.file_name)}_标注错误的副本",
+                current_scope(),
+            ),
             file_name=annotated_file_name(parsed.file_name),
             mime=XLSX_MIME,
             key="download_annotated",
@@ -316,7 +322,7 @@ choice = st.selectbox(
     key="upload_form_choice",
     help="选择“自动识别”时，系统根据表头判断是哪张报表，并在下方说明识别结果",
 )
-template_buttons()
+template_buttons(current_scope())
 limit_mb = app_settings().max_upload_mb
 chinese_dropzone(limit_mb)
 uploaded = st.file_uploader(

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from core.accounts.audit import AuditKind, record_audit
 from core.accounts.limits import Setting, may_change_settings
-from core.accounts.roles import Account, AccountError
+from core.accounts.roles import Account, AccountError, Role
 from core.deadlines import Period
-from core.settings_store import save_deadline, save_standards
+from core.settings_store import load_deadlines, save_deadline, save_standards
 from core.standards import DEFAULT_STANDARDS, Standards
 
 
@@ -24,6 +24,9 @@ class NotAllowed(AccountError):
 def _require(account: Account, what: Setting, label: str) -> None:
     if not may_change_settings(account, what):
         raise NotAllowed(f"{account.role_label}账号不能修改{label}；如需修改，请联系系统管理员。")
+
+
+NATIONAL = "全国"  # the audit log's and the page's name for the deadlines of every province
 
 
 def change_standards(
@@ -42,16 +45,36 @@ def change_standards(
 
 
 def change_deadlines(
-    engine: Engine, account: Account, days: Mapping[Period, dt.date | None], *, client: str | None = None
+    engine: Engine,
+    account: Account,
+    days: Mapping[Period, dt.date | None],
+    *,
+    province: str | None = None,
+    client: str | None = None,
 ) -> None:
-    """Store each period's deadline (None: the default). Deadlines apply to every province, so
-    only an administrator may change them (a province's own deadlines would need a per-province
-    setting, which the store does not have)."""
-    _require(account, Setting.DEADLINES, "报送截止日期")
+    """Store each period's deadline (None: back to the fallback) for ``province`` (None: the
+    national deadlines, which every province without its own follows). An administrator sets
+    any; a ``province`` user only its own province's. Each change is recorded with its old and
+    new date in force."""
+    if not may_change_settings(account, Setting.DEADLINES, province):
+        raise NotAllowed(_deadline_refusal(account, province))
+    before = load_deadlines(engine, list(days), province)
     for period, day in days.items():
-        save_deadline(engine, period, day)
-    detail = {
-        "what": "报送截止日期",
-        "deadlines": {period.label(): day.isoformat() if day else "默认" for period, day in days.items()},
+        save_deadline(engine, period, day, province)
+    after = load_deadlines(engine, list(days), province)
+    changes = {
+        period.label(): {"old": before[period].isoformat(), "new": after[period].isoformat()}
+        for period in days
+        if before[period] != after[period]
     }
-    record_audit(engine, kind=AuditKind.SETTINGS, actor=account.name, detail=detail, client=client)
+    if changes:
+        detail = {"what": "报送截止日期", "province": province or NATIONAL, "changes": changes}
+        record_audit(engine, kind=AuditKind.SETTINGS, actor=account.name, detail=detail, client=client)
+
+
+def _deadline_refusal(account: Account, province: str | None) -> str:
+    if account.role == Role.PROVINCE and not account.disabled:
+        return (
+            f"省级管理员只能修改本省（{account.province}）的报送截止日期，不能修改{province or NATIONAL}的。"
+        )
+    return f"{account.role_label}账号不能修改报送截止日期；如需修改，请联系系统管理员。"

@@ -100,10 +100,16 @@ def _token_hash(token: str) -> str:
 
 
 def start_session(
-    engine: Engine, *, account: Account, client: str | None = None, now: dt.datetime | None = None
+    engine: Engine,
+    *,
+    account: Account,
+    client: str | None = None,
+    now: dt.datetime | None = None,
+    token: str | None = None,
 ) -> str:
-    """A new session of a signed-in ``account``; returns the token to keep in the browser session."""
-    token, at = secrets.token_urlsafe(32), utc(now)
+    """A new session of a signed-in ``account``; returns the token to keep in the browser session
+    (a new random one unless ``token`` is given: core.accounts.oidc keys a session by its sign-in)."""
+    token, at = token or secrets.token_urlsafe(32), utc(now)
     with engine.begin() as connection:
         connection.execute(
             insert(AppSession).values(
@@ -111,6 +117,12 @@ def start_session(
             )
         )
     return token
+
+
+def session_known(engine: Engine, token: str) -> bool:
+    """Whether a session with ``token`` was ever started (live or ended)."""
+    with Session(engine) as session:
+        return session.get(AppSession, _token_hash(token)) is not None
 
 
 def touch_session(engine: Engine, *, token: str, now: dt.datetime | None = None) -> Account:

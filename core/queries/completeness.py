@@ -24,7 +24,7 @@ from core.metrics.completeness import AWAITING_REVIEW, REGISTRY_HEADERS, classif
 from core.models import FORM_MODELS, Institution, RecordHistory, Submission, Upload
 from core.queries.base import Bind, apply_scope, connected, read_frame
 from core.scope import Scope
-from core.settings_store import load_deadlines
+from core.settings_store import load_province_deadlines
 
 SUBMITTED = ["code", "year", "period", "first_submitted", "last_updated"]
 
@@ -114,8 +114,8 @@ def _by_period(submissions: pd.DataFrame, form: str, whole_year: bool) -> pd.Dat
 
 def period_statuses(bind: Bind, scope: Scope, periods: list[Period], today: dt.date) -> pd.DataFrame:
     """For every institution in scope (year ignored) and every period: when it first submitted and
-    last updated (UTC, empty when nothing is stored), classified against the period's deadline
-    (core.metrics.completeness); stacked in the order of ``periods``, with ``period`` (its column
+    last updated (UTC, empty when nothing is stored), classified against the period's deadline in force in
+    the institution's province (core.metrics.completeness); stacked in the order of ``periods``, with ``period`` (its column
     name) and ``year``. One query per form, whatever the number of periods."""
     institutions = read_frame(
         bind,
@@ -123,12 +123,11 @@ def period_statuses(bind: Bind, scope: Scope, periods: list[Period], today: dt.d
             Institution.code
         ),
     )
-    in_force = load_deadlines(bind, periods)
     wanted = pd.DataFrame(
         {
             "year": [period.year for period in periods],
             "period": [period.column for period in periods],
-            "deadline": [in_force[period] for period in periods],
+            "position": range(len(periods)),
         }
     )
     submitted = [
@@ -142,11 +141,23 @@ def period_statuses(bind: Bind, scope: Scope, periods: list[Period], today: dt.d
         for form in dict.fromkeys(period.form for period in periods)
     ]
     grid = wanted.merge(in_natural_order(institutions, ["province"]), how="cross")
+    grid.insert(2, "deadline", _deadlines(bind, periods, grid.pop("position"), grid["province"]))
     keys = ["code", "year", "period"]
     # nothing submitted in scope (e.g. a scope outside the user's limits): empty float columns
     submissions = pd.concat(submitted, ignore_index=True).astype(dict.fromkeys(keys, object))
     grid = grid.merge(submissions, on=keys, how="left")
     return _awaiting_review(bind, classify(grid, today))
+
+
+def _deadlines(
+    bind: Bind, periods: list[Period], positions: pd.Series, provinces: pd.Series
+) -> list[dt.date]:
+    """The deadline in force for each row (``positions`` into ``periods``) in its institution's
+    province: the province's own, else the national one (core.settings_store)."""
+    in_force = load_province_deadlines(bind, periods, provinces)
+    return [
+        in_force[province][periods[position]] for position, province in zip(positions, provinces, strict=True)
+    ]
 
 
 def _awaiting_review(bind: Bind, classified: pd.DataFrame) -> pd.DataFrame:

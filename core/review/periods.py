@@ -21,7 +21,7 @@ from core.forms import Severity
 from core.ingest.report import Issue, ParsedFile
 from core.models import ReopenedPeriod
 from core.review.submissions import ReviewRefused, needs_review
-from core.settings_store import load_deadlines
+from core.settings_store import load_province_deadlines
 
 PERIOD_CLOSED = "period_closed"
 
@@ -50,21 +50,30 @@ def _reopened(engine: Engine, period: Period, code: str) -> bool:
 
 
 def closed_period_issues(engine: Engine, account: Account, parsed: ParsedFile, today: dt.date) -> list[Issue]:
-    """One error per period of the file whose deadline has passed (institution accounts only),
-    unless the province has reopened it for the institution."""
+    """One error per period of the file whose deadline (the one in force in the institution's
+    province) has passed (institution accounts only), unless the province has reopened it for
+    the institution."""
     if not needs_review(account):
         return []
     periods = file_periods(parsed)
-    deadlines = load_deadlines(engine, list(periods))
+    registry = institution_registry(engine)
+    # a code missing from 高校名录 (intake refuses it anyway) has the national deadline
+    provinces = {registry.get(code) for codes in periods.values() for code in codes}
+    deadlines = load_province_deadlines(engine, list(periods), provinces)
     issues = []
     for period, codes in periods.items():
-        if deadlines[period] >= today or all(_reopened(engine, period, code) for code in set(codes)):
-            continue
-        message = (
-            f"{period.label()} 的报送已于 {deadlines[period].isoformat()} 截止；"
-            "如需补报或修改，请联系省级管理员重新开放该期次"
-        )
-        issues.append(Issue(Severity.ERROR, PERIOD_CLOSED, message, parsed.sheet))
+        closed = [
+            deadline
+            for code in set(codes)
+            if (deadline := deadlines[registry.get(code)][period]) < today
+            and not _reopened(engine, period, code)
+        ]
+        if closed:
+            message = (
+                f"{period.label()} 的报送已于 {max(closed).isoformat()} 截止；"
+                "如需补报或修改，请联系省级管理员重新开放该期次"
+            )
+            issues.append(Issue(Severity.ERROR, PERIOD_CLOSED, message, parsed.sheet))
     return issues
 
 

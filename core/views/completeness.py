@@ -59,9 +59,17 @@ def _matrix(statuses: pd.DataFrame, per_institution: bool) -> pd.DataFrame:
     return metrics.province_matrix(statuses)
 
 
+def deadline_text(deadlines: pd.Series) -> str:
+    """The period's deadline: one date, or the range when provinces set their own."""
+    first, last = deadlines.min(), deadlines.max()
+    if first == last:
+        return first.isoformat()
+    return f"{first.isoformat()} 至 {last.isoformat()}（各省不同）"
+
+
 def _kpis(classified: pd.DataFrame, overall: pd.Series) -> dict[str, str]:
     return {
-        "截止日期": classified["deadline"].iloc[0].isoformat(),
+        "截止日期": deadline_text(classified["deadline"]),
         "应报学校": f"{overall['expected']:,}",
         "报送率": overall["reporting_rate_text"],
         "按时报送率": overall["on_time_rate_text"],
@@ -101,7 +109,7 @@ def _summary(classified: pd.DataFrame, period: Period) -> dict[str, Any]:
     row = metrics.reporting_rates(classified, []).iloc[0]
     return {
         "label": period.label(),
-        "deadline": classified["deadline"].iloc[0] if len(classified) else None,
+        "deadline": classified["deadline"].max() if len(classified) else None,  # the last province's
         **{key: int(row[key]) for key in ("expected", "submitted", "on_time", "late", "not_submitted")},
         "reporting_rate": row["reporting_rate"],
         "on_time_rate": row["on_time_rate"],
@@ -120,8 +128,8 @@ def reporting_summary(engine: Engine, scope: Scope, today: dt.date | None = None
     """Reporting rates of ``scope.year`` for the 总览 page.
 
     ``{"year", "staffing", "screening", "screening_terms": {学期: …}}``; each entry is
-    ``{"label", "deadline", "expected", "submitted", "on_time", "late", "not_submitted",
-    "reporting_rate", "on_time_rate"`` (percent, one decimal, None when nothing is
+    ``{"label", "deadline"`` (the latest of the provinces') ``, "expected", "submitted", "on_time",
+    "late", "not_submitted", "reporting_rate", "on_time_rate"`` (percent, one decimal, None when nothing is
     expected) ``, "reporting_rate_text", "on_time_rate_text"}`` ('92.3%' or '—').
     "screening" counts an institution that reported either 学期 of the 学年.
     ``today`` defaults to the configured today (APP_TODAY).
