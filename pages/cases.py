@@ -92,7 +92,9 @@ scope = current_scope()  # the sidebar's choice within the account's limits
 today = app_settings().today()
 if done := st.session_state.pop("cases_done", None):
     st.success(done)
-st.caption(f"范围：{scope.describe()}（学年不限）；在“辅导员配备”页的督办名单中可发起督办。")
+st.caption(
+    f"范围：{scope.describe()}（学年不限）；在“辅导员配备”“心理筛查”“项目进度”“专项指标”页的未达标名单下可发起督办。"
+)
 labels = views.indicator_labels(get_engine())
 left, right = st.columns(2)
 status = left.selectbox("状态", [ALL, *STATUSES], key="cases_status")
