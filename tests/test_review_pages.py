@@ -14,9 +14,10 @@ from core.accounts.roles import Account
 from core.accounts.signin import start_session
 from core.db import make_engine
 from core.formdefs.registry import add_definition
-from core.review.cases import open_case
+from core.review.cases import open_case, reply
 from core.review.evidence import staffing_finding
 from core.review.submissions import approve, return_submission
+from core.text import md_escape
 from pages._shared import TOKEN_KEY
 from tests.accounts_helpers import fast_hashes  # noqa: F401 — cheap hashes for make_user
 from tests.apptest import APP_PATH, metrics_shown, table_with
@@ -201,3 +202,21 @@ def test_a_case_from_a_form_indicator_row_reads_met_after_a_newer_approved_row(a
     cases = open_as("pages/cases.py", accounts["province"])
     assert table_with(cases, "督办指标")["数据核验"].tolist() == ["数据已达标，可销号"]
     assert any("值班完成率 95.0%，达标" in message.value for message in cases.success)
+
+
+def test_an_institution_reply_is_shown_as_text(app_engine: Engine) -> None:
+    seed_schools(app_engine)
+    accounts = users(app_engine)
+    finding = staffing_finding(app_engine, SCHOOL, YEAR, "counselors")
+    case_id = open_case(
+        app_engine, finding, deadline=dt.date(2026, 3, 31), note=None, account=accounts["province"]
+    )
+    measures = "[整改方案](javascript:alert(1)) ![x](http://127.0.0.1:9/t.png)"
+    reply(
+        app_engine, case_id, measures=measures, expected_date=dt.date(2026, 3, 1), account=accounts["school"]
+    )
+
+    app = open_as("pages/cases.py", accounts["province"])
+
+    (shown,) = [message.value for message in app.info if message.value.startswith("学校反馈")]
+    assert md_escape(measures) in shown
