@@ -12,8 +12,9 @@ written to docs/review-loop/ (listed in docs/review-loop.md).
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,11 @@ WAIT = 30_000
 def loop_app(seeded_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("review-loop")
     copy = folder / "app.db"
-    shutil.copyfile(seeded_database_url.removeprefix("sqlite:///"), copy)
+    with (
+        closing(sqlite3.connect(seeded_database_url.removeprefix("sqlite:///"))) as source,
+        closing(sqlite3.connect(copy)) as target,
+    ):
+        source.backup(target)  # the backup API: what the shared server wrote to its WAL too
     with serve_app(f"sqlite:///{copy}", folder / "streamlit.log", today=TODAY) as url:
         yield url
 
@@ -80,12 +85,19 @@ class Steps:
             page.screenshot(path=str(SCREENSHOTS / f"{self.number:02d}-{name}.png"), full_page=True)
 
 
-def window(browser: Browser, context_args: dict, url: str, name: str) -> Page:
-    """A browser window of its own (its own session), signed in as demo user ``name``."""
-    page = browser.new_context(**context_args).new_page()
-    page.goto(url)
-    fill_sign_in(page, name)
-    return page
+@pytest.fixture
+def windows(browser: Browser, browser_context_args: dict, loop_app: str) -> Iterator[dict[str, Page]]:
+    """A browser window of its own (its own session) per party, signed in as demo users ``school``
+    and ``province``; closed after the test."""
+    contexts = {name: browser.new_context(**browser_context_args) for name in ("school", "province")}
+    pages = {}
+    for name, context in contexts.items():
+        pages[name] = context.new_page()
+        pages[name].goto(loop_app)
+        fill_sign_in(pages[name], name)
+    yield pages
+    for context in contexts.values():
+        context.close()
 
 
 def go(page: Page, title: str) -> None:
@@ -142,7 +154,7 @@ def students_total(page: Page) -> str:
 
 
 def test_the_review_and_supervision_loop(
-    browser: Browser, browser_context_args: dict, loop_app: str, seeded_database_url: str, tmp_path: Path
+    windows: dict[str, Page], seeded_database_url: str, tmp_path: Path
 ) -> None:
     stored = stored_row(seeded_database_url)
     counted = stored | {"undergrad": 9_600, "postgrad": 0, "counselors_ft": 40, "counselors_pt": 0}  # 1:240
@@ -150,8 +162,7 @@ def test_the_review_and_supervision_loop(
     fixed = workbook(tmp_path, "队伍配备_本校_修改.xlsx", counted)
     compliant = workbook(tmp_path, "队伍配备_本校_整改后.xlsx", counted | {"counselors_ft": 50})  # 1:192
     steps = Steps()
-    school = window(browser, browser_context_args, loop_app, "school")
-    province = window(browser, browser_context_args, loop_app, "province")
+    school, province = windows["school"], windows["province"]
     before = students_total(province)
 
     upload(school, mistyped)
