@@ -112,3 +112,10 @@ def test_no_case_on_a_row_that_meets_its_standard_or_is_missing(any_engine: Engi
         form_finding(any_engine, "duty", "rate", SCHOOL, "2023-2024")
     with pytest.raises(NotFound):
         form_finding(any_engine, "duty", "no_such_indicator", SCHOOL, YEAR)
+
+
+def test_an_indicator_key_too_long_to_record_is_refused_in_chinese(
+    any_engine: Engine, accounts: dict
+) -> None:
+    with pytest.raises(NotFound, match="过长"):
+        form_finding(any_engine, "duty", "r" * 60, SCHOOL, YEAR)

@@ -42,6 +42,7 @@ PROJECT_OVERDUE = "projects:overdue"
 SCREENING_FOLLOW_UP = "screening:follow_up"
 STAFFING_PREFIX = "staffing:"
 FORM_PREFIX = "form:"
+INDICATOR_LENGTH = 64  # SupervisionCase.indicator: form:<name, ≤ 31>:<indicator key>
 STANDARD_WORDS = {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于", "!=": "不等于"}
 FOLLOW_UP_STANDARD = "预警学生应全部约谈评估（约谈评估率 100%）"
 FOLLOW_UP_SOURCE = (
@@ -187,7 +188,12 @@ def form_finding(
     bind: Bind, name: str, indicator_key: str, code: str, year: str, term: str | None = None
 ) -> Finding:
     """The row (code, 学年[, 学期]) of form ``name`` whose ``indicator_key`` misses its standard."""
-    found = _form_indicator(bind, form_indicator_key(name, indicator_key))
+    case_indicator = form_indicator_key(name, indicator_key)
+    if len(case_indicator) > INDICATOR_LENGTH:
+        raise NotFound(
+            f"指标 key “{indicator_key}”过长，无法记录督办：请在表单定义中把它缩短到 20 个字符以内"
+        )
+    found = _form_indicator(bind, case_indicator)
     if found is None:
         raise NotFound(f"表单 {name} 没有在用的带标准的指标 {indicator_key}")
     definition, indicator = found
