@@ -33,10 +33,11 @@ lint: $(BIN)/.installed-dev
 format: $(BIN)/.installed-dev
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-# Regenerate docs/overview.png (the README screenshot) with the browser test.
+# Regenerate docs/overview.png (the README screenshot) and docs/review-loop/*.png (the reporting
+# loop, listed in docs/review-loop.md) with the browser tests.
 screenshot: $(BIN)/.installed-dev
 	bash scripts/install_test_needs.sh
-	UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest tests/e2e -k overview
+	UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest tests/e2e -k "overview or review_loop"
 
 # Print page and intake timings at national scale (3000 institutions × 10 years).
 bench: $(BIN)/.installed-dev

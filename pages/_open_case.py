@@ -1,6 +1,6 @@
 """发起督办 under a list of 未达标 rows: a ``province`` (or ``admin``) account opens a case for one
-row (core.review.cases.open_case). Not a page itself; the staffing, projects and screening pages
-draw it under their 督办名单 / 逾期项目 / 需关注名单."""
+row (core.review.cases.open_case). Not a page itself; the staffing, projects, screening and 专项指标
+pages draw it under their 督办名单 / 逾期项目 / 需关注名单 / 未达标名单."""
 
 from __future__ import annotations
 
@@ -12,12 +12,23 @@ import pandas as pd
 import streamlit as st
 
 from core.accounts.roles import Role
+from core.formdefs.definition import Definition
+from core.headers import INSTITUTION_NAME_HEADER
 from core.metrics import screening as screening_metrics
+from core.metrics.indicators import NOT_MET
 from core.review.cases import open_case
-from core.review.evidence import Finding, NotFound, project_finding, screening_finding, staffing_finding
+from core.review.evidence import (
+    Finding,
+    NotFound,
+    form_finding,
+    project_finding,
+    screening_finding,
+    staffing_finding,
+)
 from core.review.submissions import ReviewRefused
 from core.standards import Standards
 from core.text import md_escape
+from core.views import indicators as indicator_views
 from pages._shared import app_settings, current_account, get_engine
 
 DEFAULT_WEEKS = 12  # 限期整改: the deadline offered by default
@@ -91,3 +102,23 @@ def open_screening_case(attention: pd.DataFrame) -> None:
         if any(reason in str(reasons) for reason in FOLLOW_UP_REASONS)
     }
     _case_form("screening_case", choices)
+
+
+def open_indicator_case(shortfalls: pd.DataFrame, definition: Definition) -> None:
+    """Under 未达标名单 of a form declared as data (core.views.indicators.shortfalls): one choice
+    per row and indicator whose standard it misses."""
+    engine = get_engine()
+    choices = {}
+    for row in shortfalls.to_dict("records"):
+        code, name = row[indicator_views.CODE_HEADER], row[INSTITUTION_NAME_HEADER]
+        term = row.get(indicator_views.TERM_HEADER)
+        period = " ".join(filter(None, (row[indicator_views.YEAR_HEADER], term)))
+        for indicator in definition.indicators:
+            if row.get(indicator_views.status_header(indicator)) != NOT_MET:
+                continue
+            label = f"{name}（{code}）· {period} · {indicator.header}"
+            choices[label] = functools.partial(
+                form_finding, engine, definition.name, indicator.key, code,
+                row[indicator_views.YEAR_HEADER], term,
+            )  # fmt: skip
+    _case_form("indicator_case", choices)

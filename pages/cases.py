@@ -15,6 +15,7 @@ from core.charts.cases import burndown_chart
 from core.review.casebook import notice_file_name, notice_workbook
 from core.review.cases import CLOSED, STATUSES, case_events, close_case, record_export, reply
 from core.review.submissions import ReviewRefused
+from core.text import md_escape
 from core.views import cases as views
 from pages._shared import app_settings, chart, current_scope, get_engine, require_page, table
 
@@ -59,15 +60,21 @@ def reply_form(case: pd.Series, account: Account) -> None:
 
 
 def one_case(case: pd.Series, account: Account, today: dt.date) -> None:
+    """One case: names, values, the standard's source, the evidence (a file name) and the reply come
+    from files, definitions and users, so they are shown as text."""
+    shown = {name: md_escape(case[name]) for name in ("institution_name", "indicator_label", "subject")}
     st.markdown(
-        f"**{case['institution_name']}** · {case['indicator_label']}（{case['subject']}） · "
+        f"**{shown['institution_name']}** · {shown['indicator_label']}（{shown['subject']}） · "
         f"**{case['shown_status']}** · 整改期限 {case['deadline'].isoformat()}"
     )
-    st.markdown(f"督办时数值：{case['value']}　标准：{case['standard']}（依据：{case['standard_source']}）")
+    st.markdown(
+        f"督办时数值：{md_escape(case['value'])}　标准：{md_escape(case['standard'])}"
+        f"（依据：{md_escape(case['standard_source'])}）"
+    )
     if case["met"]:
-        st.success(f"{case['met']}：{case['evidence']}", icon=":material/verified:")
+        st.success(f"{case['met']}：{md_escape(case['evidence'])}", icon=":material/verified:")
     if case["measures"]:
-        st.info(f"学校反馈：{case['measures']}（预计完成 {case['expected_date']}）")
+        st.info(f"学校反馈：{md_escape(case['measures'])}（预计完成 {case['expected_date']}）")
     st.download_button(
         "下载督办单（.xlsx）",
         data=lambda: exported(notice_workbook(case, today), f"督办单 第 {int(case['id'])} 号", 1),
@@ -92,7 +99,9 @@ scope = current_scope()  # the sidebar's choice within the account's limits
 today = app_settings().today()
 if done := st.session_state.pop("cases_done", None):
     st.success(done)
-st.caption(f"范围：{scope.describe()}（学年不限）；在“辅导员配备”页的督办名单中可发起督办。")
+st.caption(
+    f"范围：{scope.describe()}（学年不限）；在“辅导员配备”“心理筛查”“项目进度”“专项指标”页的未达标名单下可发起督办。"
+)
 labels = views.indicator_labels(get_engine())
 left, right = st.columns(2)
 status = left.selectbox("状态", [ALL, *STATUSES], key="cases_status")

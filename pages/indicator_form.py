@@ -1,5 +1,6 @@
 """专项指标: one form declared as data (责任制落实、党员队伍、an official's own forms) in scope — 达标率
-tiles, 达标率 by province, each indicator's distribution, the table with its derived columns."""
+tiles, 达标率 by province, each indicator's distribution, the table with its derived columns, and the
+rows missing a standard (未达标名单), from which the province opens a 督办 case."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 from core.charts import indicators as charts
 from core.text import md_escape
 from core.views import indicators as views
+from pages._open_case import open_indicator_case
 from pages._shared import cached, chart, current_scope, table
 
 scope = current_scope()
@@ -45,3 +47,14 @@ for header, values in page.values.items():
 
 st.subheader(f"明细（{len(page.table):,} 行）")
 table(page.table, definition.title, scope, key="indicator_form_csv")
+
+if page.thresholds:
+    st.subheader(f"未达标名单（{len(page.shortfalls):,} 行）")
+    table(
+        page.shortfalls,
+        f"{definition.title}_未达标名单",
+        scope,
+        key="indicator_form_shortfalls_csv",
+        empty="当前范围内各指标均已达标，无需督办。",
+    )
+    open_indicator_case(page.shortfalls, definition)

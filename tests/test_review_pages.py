@@ -13,14 +13,18 @@ from streamlit.testing.v1 import AppTest
 from core.accounts.roles import Account
 from core.accounts.signin import start_session
 from core.db import make_engine
-from core.review.cases import open_case
+from core.formdefs.registry import add_definition
+from core.review.cases import open_case, reply
 from core.review.evidence import staffing_finding
 from core.review.submissions import approve, return_submission
+from core.text import md_escape
 from pages._shared import TOKEN_KEY
 from tests.accounts_helpers import fast_hashes  # noqa: F401 — cheap hashes for make_user
 from tests.apptest import APP_PATH, metrics_shown, table_with
 from tests.factories import make_project_row, make_screening_row, store_rows
 from tests.review_helpers import SCHOOL, YEAR, seed_schools, stored_students, upload_staffing, users
+from tests.test_cases_forms import store_duty
+from tests.test_formdefs_pages import DUTY
 
 
 def tables_with(app: AppTest, column: str) -> list[pd.DataFrame]:
@@ -160,3 +164,59 @@ def test_the_institution_sees_a_returned_upload_and_its_comment_on_its_records(a
         ]
     other_province = open_as("pages/uploads.py", accounts["jiangsu"])
     assert not [frame for frame in other_province.dataframe if "审核意见" in frame.value.columns]
+
+
+def test_a_case_from_a_form_indicator_row_reads_met_after_a_newer_approved_row(app_engine: Engine) -> None:
+    seed_schools(app_engine)
+    accounts = users(app_engine)
+    add_definition(app_engine, DUTY)
+    store_duty(app_engine, 16)  # 值班完成率 80%, the standard >= 90
+
+    school = open_as("pages/indicator_form.py", accounts["school"])
+    school.selectbox(key="indicator_form").select("duty").run()
+    assert not [button for button in school.button if button.key == "indicator_case_open"]
+    page = open_as("pages/indicator_form.py", accounts["province"])
+    page.selectbox(key="indicator_form").select("duty").run()
+    shortfalls = table_with(page, "未达标指标")
+    assert shortfalls[["学校名称", "学年", "未达标指标", "值班完成率达标情况"]].to_dict("records") == [
+        {"学校名称": "示例第一大学", "学年": YEAR, "未达标指标": "值班完成率", "值班完成率达标情况": "未达标"}
+    ]
+    page.text_area(key="indicator_case_note").input("请按期补齐值班").run()
+    page.button(key="indicator_case_open").click().run()
+    assert not page.exception
+    assert "已发起督办" in page.success[0].value
+
+    listed = table_with(open_as("pages/cases.py", accounts["province"]), "督办指标")
+    columns = ["督办指标", "对象", "督办时数值", "标准", "标准依据"]
+    assert listed["数据核验"].isna().all()
+    assert listed[columns].to_dict("records") == [
+        {
+            "督办指标": "值班完成率",
+            "对象": YEAR,
+            "督办时数值": "值班完成率 80.0%",
+            "标准": "值班完成率不低于 90%",
+            "标准依据": "某文件 第三条",
+        }
+    ]
+    store_duty(app_engine, 19)  # a newer approved row: 95%
+    cases = open_as("pages/cases.py", accounts["province"])
+    assert table_with(cases, "督办指标")["数据核验"].tolist() == ["数据已达标，可销号"]
+    assert any("值班完成率 95.0%，达标" in message.value for message in cases.success)
+
+
+def test_an_institution_reply_is_shown_as_text(app_engine: Engine) -> None:
+    seed_schools(app_engine)
+    accounts = users(app_engine)
+    finding = staffing_finding(app_engine, SCHOOL, YEAR, "counselors")
+    case_id = open_case(
+        app_engine, finding, deadline=dt.date(2026, 3, 31), note=None, account=accounts["province"]
+    )
+    measures = "[整改方案](javascript:alert(1)) ![x](http://127.0.0.1:9/t.png)"
+    reply(
+        app_engine, case_id, measures=measures, expected_date=dt.date(2026, 3, 1), account=accounts["school"]
+    )
+
+    app = open_as("pages/cases.py", accounts["province"])
+
+    (shown,) = [message.value for message in app.info if message.value.startswith("学校反馈")]
+    assert md_escape(measures) in shown

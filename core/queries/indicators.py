@@ -9,12 +9,12 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, case, func, select
 
-from core.formdefs.definition import Definition
+from core.formdefs.definition import Definition, IndicatorDef
 from core.formdefs.sql import indicator_column, meets_column
 from core.formdefs.values import NUMERIC
 from core.forms import get_form
 from core.headers import INSTITUTION_NAME
-from core.models import FormRecord, FormValue, Institution
+from core.models import FormRecord, FormValue, Institution, Upload
 from core.queries.base import Bind, apply_scope, read_frame
 from core.scope import Scope
 
@@ -90,3 +90,32 @@ def compliance_by(bind: Bind, definition: Definition, scope: Scope, group: str) 
         ],
         ignore_index=True,
     )
+
+
+RECORD_COLUMNS = ("code", "year", "term", "upload_id")  # labelled with a leading "_" (no field key starts so)
+
+
+def indicator_records(
+    bind: Bind, definition: Definition, indicator: IndicatorDef, codes: list[str]
+) -> pd.DataFrame:
+    """Per stored record of ``codes``: code, year, term, upload_id, upload_file, upload_at, the
+    indicator's ``value`` and whether it ``met`` its standard — computed in the database over the
+    pivoted records of those institutions only (a 督办 case and its evidence read this)."""
+    keys = [getattr(FormRecord, name).label(f"_{name}") for name in RECORD_COLUMNS]
+    pivot = _records(definition, Scope(codes=tuple(codes)), *keys, *_pivot(definition).values())
+    records = pivot.group_by(
+        FormRecord.id, *(getattr(FormRecord, name) for name in RECORD_COLUMNS)
+    ).subquery()
+    value = indicator_column(indicator, records.c)
+    statement = (
+        select(
+            *(records.c[f"_{name}"].label(name) for name in RECORD_COLUMNS),
+            Upload.file_name.label("upload_file"),
+            Upload.created_at.label("upload_at"),
+            value.label("value"),
+            case((meets_column(indicator, value), True), else_=False).label("met"),
+        )
+        .join(Upload, Upload.id == records.c["_upload_id"])
+        .order_by(*(records.c[f"_{name}"] for name in ("code", "year", "term")))
+    )
+    return read_frame(bind, statement)

@@ -1,6 +1,6 @@
 """What a 督办 case is about and whether newer approved figures meet its standard.
 
-Three kinds of 未达标 row open a case (each a :class:`Finding`):
+Four kinds of 未达标 row open a case (each a :class:`Finding`):
 
 - ``staffing:<standard>`` — a 队伍配备 row of one 学年 short of a staffing standard
   (core.standards, with its source document); met when a later approved row (that 学年 or a
@@ -8,7 +8,11 @@ Three kinds of 未达标 row open a case (each a :class:`Finding`):
 - ``projects:overdue`` — a 重点项目 past its 计划完成日期 and not closed; met when an approved
   update shows it 已验收通过 or 终止;
 - ``screening:follow_up`` — a 心理筛查 row whose flagged students were not all followed up
-  (约谈评估率 below 100%, as the screening page's 关注名单); met when an approved update reaches it.
+  (约谈评估率 below 100%, as the screening page's 关注名单); met when an approved update reaches it;
+- ``form:<name>:<indicator>`` — a row of a form declared as data whose indicator misses the
+  standard of its definition (with the definition's source); met when the latest newer row of
+  that period or a later one meets it (indicator and standard computed in SQL over the values
+  store, core.queries.indicators).
 
 "Newer" means written by another upload than the one the case was opened on: the form tables
 hold only approved values (core.review.submissions), so that upload is an approved one.
@@ -20,19 +24,26 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
-from core.forms import CLOSED_STAGES, PROJECTS, SCREENING, STAFFING
+from core.formdefs.definition import Definition, IndicatorDef
+from core.formdefs.registry import load_forms
+from core.forms import CLOSED_STAGES, PROJECTS, SCREENING, STAFFING, TERMS
+from core.metrics import indicators as indicator_metrics
 from core.metrics import screening as screening_metrics
 from core.metrics import staffing as staffing_metrics
 from core.metrics.projects import days_overdue
 from core.models import ProjectRecord, ScreeningReport, StaffingReport, Upload
 from core.queries.base import Bind, read_frame
+from core.queries.indicators import indicator_records
 from core.settings_store import load_standards
 
 PROJECT_OVERDUE = "projects:overdue"
 SCREENING_FOLLOW_UP = "screening:follow_up"
 STAFFING_PREFIX = "staffing:"
+FORM_PREFIX = "form:"
+INDICATOR_LENGTH = 64  # SupervisionCase.indicator: form:<name, ≤ 31>:<indicator key>
+STANDARD_WORDS = {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于", "!=": "不等于"}
 FOLLOW_UP_STANDARD = "预警学生应全部约谈评估（约谈评估率 100%）"
 FOLLOW_UP_SOURCE = (
     "《高等学校学生心理健康教育指导纲要》（教党〔2018〕41号）：对筛查发现的预警学生及时约谈评估"
@@ -133,6 +144,71 @@ def screening_finding(bind: Bind, code: str, year: str, term: str, kind: str) ->
     )  # fmt: skip
 
 
+def form_indicator_key(name: str, indicator: str) -> str:
+    """The case indicator of a form declared as data's indicator: ``form:<name>:<indicator>``."""
+    return f"{FORM_PREFIX}{name}:{indicator}"
+
+
+def _engine(bind: Bind) -> Engine:
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _form_indicator(bind: Bind, case_indicator: str) -> tuple[Definition, IndicatorDef] | None:
+    """The current definition and indicator (with a standard) a ``form:`` case is about; None
+    when the form was retired or its indicator or standard removed since."""
+    _prefix, name, key = case_indicator.split(":", 2)
+    definition = load_forms(_engine(bind)).get(name)
+    indicators = {each.key: each for each in definition.indicators} if definition else {}
+    indicator = indicators.get(key)
+    if definition is None or indicator is None or indicator.comparison is None:
+        return None
+    return definition, indicator
+
+
+def standard_text(indicator: IndicatorDef) -> str:
+    """'党委理论学习中心组集中学习次数不低于 6', '学习强国日活跃度不低于 35%': the standard in words."""
+    sign, threshold = indicator.comparison or ("", 0.0)
+    unit = "%" if indicator.format == "percent" else ""
+    return f"{indicator.header}{STANDARD_WORDS.get(sign, sign)} {threshold:g}{unit}"
+
+
+def _value_text(indicator: IndicatorDef, values: pd.Series) -> list[str]:
+    """'学习强国日活跃度 28.0%' per value, written as the export writes it."""
+    return [
+        f"{indicator.header} {text}" for text in indicator_metrics.written(indicator, values.astype(float))
+    ]
+
+
+def _period(year: str, term: str | None) -> str:
+    """The case's subject: '2024-2025', or '2024-2025 秋季学期' for a form reported per term."""
+    return f"{year} {term}" if term else year
+
+
+def form_finding(
+    bind: Bind, name: str, indicator_key: str, code: str, year: str, term: str | None = None
+) -> Finding:
+    """The row (code, 学年[, 学期]) of form ``name`` whose ``indicator_key`` misses its standard."""
+    case_indicator = form_indicator_key(name, indicator_key)
+    if len(case_indicator) > INDICATOR_LENGTH:
+        raise NotFound(
+            f"指标 key “{indicator_key}”过长，无法记录督办：请在表单定义中把它缩短到 20 个字符以内"
+        )
+    found = _form_indicator(bind, case_indicator)
+    if found is None:
+        raise NotFound(f"表单 {name} 没有在用的带标准的指标 {indicator_key}")
+    definition, indicator = found
+    rows = indicator_records(bind, definition, indicator, [code])
+    rows = rows[(rows["year"] == year) & (rows["term"] == (term or ""))]
+    if rows.empty or pd.isna(rows.iloc[0]["value"]) or bool(rows.iloc[0]["met"]):
+        raise NotFound(f"学校 {code} {_period(year, term)} 的「{indicator.header}」没有未达标的数据")
+    row = rows.iloc[0]
+    return Finding(
+        code, form_indicator_key(name, indicator.key), indicator.header[:100], _period(year, term),
+        _value_text(indicator, rows["value"])[0][:100], standard_text(indicator)[:255], indicator.source,
+        int(row["upload_id"]),
+    )  # fmt: skip
+
+
 CASE_COLUMNS = ["id", "code", "subject", "indicator", "source_upload_id"]
 
 
@@ -143,7 +219,7 @@ def _newer(cases: pd.DataFrame, rows: pd.DataFrame, on: list[str]) -> pd.DataFra
     return joined[joined["upload_id"] != joined["source_upload_id"]]
 
 
-def _found(hits: pd.DataFrame, figures: pd.Series) -> dict[int, Evidence]:
+def _found(hits: pd.DataFrame, figures: pd.Series | list[str]) -> dict[int, Evidence]:
     return {
         int(row["id"]): Evidence(text, int(row["upload_id"]), _upload_text(row))
         for (_, row), text in zip(hits.iterrows(), figures, strict=True)
@@ -192,6 +268,37 @@ def _screening_evidence(bind: Bind, cases: pd.DataFrame) -> dict[int, Evidence]:
     return _found(hits, pd.Series([_follow_up_text(row) for _, row in hits.iterrows()], dtype=object))
 
 
+def _period_order(year: str, term: str | None) -> str:
+    """A sortable text per period: 学年, then 秋季学期 before 春季学期 (nothing for a year form)."""
+    return f"{year} {TERMS.index(term) if term in TERMS else ''}"
+
+
+def _one_form_evidence(bind: Bind, case_indicator: str, cases: pd.DataFrame) -> dict[int, Evidence]:
+    found = _form_indicator(bind, case_indicator)
+    if found is None:
+        return {}
+    definition, indicator = found
+    rows = indicator_records(bind, definition, indicator, sorted(set(cases["code"])))
+    rows["order"] = [_period_order(year, term) for year, term in zip(rows["year"], rows["term"], strict=True)]
+    joined = _newer(cases, rows, ["code"])
+    since = [_period_order(*(subject.split(" ", 1) + [""])[:2]) for subject in joined["case_subject"]]
+    joined = joined[joined["order"] >= pd.Series(since, index=joined.index, dtype=object)]
+    latest = joined.sort_values("order").groupby("id").tail(1)
+    hits = latest[latest["met"].astype(bool)]
+    periods = [_period(year, term) for year, term in zip(hits["year"], hits["term"], strict=True)]
+    values = _value_text(indicator, hits["value"])
+    return _found(hits, [f"{period} {value}，达标" for period, value in zip(periods, values, strict=True)])
+
+
+def _form_evidence(bind: Bind, cases: pd.DataFrame) -> dict[int, Evidence]:
+    """Per form indicator: the latest newer row of the case's period or a later one, when it meets
+    the standard of the definition in force."""
+    found: dict[int, Evidence] = {}
+    for case_indicator, group in cases.groupby("indicator"):
+        found |= _one_form_evidence(bind, str(case_indicator), group)
+    return found
+
+
 def evidence_for(bind: Bind, cases: pd.DataFrame) -> dict[int, Evidence]:
     """Case id → the evidence that its standard is met now, for the open ones of ``cases``
     (columns id, code, indicator, subject, source_upload_id)."""
@@ -201,6 +308,7 @@ def evidence_for(bind: Bind, cases: pd.DataFrame) -> dict[int, Evidence]:
         (kinds.str.startswith(STAFFING_PREFIX), _staffing_evidence),
         (kinds == PROJECT_OVERDUE, _project_evidence),
         (kinds == SCREENING_FOLLOW_UP, _screening_evidence),
+        (kinds.str.startswith(FORM_PREFIX), _form_evidence),
     ):
         if selected.any():
             found |= check(bind, cases[selected])

@@ -9,19 +9,27 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine
 
+from core.formdefs.registry import load_forms
 from core.review.casebook import burndown, case_table, stock_and_flow
 from core.review.cases import list_cases
-from core.review.evidence import PROJECT_OVERDUE, SCREENING_FOLLOW_UP, STAFFING_PREFIX
+from core.review.evidence import PROJECT_OVERDUE, SCREENING_FOLLOW_UP, STAFFING_PREFIX, form_indicator_key
 from core.scope import Scope
 from core.settings_store import load_standards
 
 
 def indicator_labels(engine: Engine) -> dict[str, str]:
-    """Indicator key → label, for the filter."""
+    """Indicator key → label, for the filter: the staffing standards, overdue projects, screening
+    follow-up and every indicator with a standard of the forms declared as data in force."""
     labels = {
         f"{STAFFING_PREFIX}{standard.key}": f"{standard.label}配备" for standard in load_standards(engine)
     }
-    return labels | {PROJECT_OVERDUE: "重点项目逾期", SCREENING_FOLLOW_UP: "心理筛查约谈评估"}
+    forms = {
+        form_indicator_key(name, indicator.key): indicator.header
+        for name, definition in load_forms(engine).items()
+        for indicator in definition.indicators
+        if indicator.comparison is not None
+    }
+    return labels | {PROJECT_OVERDUE: "重点项目逾期", SCREENING_FOLLOW_UP: "心理筛查约谈评估"} | forms
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine
 
-from core.formdefs.definition import Definition
+from core.formdefs.definition import Definition, IndicatorDef
 from core.formdefs.registry import load_forms
 from core.headers import INSTITUTION_HEADERS, INSTITUTION_NAME, INSTITUTION_NAME_HEADER
 from core.metrics import indicators as metrics
@@ -18,6 +18,7 @@ from core.scope import Scope
 
 CODE_HEADER, YEAR_HEADER, TERM_HEADER = "学校标识码", "学年", "学期"
 RATE = "达标率"
+FAILING = "未达标指标"
 GROUP_HEADERS = {"province": "所在省份", "level": "办学层次", "ownership": "办学性质"}
 
 
@@ -115,10 +116,33 @@ class IndicatorPage:
     by_group: dict[str, pd.DataFrame]  # indicator header → group, 达标率, 报送数, 达标数
     values: dict[str, pd.DataFrame]  # indicator header → 学校名称, 值 (each row's value)
     thresholds: dict[str, float]  # indicator header → its standard's number
+    shortfalls: pd.DataFrame  # the rows missing a standard (see :func:`shortfalls`)
 
     @property
     def percent_headers(self) -> set[str]:
         return {indicator.header for indicator in self.definition.indicators if indicator.format == "percent"}
+
+
+def status_header(indicator: IndicatorDef) -> str:
+    return f"{indicator.header}达标情况"
+
+
+def shortfalls(definition: Definition, table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` (the page's table) missing at least one indicator's standard — a 督办
+    list: 学校标识码, 学校名称, 学年, [学期], 未达标指标 (the headers, 、-separated), then each
+    indicator with a standard and its 达标情况."""
+    measured = [indicator for indicator in definition.indicators if indicator.comparison is not None]
+    failing = table[[status_header(indicator) for indicator in measured]].eq(metrics.NOT_MET)
+    keys = [CODE_HEADER, INSTITUTION_NAME_HEADER, YEAR_HEADER] + (
+        [TERM_HEADER] if definition.period == "term" else []
+    )
+    shown = table.loc[failing.any(axis=1), keys].reset_index(drop=True)
+    shown[FAILING] = [
+        "、".join(indicator.header for indicator, fails in zip(measured, row, strict=True) if fails)
+        for row in failing[failing.any(axis=1)].itertuples(index=False)
+    ]
+    columns = [name for indicator in measured for name in (indicator.header, status_header(indicator))]
+    return pd.concat([shown, table.loc[failing.any(axis=1), columns].reset_index(drop=True)], axis=1)
 
 
 def _tile(header: str, standard: str, met: int, measured: int) -> Tile:
@@ -154,6 +178,14 @@ def page(engine: Engine, scope: Scope, name: str) -> IndicatorPage:
                 "达标数": mine["met"].astype(int),
             }
         )
+    table = _table(definition, rows)
     return IndicatorPage(
-        definition, _table(definition, rows), tiles, GROUP_HEADERS[group], by_group, values, thresholds
+        definition,
+        table,
+        tiles,
+        GROUP_HEADERS[group],
+        by_group,
+        values,
+        thresholds,
+        shortfalls(definition, table),
     )
