@@ -14,7 +14,7 @@ ADDRESS ?= 127.0.0.1
 run: $(BIN)/.installed
 	@[ "$$(id -u)" -ne 0 ] || fc-list :lang=zh 2>/dev/null | grep -q . || { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 	$(BIN)/python -m core.cli init-db
-	$(BIN)/python -m core.cli seed --if-empty --indicator-forms
+	$(BIN)/python -m core.cli seed --if-empty
 	$(BIN)/python -m core.cli user demo
 	$(BIN)/python -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 

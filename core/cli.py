@@ -2,8 +2,9 @@
 
 Sub-commands (contract: shared/spec/forms.md, "The command line"):
   init-db                      create the schema in DATABASE_URL
-  seed [--institutions N --years Y] [--indicator-forms]
-                               load sample_data/ (or generate a dataset of that size)
+  seed [--institutions N --years Y]
+                               load sample_data/ (or generate a dataset of that size), the
+                               built-in forms declared as data included
   template FORM OUT.xlsx       write the blank template of a form
   import FORM FILE [--dry-run] [--json]
                                validate and store; exit 0 accepted, 1 rejected, 2 unreadable/usage
@@ -15,18 +16,18 @@ Sub-commands (contract: shared/spec/forms.md, "The command line"):
   backup OUT                   a consistent copy of the database (while the app runs)
   restore IN [--force]         replace the database with a backup (refuses one with data unless --force)
   report OUT.(xlsx|pdf) --year Y [--term T] [--province P] [--mask-small]
-                               write the season's 通报 (workbook or PDF)
+                               write the season's 通报 (workbook or PDF; core/reports/cli.py)
   import … --as NAME, review … review of uploads (core/review/cli.py)
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from core.argparse_zh import argparse_in_chinese
 from core.config import ConfigError, load_settings
 from core.forms import FORMS, get_form
 from core.scope import Scope, canonical_province
@@ -34,39 +35,6 @@ from core.scope import Scope, canonical_province
 EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
-
-
-# argparse marks its own messages for translation (gettext); these are their Chinese, so that
-# a mistyped command is answered in the language of every other message of the product.
-_ARGPARSE_CHINESE = {
-    "usage: ": "用法：",
-    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s（用 --help 查看用法）\n",
-    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r，可选：%(choices)s",
-    "invalid %(type)s value: %(value)r": "无效的取值 %(value)r",
-    "the following arguments are required: %s": "缺少必需的参数：%s",
-    "unrecognized arguments: %s": "无法识别的参数：%s",
-    "expected one argument": "后面需要一个取值",
-    "expected at most one argument": "后面最多一个取值",
-    "expected at least one argument": "后面至少需要一个取值",
-    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
-    "not allowed with argument %s": "不能与参数 %s 同时使用",
-    "positional arguments": "位置参数",
-    "options": "选项",
-    "show this help message and exit": "显示本帮助并退出",
-}
-
-
-@contextlib.contextmanager
-def _argparse_in_chinese() -> Iterator[None]:
-    """argparse's messages in Chinese while this command line parses (plural ones, rare here,
-    go through ngettext and stay English)."""
-    original = argparse._
-    argparse._ = lambda message: _ARGPARSE_CHINESE.get(message, message)
-    try:
-        yield
-    finally:
-        argparse._ = original
 
 
 class UsageError(Exception):
@@ -149,7 +117,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
         print("数据库已有数据，跳过示例数据载入")
         return EXIT_OK
     summary = seed_database(
-        engine, institutions=args.institutions, years=args.years, with_indicator_forms=args.indicator_forms
+        engine, institutions=args.institutions, years=args.years, with_indicator_forms=True
     )
     print(summary)
     return EXIT_OK
@@ -213,28 +181,6 @@ def _term(raw: str | None) -> str | None:
         return parse_enum(FORMS["screening"].field("term"), raw).value
     except NormalizeError as problem:
         raise UsageError(f"--term：{problem.message}") from None
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from core.reports import FORMATS, write_report
-    from core.reports.content import read_report
-    from core.reports.fonts import FontMissing, find_cjk_font
-
-    out = _output(args.out)
-    if Path(out).suffix.lower() not in FORMATS:
-        raise UsageError(f"通报文件名应以 .xlsx 或 .pdf 结尾：{out}")
-    scope = _province_scope(args.province, _normalised_year(args.year))
-    try:
-        find_cjk_font()
-    except FontMissing as problem:
-        raise UsageError(str(problem)) from None
-    today = load_settings().today()
-    report = read_report(
-        _engine(existing=True), scope, term=_term(args.term), mask_small=args.mask_small, today=today
-    )
-    write_report(report, out)
-    print(f"已生成通报：{out}")
-    return EXIT_OK
 
 
 def cmd_missing(args: argparse.Namespace) -> int:
@@ -305,11 +251,6 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--institutions", type=_positive_int, default=None, help="生成的学校数，如 3000")
     seed.add_argument("--years", type=_positive_int, default=None, help="生成的学年数，如 10")
     seed.add_argument("--if-empty", action="store_true", help="数据库已有学校时什么也不做")
-    seed.add_argument(
-        "--indicator-forms",
-        action="store_true",
-        help="同时载入内置专项指标表单（责任制落实、党员队伍）的示例数据",
-    )
     seed.set_defaults(run=cmd_seed)
 
     template = commands.add_parser("template", help="生成空白模板")
@@ -357,13 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_account_commands(commands)
 
-    report = commands.add_parser("report", help="生成通报（Excel 工作簿或 PDF）")
-    report.add_argument("out", metavar="OUT.xlsx|OUT.pdf", help="要写入的 .xlsx 或 .pdf 文件")
-    report.add_argument("--year", required=True, metavar="学年", help="如 2024-2025")
-    report.add_argument("--term", metavar="学期", help="秋季学期 或 春季学期（心理筛查与其报送情况）")
-    report.add_argument("--province", metavar="省份", help="如 河南 或 河南省；不写为全国")
-    report.add_argument("--mask-small", action="store_true", help="1–4 的心理筛查人数写作 <5")
-    report.set_defaults(run=cmd_report)
+    from core.reports.cli import add_report_commands
+
+    add_report_commands(commands)
     from core.review.cli import add_review_commands
 
     add_review_commands(commands)
@@ -412,7 +349,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    with _argparse_in_chinese():
+    with argparse_in_chinese():
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as stopped:  # argparse has printed its message (or the help, exit 0)

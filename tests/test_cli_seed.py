@@ -1,4 +1,5 @@
-"""`python -m core.cli seed`: loads the sample data once; `--if-empty` leaves a filled database alone."""
+"""`python -m core.cli seed`: loads the sample data (the built-in forms declared as data included)
+once; `--if-empty` leaves a filled database alone."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from core.db import make_engine
 from core.models import FORM_MODELS, Upload
 from core.scope import Scope
 from core.views.completeness import reporting_summary
+from sample_data import indicator_forms
 from sample_data.dataset import SAMPLE_TODAY
 from sample_data.generate import generate_dataset
 from sample_data.submissions import sample_files
@@ -43,7 +45,10 @@ def _newest_staffing(db_url: str) -> dict[str, Any]:
 
 def test_seed_loads_the_sample_and_a_second_seed_if_empty_does_nothing(db_url: str) -> None:
     sample = generate_dataset()
-    expected = {name: len(sample.rows(name)) for name in FORM_MODELS} | {"uploads": len(sample_files(sample))}
+    uploads = len(sample_files(sample)) + len(
+        indicator_forms.FILES
+    )  # + the two built-in forms declared as data
+    expected = {name: len(sample.rows(name)) for name in FORM_MODELS} | {"uploads": uploads}
 
     first = run_cli(db_url, "seed", env=AT_SAMPLE_TODAY)
     after_first = _counts(db_url)
@@ -51,6 +56,7 @@ def test_seed_loads_the_sample_and_a_second_seed_if_empty_does_nothing(db_url: s
 
     assert first.returncode == 0, first.stderr
     assert "已载入：高校 120 所" in first.stdout
+    assert all(f"，{stem} " in first.stdout for stem in indicator_forms.FILES.values())
     assert after_first == expected
     staffing = _newest_staffing(db_url)
     assert 85 <= staffing["on_time_rate"] < 100

@@ -142,3 +142,47 @@ def test_saving_and_retiring_a_form_definition_is_in_the_audit_log(app_engine: E
         ("保存", "duty", 1),
         ("停用", "duty", 2),
     ]
+
+
+def _edits(*rows: dict) -> dict:
+    """A data editor's edit state with ``rows`` added (what the browser sends after typing them)."""
+    return {"edited_rows": {}, "added_rows": list(rows), "deleted_rows": []}
+
+
+def test_an_official_fills_the_editor_for_a_new_form_and_saves_it(app_engine: Engine) -> None:
+    app = open_app_page("pages/forms_admin.py")
+    app.text_input(key="forms_editor_name:new").input("risk_check")
+    app.text_input(key="forms_editor_title:new").input("风险排查情况表")
+    app.text_input(key="forms_editor_sheet:new").input("风险排查")
+    app.radio(key="forms_editor_period:new").set_value("term")
+    app.session_state["forms_editor_fields:new"] = _edits(
+        {"key": "found", "header": "发现隐患数", "kind": "count", "min": 0},
+        {"key": "fixed", "header": "已整改隐患数", "kind": "count", "aliases": "整改数、已整改数"},
+    )
+    rate = {"key": "fix_rate", "header": "隐患整改率", "expr": "fixed / found", "format": "percent"}
+    app.session_state["forms_editor_indicators:new"] = _edits(rate | {"standard": ">= 90"})
+    app.run()
+
+    assert any("指标表第 1 行" in error.value and "source" in error.value for error in app.error)
+    assert _count(app_engine) == 0
+
+    app.session_state["forms_editor_indicators:new"] = _edits(
+        rate | {"standard": ">= 90", "source": "某文件 第十七条"}
+    )
+    app.run()
+    preview = app.dataframe[-2].value  # the template's columns, then the indicators
+    assert preview["列名"].tolist() == [
+        "学校标识码",
+        "学校名称",
+        "学年",
+        "学期",
+        "发现隐患数",
+        "已整改隐患数",
+    ]
+    app.button(key="forms_editor_save").click().run()
+
+    assert not app.exception, [exception.value for exception in app.exception]
+    assert any("风险排查情况表" in message.value and "第 1 版" in message.value for message in app.success)
+    assert _count(app_engine) == 1
+    app.run()
+    assert "risk_check" in app.dataframe[0].value["名称"].tolist()

@@ -132,7 +132,8 @@ class _Checker:
 
 
 _TOP_KEYS = {"name", "title", "sheet", "period", "description", "source", "field", "rule", "indicator"}
-_FIELD_KEYS = {
+# the keys of each table, in the order the contract lists them (the page's editor shows them so)
+FIELD_KEYS = (
     "key",
     "header",
     "kind",
@@ -144,12 +145,14 @@ _FIELD_KEYS = {
     "choices",
     "synonyms",
     "help",
-}
-_RULE_KEYS = {"code", "severity", "check", "column", "message"}
-_INDICATOR_KEYS = {"key", "header", "expr", "format", "standard", "source"}
+)
+RULE_KEYS = ("code", "severity", "check", "column", "message")
+INDICATOR_KEYS = ("key", "header", "expr", "format", "standard", "source")
 
 
-def _unknown_keys(check: _Checker, table: dict, where: tuple[str, int | None], allowed: set[str]) -> None:
+def _unknown_keys(
+    check: _Checker, table: dict, where: tuple[str, int | None], allowed: set[str] | tuple[str, ...]
+) -> None:
     for key in table:
         if key not in allowed:
             check.add((*where, key), f"不认识的项“{key}”，可用：{'、'.join(sorted(allowed))}")
@@ -157,7 +160,7 @@ def _unknown_keys(check: _Checker, table: dict, where: tuple[str, int | None], a
 
 def _field(check: _Checker, table: dict, index: int) -> FieldDef:
     where = ("field", index)
-    _unknown_keys(check, table, where, _FIELD_KEYS)
+    _unknown_keys(check, table, where, FIELD_KEYS)
     key, header, kind = check.text(table, where, "key"), check.text(table, where, "header"), table.get("kind")
     if key and not KEY_PATTERN.fullmatch(key):
         check.add((*where, "key"), f"字段 key “{key}”只能用小写英文字母开头，由小写字母、数字和下划线组成")
@@ -212,7 +215,7 @@ def _expression(check: _Checker, where: tuple[str, int | None, str], text: str, 
 
 def _rule(check: _Checker, table: dict, index: int, fields: set[str]) -> RuleDef:
     where = ("rule", index)
-    _unknown_keys(check, table, where, _RULE_KEYS)
+    _unknown_keys(check, table, where, RULE_KEYS)
     rule = RuleDef(
         code=check.text(table, where, "code"),
         severity=check.text(table, where, "severity"),
@@ -230,7 +233,7 @@ def _rule(check: _Checker, table: dict, index: int, fields: set[str]) -> RuleDef
 
 def _indicator(check: _Checker, table: dict, index: int, fields: set[str]) -> IndicatorDef:
     where = ("indicator", index)
-    _unknown_keys(check, table, where, _INDICATOR_KEYS)
+    _unknown_keys(check, table, where, INDICATOR_KEYS)
     indicator = IndicatorDef(
         key=check.text(table, where, "key"),
         header=check.text(table, where, "header"),

@@ -14,8 +14,8 @@ two rows is read column by column: the lower cell, else the upper and lower cell
 upper cell. A merged upper cell's text is carried across every column it spans (the file
 holds it only in the range's first cell). Title rows above the header are left behind;
 rows that the header's merged cells reach down into, and a 栏次 row (甲 乙 丙 1 2 3 …) or a
-units row (（人） …) directly under it, are not data. When no form is given the form is
-recognised from the headers.
+units row (（人） …) directly under it (core.ingest.label_rows), are not data. When no form is
+given the form is recognised from the headers: the four forms and every form declared as data.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.forms import FORMS, FormSpec
+from core.forms import DATA_FORMS, FORMS, FormSpec
 from core.ingest.header_match import match_header
+from core.ingest.label_rows import is_label, label_row_kind
 from core.ingest.normalize import is_blank, shown, to_half_width, without_spaces
 from core.ingest.read import RawSheet
 
@@ -38,12 +39,6 @@ MAX_LABEL_ROWS = 2  # 栏次 / units rows read under one header
 _INSTRUCTION_NAME = re.compile(r"(说明|须知|instructions?|readme)(\(.*\))?$")
 # 比例表 (a ratio table) and 抽样表 (a sample survey) are data, not examples
 _EXAMPLE_NAME = re.compile(r"示例|样例|(?<!抽)样表|范例|(?<!比)例表|sample|example")
-_STEMS = "甲乙丙丁戊己庚辛壬癸"
-_ROW_LABELS = frozenset({"栏次", "栏号", "单位", "计量单位"})
-# a row under the header saying which columns must be filled: 必填，10位数字 | 选填 | (必填)
-_HINT = re.compile(r"[*(]?(必填|选填|可选|非必填|可不填|不必填)")
-_UNIT_CELL = re.compile(r"\(?(?:计量)?(?:单位:?)?(?:人|名|个|所|项|%|人次|万人|次|天|日|元|万元)\)?")
-_BRACKETED_NUMBER = re.compile(r"\(?(\d{1,3})\)?")
 
 Merge = tuple[int, int, int, int]
 
@@ -164,7 +159,7 @@ def _header_cell(form: FormSpec, above: Any, below: Any) -> tuple[str | None, st
         return key, shown(below), "lower"
     if is_blank(below):
         return match_header(form, above), shown(above), "upper"
-    if isinstance(above, str) and isinstance(below, str) and not is_blank(above) and not _is_label(below):
+    if isinstance(above, str) and isinstance(below, str) and not is_blank(above) and not is_label(below):
         for text in (f"{shown(above)}{shown(below)}", f"{shown(below)}{shown(above)}"):
             if (key := match_header(form, text)) is not None:
                 return key, text, "combined"
@@ -215,56 +210,6 @@ def _best_header(form: FormSpec, sheet: RawSheet) -> Table | None:
 
 
 # --- between the header and the data -------------------------------------------------------
-
-
-def _is_label(cell: Any) -> bool:
-    """A cell of a 栏次 or units row: 甲, 1, （1）, （人）, 单位：人, %, 栏次."""
-    if isinstance(cell, bool) or not isinstance(cell, str | int | float):
-        return False
-    text = _label_text(cell)
-    return (
-        text in _ROW_LABELS
-        or (len(text) == 1 and text in _STEMS)
-        or _BRACKETED_NUMBER.fullmatch(text) is not None
-        or _UNIT_CELL.fullmatch(text) is not None
-    )
-
-
-def _label_text(cell: Any) -> str:
-    return without_spaces(to_half_width(shown(cell)))
-
-
-def _column_numbers(cells: list[str]) -> bool:
-    """甲 乙 丙 … then 1 2 3 … (either part may be absent), each in sequence, at least 3 cells.
-
-    A data row never looks like this: its code is ten digits, its year 2024-2025.
-    """
-    cells = [cell for cell in cells if cell not in _ROW_LABELS]
-    stems = [cell for cell in cells if cell in _STEMS]
-    numbers = [int(match.group(1)) for cell in cells if (match := _BRACKETED_NUMBER.fullmatch(cell))]
-    if len(stems) + len(numbers) != len(cells) or len(cells) < 3 or cells[: len(stems)] != stems:
-        return False
-    stems_in_order = "".join(stems) == _STEMS[: len(stems)]
-    numbers_in_order = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else True
-    return stems_in_order and numbers_in_order and (bool(stems) or numbers[0] == 1)
-
-
-def label_row_kind(row: list[Any]) -> str | None:
-    """'numbers' for a 栏次 row, 'units' for a row of units such as （人）, 'hints' for a row
-    of 必填/选填, else None."""
-    filled = [cell for cell in row if not is_blank(cell)]
-    if filled and all(
-        isinstance(cell, str) and _HINT.match(without_spaces(to_half_width(cell))) for cell in filled
-    ):
-        return "hints"
-    if not filled or not all(_is_label(cell) for cell in filled):
-        return None
-    texts = [_label_text(cell) for cell in filled]
-    if _column_numbers(texts):
-        return "numbers"
-    if all(_UNIT_CELL.fullmatch(text) or text in _ROW_LABELS for text in texts):
-        return "units" if any(text not in _ROW_LABELS for text in texts) else None
-    return None
 
 
 def _header_end(table: Table, merges: list[Merge]) -> int:
@@ -355,6 +300,12 @@ def _is_complete(table: Table) -> bool:
     return all(spec.key in table.columns for spec in table.form.fields if spec.required)
 
 
+def known_forms() -> list[FormSpec]:
+    """The forms a workbook may be: the four forms, then every form declared as data registered
+    (core.formdefs.registry.load_forms) — recognised from their headers alike."""
+    return [*FORMS.values(), *DATA_FORMS.values()]
+
+
 def _fits_best(table: Table) -> bool:
     """False when the sheet's header is another form's: a 心理筛查 sheet shares 学校标识码, 学校名称
     and 学年 with 队伍配备, enough to be recognised, but it is not that form's data."""
@@ -362,7 +313,7 @@ def _fits_best(table: Table) -> bool:
         return True
     return not any(
         (other := _best_header(form, table.sheet)) is not None and other.score > table.score
-        for form in FORMS.values()
+        for form in known_forms()
         if form is not table.form
     )
 
@@ -385,7 +336,7 @@ def find_table(sheets: list[RawSheet], form: FormSpec) -> Table | None:
 def detect_form(sheets: list[RawSheet]) -> Table | None:
     """The table of whichever form has data and whose headers match best (most fields, then the
     largest share); the other forms' tables with data go to ``others`` so the user is told."""
-    tables = [table for form in FORMS.values() if (table := find_table(sheets, form)) is not None]
+    tables = [table for form in known_forms() if (table := find_table(sheets, form)) is not None]
     best = max(
         tables,
         key=lambda table: (has_data(table), table.score, table.score / len(table.form.fields)),
@@ -409,7 +360,7 @@ def table_on(sheet: RawSheet, form: FormSpec) -> Table | None:
 def skipped_with_header(sheets: list[RawSheet], form: FormSpec | None) -> RawSheet | None:
     """The first example or instruction sheet (skipped for its name) holding the header of
     ``form`` (of any form when None): the refusal then says why the data there was not read."""
-    forms = [form] if form is not None else list(FORMS.values())
+    forms = [form] if form is not None else known_forms()
     usable = usable_sheets(sheets)
     for sheet in sheets:
         if (

@@ -8,8 +8,16 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
-from core.formdefs.definition import Definition, DefinitionRefused, parse_definition
-from core.formdefs.registry import add_definition, load_forms, retire_form, summaries, versions
+from core.formdefs.definition import FORMATS, KINDS, PERIODS, Definition, DefinitionRefused, parse_definition
+from core.formdefs.editor import EditorTables, blank_tables, definition_text, is_empty, located, tables_of
+from core.formdefs.registry import (
+    add_definition,
+    current_definitions,
+    load_forms,
+    retire_form,
+    summaries,
+    versions,
+)
 from core.formdefs.spec import implied_fields
 from core.forms import DATA_FORMS, FORMS, FormSpec
 from core.scope import Scope
@@ -108,20 +116,80 @@ def forms_in_force(engine: Engine) -> dict[str, FormSpec]:
     return FORMS | DATA_FORMS
 
 
-def check_text(text: str) -> Checked:
+def _refused(refused: DefinitionRefused, text: str, from_editor: bool) -> Checked:
+    """The refusal; written by the editor, each message also names the editor's row of its line."""
+    return Checked(None, located(refused.problems, text) if from_editor else refused.problems)
+
+
+def check_text(text: str, *, from_editor: bool = False) -> Checked:
     try:
         return Checked(parse_definition(text))
     except DefinitionRefused as refused:
-        return Checked(None, refused.problems)
+        return _refused(refused, text, from_editor)
 
 
-def save(engine: Engine, text: str, *, by: str) -> Checked:
+def save(engine: Engine, text: str, *, by: str, from_editor: bool = False) -> Checked:
     """Store ``text`` as a new definition or version; nothing is stored when it is refused."""
     try:
         return Checked(add_definition(engine, text, by=by))
     except DefinitionRefused as refused:
-        return Checked(None, refused.problems)
+        return _refused(refused, text, from_editor)
+
+
+# --- the field-by-field editor (core.formdefs.editor): its labels and where it starts --------------
+
+HEADER_LABELS = {
+    "name": "表单名称（英文，如 risk_check）",
+    "title": "标题",
+    "sheet": "工作表名",
+    "description": "填表说明（可选）",
+    "source": "依据文件（可选）",
+}
+PERIOD_LABELS = {"year": "每学年报送", "term": "每学期报送"}
+FIELD_LABELS = {
+    "key": "字段 key",
+    "header": "表头",
+    "kind": "类型",
+    "required": "必填",
+    "aliases": "别名（用、分隔）",
+    "unit": "单位",
+    "min": "最小值",
+    "max": "最大值",
+    "choices": "选项（enum，用、分隔）",
+    "synonyms": "同义写法（如 有=是）",
+    "help": "填写说明",
+}
+RULE_LABELS = {
+    "code": "原因代码",
+    "severity": "级别",
+    "check": "检查（为真即通过）",
+    "column": "报告在哪个字段",
+    "message": "提示语",
+}
+INDICATOR_LABELS = {
+    "key": "指标 key",
+    "header": "指标名（导出列名）",
+    "expr": "计算式",
+    "format": "格式",
+    "standard": "标准（如 >= 90）",
+    "source": "标准依据",
+}
+EDITOR_CHOICES = {"kind": KINDS, "severity": ("error", "warning"), "format": FORMATS, "period": PERIODS}
+
+
+def editor_tables(engine: Engine, _scope: Scope, name: str) -> EditorTables:
+    """The editor of a brand-new form (``name`` empty) or of the version of ``name`` in force."""
+    return tables_of(current_definitions(engine)[name]) if name else blank_tables()
 
 
 def retire(engine: Engine, name: str, *, by: str) -> int:
     return retire_form(engine, name, by=by)
+
+
+def edited_text(
+    header: dict[str, str], fields: pd.DataFrame, rules: pd.DataFrame, indicators: pd.DataFrame
+) -> str | None:
+    """The definition file the editor's values make (None while nothing is written): checked and
+    saved with :func:`check_text` and :func:`save` like an uploaded one."""
+    edited = EditorTables(header, fields, rules, indicators)
+    return None if is_empty(edited) else definition_text(edited)

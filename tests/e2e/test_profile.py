@@ -11,6 +11,7 @@ from core.db import make_engine
 from core.queries.base import institutions_frame
 from core.queries.projects import projects_frame
 from core.scope import Scope
+from core.views.indicators import institution_tables
 from tests.e2e.conftest import IDLE_APP, download, expect_chart_drawn, open_page
 
 SECTIONS = ["基本信息", "队伍配备", "心理筛查", "重点项目", "项目汇总", "报送情况", "上传记录"]
@@ -23,7 +24,9 @@ def test_profile_shows_every_section_and_exports_it(
     code = projects_frame(engine, Scope())["code"].iloc[0]  # an institution with a project
     institutions = institutions_frame(engine, Scope())
     name = institutions.loc[institutions["code"] == code, "name"].iloc[0]
+    reported = list(institution_tables(engine, code))  # 专项指标 forms it reported (seed loads them)
     engine.dispose()
+    sections = [*SECTIONS[:5], *reported, *SECTIONS[5:]]
 
     open_page(page, app_url, "学校画像")
     page.get_by_test_id("stMain").get_by_test_id("stSelectbox").click()
@@ -32,7 +35,7 @@ def test_profile_shows_every_section_and_exports_it(
 
     expect(page.locator("h2")).to_contain_text(f"{name}（{code}）", timeout=30_000)
     page.locator(IDLE_APP).wait_for(timeout=30_000)
-    for title in SECTIONS:
+    for title in sections:
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2)
     expect_chart_drawn(page)
@@ -43,6 +46,7 @@ def test_profile_shows_every_section_and_exports_it(
 
     assert saved.name == f"学校画像_{name}_{code}.xlsx"
     workbook = load_workbook(saved)
-    assert workbook.sheetnames == SECTIONS
+    assert workbook.sheetnames == sections
+    assert reported  # the sample data of the built-in forms declared as data is seeded too
     assert code in {cell for row in workbook["基本信息"].values for cell in row}
     assert workbook["重点项目"].max_row >= 2  # header + the institution's project
