@@ -12,12 +12,15 @@ from core.forms import LEVELS, OWNERSHIPS
 from core.incidents import record_unexpected, unexpected_message
 from core.queries.base import filter_choices
 from core.scope import Scope
+from core.seasons import season_choices
 from core.text import md_escape
-from core.urlstate import filter_params, read_filters
+from core.urlstate import PAGE_PARAMS, filter_params, read_filters
+from pages._season import YEAR_KEY
 from pages._shared import (
     ICON,
     PAGES,
     SCOPE_KEY,
+    app_settings,
     cached,
     check_session,
     may_open,
@@ -53,7 +56,7 @@ def province_choice(account: Account, provinces_present: list[str]) -> list[str]
     return []
 
 
-FILTER_KEYS = {"year": "filter_year", "provinces": "filter_provinces", "levels": "filter_levels"}
+FILTER_KEYS = {"year": YEAR_KEY, "provinces": "filter_provinces", "levels": "filter_levels"}
 FILTER_KEYS["ownerships"] = "filter_ownerships"
 FROM_ADDRESS_KEY = "filters_from_address"  # set once a session has read the address's filters
 
@@ -79,25 +82,27 @@ def filters_from_address(account: Account, years: list[str], provinces_present: 
 
 
 def keep_filters_in_address(scope: Scope) -> None:
-    """The address says what the sidebar shows, so that F5 or a shared link opens this view."""
-    wanted = filter_params(scope.year, scope.provinces, scope.levels, scope.ownerships)
+    """The address says what the sidebar shows, so that F5 or a shared link opens this view; a
+    page's own parameter (学校画像's ?code=) stays for the page (navigating away drops it)."""
+    own = {key: st.query_params.get_all(key) for key in PAGE_PARAMS if key in st.query_params}
+    wanted = {**filter_params(scope.year, scope.provinces, scope.levels, scope.ownerships), **own}
     if {key: st.query_params.get_all(key) for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
 
 
 def sidebar_scope(account: Account) -> Scope:
     """Draw the global filters (only what ``account`` may choose); widget keys keep the choice
-    across pages, and the address carries it (core.urlstate). The pages intersect the choice
-    with the user's limits (pages._shared.current_scope)."""
-    years, provinces_present = cached(filter_choices, Scope())
-    filters_from_address(account, years, provinces_present)
+    across pages, and the address carries it (core.urlstate). The 学年 list holds the season in
+    progress, chosen by default, even before anything is reported for it (core.seasons). The
+    pages intersect the choice with the user's limits (pages._shared.current_scope)."""
+    _, provinces_present = cached(filter_choices, Scope())
+    seasons = cached(season_choices, Scope(), app_settings().today())
+    filters_from_address(account, seasons.years, provinces_present)
     with st.sidebar:
         st.markdown(f"**{md_escape(account.name)}** · {account.role_label}")
         sign_out_button()
         st.markdown("### 筛选")
-        year = st.selectbox(
-            "学年", years, index=0 if years else None, key="filter_year", placeholder="暂无数据"
-        )
+        year = st.selectbox("学年", seasons.years, index=seasons.default_index, key=YEAR_KEY)
         provinces = province_choice(account, provinces_present)
         levels = st.multiselect("办学层次", LEVELS, key="filter_levels", placeholder="全部", select_all=False)
         ownerships = st.multiselect(

@@ -1,6 +1,6 @@
 """The sidebar's filters in the address: ``?year=2024-2025&province=河南省&level=本科&ownership=公办``
 (several provinces, levels or ownerships as repeated parameters), so that F5 or a link sent to a
-colleague opens the same view.
+colleague opens the same view. 学校画像 adds its school: ``/profile?code=<学校标识码>``.
 
 Pure functions: :func:`read_filters` turns the address's parameters into the choices a user may
 make (a value the user may not choose is dropped and named, so the page can say so), and
@@ -14,7 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 YEAR, PROVINCE, LEVEL, OWNERSHIP = "year", "province", "level", "ownership"
-LABELS = {YEAR: "学年", PROVINCE: "省份", LEVEL: "办学层次", OWNERSHIP: "办学性质"}
+CODE = "code"  # a page's own parameter (学校画像's school), kept beside the sidebar's filters
+PAGE_PARAMS = (CODE,)
+LABELS = {YEAR: "学年", PROVINCE: "省份", LEVEL: "办学层次", OWNERSHIP: "办学性质", CODE: "学校标识码"}
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,15 @@ class Filters:
 
     def note(self) -> str | None:
         """The Chinese note for what was dropped, or None."""
-        if not self.dropped:
-            return None
-        return f"链接中的{'、'.join(self.dropped)}不在您可选的范围内，已忽略。"
+        return dropped_note(self.dropped)
+
+
+def dropped_note(dropped: Sequence[str]) -> str | None:
+    """'链接中的省份“北京市”不在您可选的范围内，已忽略。' for what an address asked for and was
+    refused, or None."""
+    if not dropped:
+        return None
+    return f"链接中的{'、'.join(dropped)}不在您可选的范围内，已忽略。"
 
 
 def _kept(key: str, asked: Sequence[str], offered: Sequence[str], dropped: list[str]) -> tuple[str, ...]:
@@ -64,6 +72,16 @@ def read_filters(
         ownerships=_kept(OWNERSHIP, get_all(OWNERSHIP), ownerships, dropped),
         dropped=tuple(dropped),
     )
+
+
+def read_code(
+    get_all: Callable[[str], Sequence[str]], offered: Sequence[str]
+) -> tuple[str | None, str | None]:
+    """(the school the address's ``?code=`` names when it is among ``offered``, the note for a
+    code dropped): 学校画像 opens on that school; a code outside the user's limits is dropped."""
+    dropped: list[str] = []
+    kept = _kept(CODE, list(get_all(CODE))[:1], offered, dropped)
+    return (kept[0] if kept else None), dropped_note(dropped)
 
 
 def filter_params(

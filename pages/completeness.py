@@ -27,7 +27,10 @@ st.caption(
 )
 
 if cached(count_institutions, scope) == 0:
-    st.info("当前筛选范围内的高校名录为空。请在左侧调整省份、办学层次或办学性质。")
+    st.info(
+        "当前筛选范围内的高校名录为空。请在左侧调整省份、办学层次或办学性质；"
+        "名录中还没有学校时，请先在“数据上传”页上传高校名录。"
+    )
     st.stop()
 
 st.subheader(f"{scope.year} 学年报送矩阵")

@@ -10,6 +10,7 @@ from core.charts import indicators as charts
 from core.text import md_escape
 from core.views import indicators as views
 from pages._open_case import open_indicator_case
+from pages._season import earlier_season_hint
 from pages._shared import cached, chart, current_scope, table
 
 scope = current_scope()
@@ -28,6 +29,7 @@ if page.table.empty:
     st.info(
         f"当前范围内还没有「{md_escape(definition.title)}」的数据。请在“数据上传”页上传，或放宽左侧筛选条件。"
     )
+    earlier_season_hint(scope, key="indicator_earlier_season")
     st.stop()
 
 for start in range(0, len(page.tiles), 4):

@@ -14,6 +14,7 @@ from core.formatting import count_text, on_screen
 from core.views.overview import overview_page, peer_figures
 from core.views.staffing import institution_table
 from core.views.tiles import State, Tile
+from pages._season import earlier_season_hint
 from pages._shared import (
     app_settings,
     cached,
@@ -40,6 +41,7 @@ scope = current_scope()
 today = app_settings().today()
 st.title("总览")
 st.caption(f"范围：{scope.describe()}　·　统计日期：{today:%Y-%m-%d}　·　箭头为较上学年的变化")
+earlier_season_hint(scope, key="overview_earlier_season")
 
 page = cached(overview_page, scope, today)
 kpis = page.kpis

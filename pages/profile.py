@@ -10,8 +10,10 @@ import streamlit as st
 from core.charts.completeness import comparison_chart
 from core.scope import Scope
 from core.text import md_escape
+from core.urlstate import CODE, read_code
 from core.views.profile import institution_choices, institution_profile
 from pages._shared import (
+    PROFILE_KEY,
     app_settings,
     audited,
     cached,
@@ -40,6 +42,24 @@ def show_table(table: pd.DataFrame, title: str, scope: Scope, code: str) -> None
     show_table_with_csv(table, f"学校画像_{code}_{title}", scope, key=f"profile_csv_{title}")
 
 
+ADDRESS_CODE_KEY = "profile_code_in_address"  # the ?code= this session has last seen or written
+
+
+def school_from_address(offered: list[str]) -> None:
+    """A ?code= the session has not seen yet (a shared link, the browser's back button) chooses
+    the school, when it is one this user may see (``offered``); otherwise it is dropped with a
+    note. The address then follows the 学校 choice."""
+    asked = st.query_params.get(CODE)
+    if asked is None or asked == st.session_state.get(ADDRESS_CODE_KEY):
+        return
+    st.session_state[ADDRESS_CODE_KEY] = asked
+    code, note = read_code(st.query_params.get_all, offered)
+    if code is not None:
+        st.session_state[PROFILE_KEY] = code
+    if note:
+        st.warning(md_escape(note))
+
+
 scope = current_scope().all_years()
 today = app_settings().today()
 st.title("学校画像")
@@ -49,17 +69,22 @@ labels = cached(institution_choices, scope)
 if not labels:
     st.info("当前筛选范围内没有学校。请先在“数据上传”页上传高校名录，或在左侧调整筛选条件。")
     st.stop()
+school_from_address(list(labels))
 code = st.selectbox(
     "学校",
     list(labels),
     index=None,
     format_func=labels.get,
     placeholder="输入学校名称或学校标识码搜索",
-    key="profile_code",
+    key=PROFILE_KEY,
 )
 if code is None:
+    st.query_params.pop(CODE, None)
     st.info("请选择一所学校。")
     st.stop()
+if st.query_params.get(CODE) != code:
+    st.query_params[CODE] = code  # the address is a link to this school's profile
+st.session_state[ADDRESS_CODE_KEY] = code
 
 profile = cached(institution_profile, scope, code, today)
 if profile is None:

@@ -9,6 +9,7 @@ from core.reports import report_bytes
 from core.reports.content import read_report
 from core.reports.fonts import FontMissing, find_cjk_font
 from core.text import md_escape
+from pages._season import earlier_season_hint
 from pages._shared import app_settings, audited, cached, current_scope
 
 TILES_A_ROW = 4
@@ -23,6 +24,7 @@ st.caption(
     f"范围：{scope.describe()}；统计日期：{today.isoformat()}。通报按左侧的学年、省份等筛选生成："
     "只选一个省份时各表按学校列出，否则按省份列出。"
 )
+earlier_season_hint(scope, key="report_earlier_season")
 
 term_column, mask_column = st.columns(2)
 term = term_column.selectbox(

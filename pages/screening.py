@@ -10,6 +10,7 @@ from core.forms import SCREENING_KINDS, TERMS
 from core.metrics import screening as metrics
 from core.views import screening as views
 from pages._open_case import open_screening_case
+from pages._season import earlier_season_hint
 from pages._shared import cached, chart, current_scope, table
 
 scope = current_scope()
@@ -42,9 +43,10 @@ def file_what(*parts: str) -> str:
 
 page = cached(views.screening_page, scope, term=term, kind=kind, coverage_line=coverage_line)
 if page.empty:
-    st.info(
-        "当前筛选范围内没有心理筛查数据。请在左侧调整学年、省份等筛选条件，或先在“数据上传”页上传心理健康测评筛查情况表。"
-    )
+    if not earlier_season_hint(scope, key="screening_earlier_season"):
+        st.info(
+            "当前筛选范围内没有心理筛查数据。请在左侧调整学年、省份等筛选条件，或先在“数据上传”页上传心理健康测评筛查情况表。"
+        )
     st.stop()
 
 for tile, (label, value) in zip(st.columns(5), page.kpis.items(), strict=True):

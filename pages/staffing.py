@@ -11,6 +11,7 @@ from core.standards import PART_TIME_FACTOR_SOURCE, Standards
 from core.views import staffing as views
 from core.views.supervision import ALL, screen_order
 from pages._open_case import open_staffing_case
+from pages._season import earlier_season_hint
 from pages._shared import cached, chart, csv_button, current_scope, get_engine, table
 
 WHAT = "辅导员配备"
@@ -53,9 +54,10 @@ st.caption(f"范围：{scope.describe()}")
 standards_note(standards)
 
 if page.kpis.institutions == 0:
-    st.info(
-        "当前筛选范围内没有思政队伍配备数据：请调整左侧筛选条件，或在“数据上传”页上传思政队伍配备情况表。"
-    )
+    if not earlier_season_hint(scope, key="staffing_earlier_season"):
+        st.info(
+            "当前筛选范围内没有思政队伍配备数据：请调整左侧筛选条件，或在“数据上传”页上传思政队伍配备情况表。"
+        )
     st.stop()
 kpi_tiles(page.kpis)
 

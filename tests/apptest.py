@@ -86,13 +86,21 @@ def sign_in(app: AppTest, role: str = "admin", **user: str | None) -> Any:
 
 
 def open_app_page(
-    page_path: str, *, provinces: list[str] | None = None, role: str | None = "admin", **user: str | None
+    page_path: str,
+    *,
+    year: str | None = None,
+    provinces: list[str] | None = None,
+    address: dict[str, str] | None = None,
+    role: str | None = "admin",
+    **user: str | None,
 ) -> AppTest:
     """Run app.py as a fresh visitor would, then open ``page_path`` (e.g. "pages/staffing.py").
 
     The app caches its settings and engine per process, so they are dropped first and the
     run reads the DATABASE_URL / APP_TODAY the test has set (the ``app_engine`` fixture).
-    ``provinces`` pre-selects the sidebar's 省份 filter. The session is signed in as a user of
+    ``year`` chooses the sidebar's 学年 (by default the season in progress at APP_TODAY, which
+    a test's data may not have), ``provinces`` pre-selects its 省份 filter; ``address`` the
+    query parameters of the address opened (?year=…&code=…). The session is signed in as a user of
     ``role`` (see :func:`sign_in`; None: signed out). A page that raises fails the test here,
     with the exceptions' messages.
     """
@@ -103,6 +111,10 @@ def open_app_page(
     app = AppTest.from_file(str(APP_PATH), default_timeout=60)
     if role is not None:
         sign_in(app, role, **user)
+    for name, value in (address or {}).items():
+        app.query_params[name] = value
+    if year:
+        app.session_state["filter_year"] = year
     if provinces:
         app.session_state["filter_provinces"] = provinces
     app.run()

@@ -15,6 +15,10 @@ from sqlalchemy import Engine, insert
 from core.forms import get_form
 from core.models import FORM_MODELS, Upload
 
+# The 学年 of a report row made here unless overridden. APP_TODAY (2025-11-30) is in the next
+# one, the sidebar's default, so a page test about these rows chooses this 学年 explicitly.
+YEAR = "2024-2025"
+
 
 def make_institution(**overrides: Any) -> dict[str, Any]:
     row = {
@@ -33,7 +37,7 @@ def make_staffing_row(**overrides: Any) -> dict[str, Any]:
     row = {
         "code": "4141010001",
         "name": "示例第一大学",
-        "year": "2024-2025",
+        "year": YEAR,
         "undergrad": 18000,
         "postgrad": 2000,
         "counselors_ft": 100,
@@ -48,7 +52,7 @@ def make_screening_row(**overrides: Any) -> dict[str, Any]:
     row = {
         "code": "4141010001",
         "name": "示例第一大学",
-        "year": "2024-2025",
+        "year": YEAR,
         "term": "秋季学期",
         "kind": "新生普查",
         "target": 5000,

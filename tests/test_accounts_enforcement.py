@@ -27,6 +27,7 @@ from core.standards import DEFAULT_STANDARDS
 from core.views import completeness, overview, profile, projects, screening, staffing, uploads
 from tests.accounts_helpers import fast_hashes, make_user  # noqa: F401  (fixture)
 from tests.apptest import TEST_PASSWORD, app_user, open_app_page
+from tests.factories import YEAR
 from tests.test_accounts_pages import ELSEWHERE, HIDDEN, NEIGHBOUR, OWN, three_schools
 from tests.test_upload_page import FIRST, staffing_xlsx, upload
 
@@ -258,7 +259,7 @@ def test_a_csv_download_is_recorded_with_what_scope_and_rows(
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", record)
     three_schools(app_engine)
-    open_app_page("pages/staffing.py", role="province")
+    open_app_page("pages/staffing.py", year=YEAR, role="province")
 
     made = next(make for name, make in files.items() if name.startswith("辅导员配备_") and "全表" not in name)
     made()

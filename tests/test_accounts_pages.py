@@ -18,6 +18,7 @@ from core.accounts.roles import Role
 from pages._shared import PAGE_ROLES, PAGES
 from tests.apptest import open_app_page, sign_in
 from tests.factories import (
+    YEAR,
     make_institution,
     make_project_row,
     make_screening_row,
@@ -136,7 +137,7 @@ def test_every_role_sees_only_rows_inside_its_limits(
         assert "无权使用本页" in alone.error[0].value
         assert data_elements(alone) == []
         return
-    app = open_app_page(page_path, **role_options(role))
+    app = open_app_page(page_path, year=YEAR, **role_options(role))  # the 学年 of the rows
     assert app.title, f"{page_path} shows no title"
     text = shown_text(app, downloads)
     leaked = sorted(value for value in HIDDEN[role] if value in text)
@@ -186,7 +187,7 @@ def test_an_administrator_sees_every_school_so_the_check_above_can_find_them(
 ) -> None:
     three_schools(app_engine)
 
-    text = shown_text(open_app_page(page_path), downloads)
+    text = shown_text(open_app_page(page_path, year=YEAR), downloads)
 
     expected = ["全部学校.xlsx"] if page_path == "pages/uploads.py" else [*OWN, *NEIGHBOUR, *ELSEWHERE]
     assert all(value in text for value in expected)

@@ -22,6 +22,11 @@ INSTITUTION = make_institution(code="4141010001", name="甲大学", province="�
 EMPTY_STAFFING = "当前筛选范围内没有思政队伍配备数据"
 
 
+@pytest.fixture
+def app_today() -> str:
+    return "2025-03-01"  # in 2024-2025, the 学年 of staffing_csv: the sidebar's default
+
+
 def staffing_csv(counselors: int) -> str:
     header = "学校标识码,学年,全日制本专科生数,全日制研究生数,专职辅导员数"
     return f"{header}\n4141010001,2024-2025,18000,2000,{counselors}\n"

@@ -69,7 +69,7 @@ def test_the_indicator_page_shows_the_form_in_scope(app_engine: Engine) -> None:
     data = "学校标识码,学年,值班天数,计划值班天数\n4141010001,2024-2025,19,20\n4132010002,2024-2025,8,10\n"
     assert import_bytes(app_engine, "duty", data.encode(), "duty.csv").accepted
 
-    app = open_app_page("pages/indicator_form.py")
+    app = open_app_page("pages/indicator_form.py", year="2024-2025")  # the rows' 学年
     app.selectbox(key="indicator_form").select("duty").run()
 
     assert not app.exception

@@ -45,7 +45,7 @@ def staffing_engine(app_engine: Engine) -> Engine:
 def test_staffing_group_table_rates_are_numeric_on_screen_and_text_in_the_csv(
     staffing_engine: Engine,
 ) -> None:
-    app = open_app_page("pages/staffing.py")
+    app = open_app_page("pages/staffing.py", year="2024-2025")
 
     shown = table_with(app, "辅导员达标率", without="办学层次")
 
@@ -58,7 +58,7 @@ def test_staffing_group_table_rates_are_numeric_on_screen_and_text_in_the_csv(
 
 def test_completeness_rate_tables_are_numeric(app_engine: Engine) -> None:
     hand_built(app_engine)
-    app = open_app_page("pages/completeness.py")
+    app = open_app_page("pages/completeness.py", year="2024-2025")
 
     rates = [table.value for table in app.dataframe if "报送率" in table.value.columns]
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from pages._shared import PAGES
 from tests.apptest import open_app_page
 from tests.factories import (
+    YEAR,
     make_institution,
     make_project_row,
     make_screening_row,
@@ -51,15 +52,17 @@ def _small_dataset(engine: Engine) -> None:
 
 
 @pytest.fixture(params=["data", "empty"])
-def app_database(request: pytest.FixtureRequest, app_db_url: str) -> str:
-    """The app's database: a small dataset, or no file at all yet (the app creates it)."""
+def app_database(request: pytest.FixtureRequest, app_db_url: str) -> str | None:
+    """The app's database: a small dataset, or no file at all yet (the app creates it). The 学年
+    to choose in the sidebar: the dataset's, or None (the default, the season in progress)."""
     if request.param == "data":
         _small_dataset(request.getfixturevalue("app_engine"))
-    return app_db_url
+        return YEAR
+    return None
 
 
 @pytest.mark.parametrize("page_path", EXISTING_PAGES)
-def test_page_renders_without_exception(app_database: str, page_path: str) -> None:
-    app = open_app_page(page_path)  # fails on an exception in the page
+def test_page_renders_without_exception(app_database: str | None, page_path: str) -> None:
+    app = open_app_page(page_path, year=app_database)  # fails on an exception in the page
 
     assert app.title, f"{page_path} shows no title"

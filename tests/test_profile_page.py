@@ -57,3 +57,28 @@ def test_institution_without_reports_says_so_per_section(app_engine: Engine) -> 
     notes = [info.value for info in app.info]
     assert "暂无该校的心理筛查数据。" in notes
     assert "该校暂无重点项目。" in notes
+
+
+def test_a_link_with_a_school_code_opens_its_profile_and_the_address_follows_the_choice(
+    app_engine: Engine,
+) -> None:
+    app = open_app_page("pages/profile.py", address={"code": A})
+
+    assert app.header[0].value == f"豫甲大学（{A}）"
+    assert app.selectbox(key="profile_code").value == A
+
+    app.selectbox(key="profile_code").set_value(C).run()
+
+    assert app.header[0].value.endswith(f"（{C}）")
+    assert app.query_params["code"] in (C, [C])
+
+
+def test_a_code_outside_an_institution_users_limits_is_dropped_with_a_note(app_engine: Engine) -> None:
+    app = open_app_page(
+        "pages/profile.py", address={"code": C}, role="institution", name="测试校级", institution=A
+    )
+
+    assert f"链接中的学校标识码“{C}”不在您可选的范围内，已忽略。" in [w.value for w in app.warning]
+    assert not app.header  # no profile of C (nor of anyone) until the user chooses
+    assert app.selectbox(key="profile_code").options == [f"豫甲大学（{A}）· 河南省"]
+    assert "code" not in app.query_params

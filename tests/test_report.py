@@ -223,7 +223,7 @@ def test_page_shows_the_dashboards_figures_and_both_downloads(app_engine: Engine
     seed_database(app_engine, institutions=30, years=1)
     scope = Scope(year=YEAR)
 
-    app = open_app_page("pages/report.py")
+    app = open_app_page("pages/report.py", year=YEAR)
 
     assert app.title[0].value == "通报"
     shown = {metric.label: metric.value for metric in app.metric}

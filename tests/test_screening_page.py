@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import metrics_shown, open_app_page
-from tests.factories import make_institution, make_screening_row, store_rows
+from tests.factories import YEAR, make_institution, make_screening_row, store_rows
 
 HENAN, JIANGSU = "4141010001", "4132010002"
 ROWS = [
@@ -31,7 +31,7 @@ def app(app_engine: Engine) -> AppTest:
         ],
     )
     store_rows(app_engine, "screening", ROWS)
-    return open_app_page("pages/screening.py")
+    return open_app_page("pages/screening.py", year=YEAR)
 
 
 def _screened_and_coverage(app: AppTest) -> tuple[str, str]:

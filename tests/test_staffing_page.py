@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import metrics_shown, open_app_page, table_with
-from tests.factories import make_institution, make_staffing_row, store_rows
+from tests.factories import YEAR, make_institution, make_staffing_row, store_rows
 
 # 河南省: 甲 meets 1:200 (20,000 students, 100 counselors), 乙 misses it by 5 (5,000 / 20).
 # 北京市: 丙 misses it by 10 (4,000 students, 10 counselors; 20 required).
@@ -46,7 +46,7 @@ def _watchlist_codes(app: AppTest) -> list[str]:
 def test_province_filter_changes_the_figures(
     app_engine: Engine, provinces: list[str], share: str, gap: str, watchlist: list[str]
 ) -> None:
-    app = open_app_page("pages/staffing.py")
+    app = open_app_page("pages/staffing.py", year=YEAR)
 
     app.multiselect(key="filter_provinces").set_value(provinces).run()
 
@@ -58,7 +58,7 @@ def test_province_filter_changes_the_figures(
 
 
 def test_search_narrows_the_institution_table(app_engine: Engine) -> None:
-    app = open_app_page("pages/staffing.py")
+    app = open_app_page("pages/staffing.py", year=YEAR)
 
     app.text_input(key="staffing_search").set_value("丙").run()
 
@@ -68,7 +68,7 @@ def test_search_narrows_the_institution_table(app_engine: Engine) -> None:
 
 
 def test_saved_threshold_recomputes_the_staffing_page(app_engine: Engine) -> None:
-    settings = open_app_page("pages/standards_settings.py")
+    settings = open_app_page("pages/standards_settings.py", year=YEAR)  # the staffing page's 学年
     settings.number_input[0].set_value(250)
 
     settings.button[0].click().run()
@@ -101,7 +101,7 @@ def test_invalid_factor_is_refused_in_chinese(app_engine: Engine) -> None:
 def test_group_summary_follows_the_chosen_grouping(
     app_engine: Engine, by: str, groups: list[str], compliant: list[int]
 ) -> None:
-    app = open_app_page("pages/staffing.py")
+    app = open_app_page("pages/staffing.py", year=YEAR)
 
     app.radio(key="staffing_group_by").set_value(by).run()
 
@@ -121,7 +121,7 @@ def test_group_summary_follows_the_chosen_grouping(
 def test_watchlist_per_standard_has_its_own_export(
     app_engine: Engine, standard: str, names: list[str], gaps: list[int], download: str
 ) -> None:
-    app = open_app_page("pages/staffing.py")
+    app = open_app_page("pages/staffing.py", year=YEAR)
 
     app.segmented_control(key="staffing_watch_standard").set_value(standard).run()
 

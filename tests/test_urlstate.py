@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from core.urlstate import filter_params, read_filters
+from core.urlstate import filter_params, read_code, read_filters
 from tests.apptest import APP_PATH, sign_in, table_with
 from tests.factories import make_institution, make_staffing_row, store_rows
 
@@ -66,6 +66,20 @@ def test_a_province_in_the_address_of_a_user_without_a_province_choice_is_droppe
 
     assert filters.provinces == ()
     assert filters.note() == "链接中的省份“江苏省”不在您可选的范围内，已忽略。"
+
+
+@pytest.mark.parametrize(
+    ("params", "code", "note"),
+    [
+        ({"code": ["4141010001"]}, "4141010001", None),  # case: a school the user may see
+        ({"code": ["4132010001"]}, None, "链接中的学校标识码“4132010001”不在您可选的范围内，已忽略。"),
+        ({}, None, None),  # case: no school asked for
+    ],
+)
+def test_a_school_code_in_the_address_is_kept_only_inside_the_limits(
+    params: dict[str, list[str]], code: str | None, note: str | None
+) -> None:
+    assert read_code(lambda name: params.get(name, []), ["4141010001"]) == (code, note)
 
 
 def test_the_choices_become_the_address_and_back() -> None:

@@ -120,7 +120,7 @@ def app_engine(app_engine: Engine, filled: Engine) -> Engine:
 
 @pytest.mark.parametrize("any_engine", ["sqlite"], indirect=True)
 def test_one_province_page_shows_its_institutions_furthest_below(app_engine: Engine) -> None:
-    app = open_app_page("pages/overview.py", provinces=["河南省"])
+    app = open_app_page("pages/overview.py", year=YEAR, provinces=["河南省"])
 
     assert [header.value for header in app.subheader] == ["河南省距标准最远的学校"]
     assert table_with(app, "缺口")["学校名称"].tolist() == ["乙学院"]

@@ -86,11 +86,18 @@ def staffing_tiles(now: StaffingKpis, before: StaffingKpis | None) -> list[Tile]
     return tiles
 
 
+def _high_risk(figures: ScreeningFigures | None) -> int | None:
+    """高风险人数 of a 学年 with screenings reported, None without any (a 学年 not reported yet
+    has no figure, not 0)."""
+    return figures.high if figures and figures.screened else None
+
+
 def high_risk_tile(now: ScreeningFigures, before: ScreeningFigures | None) -> Tile:
+    high = _high_risk(now)
     return Tile(
         label="高风险人数",
-        value=count_text(now.high),
-        delta=_count_change(now.high, before.high if before else None),
+        value=count_text(high),
+        delta=_count_change(high, _high_risk(before)),
         state=State.NONE,
         help=f"心理筛查中评定为高风险的学生人数合计（实测 {now.screened:,} 人）；不含任何学生个人信息。",
         link="pages/screening.py",

@@ -18,12 +18,12 @@ def test_missing_list_downloads_as_shown(
     page: Page, app_url: str, seeded_database_url: str, tmp_path: Path
 ) -> None:
     engine = make_engine(seeded_database_url)
-    newest_year = available_years(engine)[0]  # the sidebar's default 学年
+    newest_year = available_years(engine)[0]  # chosen in the sidebar below
     missing = missing_frame(engine, Scope(year=newest_year), "staffing")
     engine.dispose()
     assert not missing.empty, "示例数据应有未报送的学校，本测试才有意义"
 
-    open_page(page, app_url, "报送情况")
+    open_page(page, app_url, "报送情况", year=newest_year)
     expect(page.get_by_text(f"{newest_year} 学年报送矩阵")).to_be_visible(timeout=30_000)
     expect_chart_drawn(page)
     expect(page.get_by_text(f"未报送名单（队伍配备 {newest_year}）")).to_be_visible()
@@ -44,7 +44,7 @@ def test_screening_term_switches_the_missing_list(page: Page, app_url: str, seed
     engine.dispose()
     assert not missing.empty, "示例数据应有春季学期未报送的学校，本测试才有意义"
 
-    open_page(page, app_url, "报送情况")
+    open_page(page, app_url, "报送情况", year=newest_year)
     page.get_by_test_id("stButtonGroup").get_by_text("心理筛查", exact=True).click()
     expect(page.get_by_text(f"未报送名单（心理筛查 {newest_year} 秋季学期）")).to_be_visible(timeout=30_000)
     page.locator(IDLE_APP).wait_for(timeout=30_000)

@@ -18,11 +18,11 @@ def test_screening_page_shows_kpis_and_downloads_the_detail_table(
     page: Page, app_url: str, seeded_database_url: str, tmp_path: Path
 ) -> None:
     engine = make_engine(seeded_database_url)
-    newest_year = available_years(engine)[0]  # the sidebar's default 学年
+    newest_year = available_years(engine)[0]  # chosen in the sidebar below
     screened = screening_totals(engine, Scope(year=newest_year))["screened"]
     engine.dispose()
 
-    open_page(page, app_url, "心理筛查")
+    open_page(page, app_url, "心理筛查", year=newest_year)
     tile = page.get_by_test_id("stMetric").filter(has_text="实测人数")
     expect(tile).to_contain_text(f"{screened:,}", timeout=30_000)
     expect_chart_drawn(page)

@@ -4,12 +4,15 @@ fetches nothing from outside the app."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import Page, Request, Route, expect
 
+from core.deadlines import academic_year_of
 from pages._shared import PAGES
 from tests.cli import PROJECT_ROOT
-from tests.e2e.conftest import IDLE_APP, expect_chart_drawn, sign_in
+from tests.e2e.conftest import IDLE_APP, SAMPLE_TODAY, SAMPLE_YEAR, expect_chart_drawn, sign_in
 
 SHOTS = PROJECT_ROOT / "test-results"
 # Every element of a tile whose text would end in "…" (or be cut) if it did not fit.
@@ -20,7 +23,7 @@ CUT_TILES = """() => Array.from(document.querySelectorAll(
 
 
 def open_overview(page: Page, app_url: str) -> None:
-    sign_in(page, app_url)  # as the demo administrator
+    sign_in(page, app_url, year=SAMPLE_YEAR)  # as the demo administrator
     page.locator(IDLE_APP).wait_for(timeout=30_000)
     expect(page.locator("h1")).to_contain_text("总览", timeout=30_000)
     expect_chart_drawn(page)
@@ -91,3 +94,22 @@ def test_one_province_shows_its_worst_institutions_and_a_click_opens_the_profile
 
     expect(page.locator("h1")).to_contain_text("学校画像", timeout=30_000)
     expect(page.locator("h2")).to_contain_text("（41", timeout=30_000)  # a 河南 institution's code
+
+
+def test_the_season_in_progress_is_chosen_by_default_and_points_to_the_last_one_with_data(
+    page: Page, app_url: str
+) -> None:
+    in_progress = academic_year_of(dt.date.fromisoformat(SAMPLE_TODAY))  # no sample data for it yet
+
+    sign_in(page, app_url)  # no 学年 in the address: the sidebar's default
+
+    year = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").locator("input")
+    expect(year).to_have_value(in_progress, timeout=30_000)
+    expect(page.get_by_text(f"{in_progress} 学年正在报送中")).to_be_visible()
+    expect(page.get_by_test_id("stMetric").filter(has_text="未报送学校")).to_be_visible()
+
+    page.get_by_role("button", name=f"查看 {SAMPLE_YEAR} 学年").click()
+
+    expect(year).to_have_value(SAMPLE_YEAR, timeout=30_000)
+    expect(page).to_have_url(f"{app_url}/?year={SAMPLE_YEAR}", timeout=30_000)
+    expect_chart_drawn(page)

@@ -18,12 +18,12 @@ def test_staffing_page_shows_kpis_and_downloads_the_watchlist(
     page: Page, app_url: str, seeded_database_url: str, tmp_path: Path
 ) -> None:
     engine = make_engine(seeded_database_url)
-    scope = Scope(year=available_years(engine)[0])  # the sidebar's default 学年
+    scope = Scope(year=available_years(engine)[0])  # chosen in the sidebar below
     share = overview_kpis(engine, scope).counselors.share_text
     expected_csv = csv_bytes(supervision_list(engine, scope))
     engine.dispose()
 
-    open_page(page, app_url, "辅导员配备")
+    open_page(page, app_url, "辅导员配备", year=scope.year)
     tile = page.get_by_test_id("stMetric").filter(has_text="辅导员配备达标率")
     expect(tile).to_contain_text(share, timeout=30_000)
     expect_chart_drawn(page)
