@@ -8,7 +8,8 @@ import streamlit as st
 from core.charts import indicators as charts
 from core.text import md_escape
 from core.views import indicators as views
-from pages._shared import cached, chart, current_scope, table
+from pages._charts import chart
+from pages._shared import cached, current_scope, table
 
 scope = current_scope()
 st.title("专项指标")

@@ -8,8 +8,9 @@ from core.charts import projects as charts
 from core.forms import PROJECT_CATEGORIES, PROJECT_STAGES
 from core.metrics.projects import DUE_SOON_DAYS
 from core.views import projects as views
+from pages._charts import chart
 from pages._open_case import open_project_case
-from pages._shared import app_settings, cached, chart, current_scope, table
+from pages._shared import app_settings, cached, current_scope, table
 
 # Projects have no 学年: read, cache and name files without the sidebar's year.
 scope = current_scope().all_years()
