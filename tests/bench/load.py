@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import tempfile
 import time
-import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from pathlib import Path
 
 from tests.apptest import TEST_PASSWORD, app_user
 from tests.bench.client import Session, string_state, strings_state, trigger_state
+from tests.bench.proxy import nginx_proxy, python_proxy
 from tests.cli import PROJECT_ROOT, run_cli
 from tests.servers import SAMPLE_TODAY, free_port, server_command, wait_healthy
 
@@ -159,72 +159,6 @@ def app_processes(database_url: str, count: int, log_folder: Path) -> Iterator[l
                 process.kill()
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
-        while chunk := await reader.read(65536):
-            writer.write(chunk)
-            await writer.drain()
-    except ConnectionError:
-        pass
-    finally:
-        writer.close()
-
-
-async def _proxy_connection(
-    ports: list[int], reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-) -> None:
-    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
-    cookie = next((line for line in head.split(b"\r\n") if line.lower().startswith(b"cookie:")), b"")
-    port = ports[zlib.crc32(cookie) % len(ports)]
-    backend_reader, backend_writer = await asyncio.open_connection("127.0.0.1", port)
-    backend_writer.write(head)
-    await asyncio.gather(_pipe(reader, backend_writer), _pipe(backend_reader, writer))
-
-
-@contextmanager
-def python_proxy(urls: list[str]) -> Iterator[str]:
-    """The asyncio proxy above, in a thread of its own; yields its URL."""
-    import threading
-
-    ports = [int(url.rsplit(":", 1)[1]) for url in urls]
-    loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(
-        asyncio.start_server(lambda r, w: _proxy_connection(ports, r, w), "127.0.0.1", 0)
-    )
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-
-
-@contextmanager
-def nginx_proxy(urls: list[str], folder: Path) -> Iterator[str]:
-    """nginx with docs/nginx.conf (its upstream servers and listen port replaced); yields its URL."""
-    import re
-
-    port = free_port()
-    site = (PROJECT_ROOT / "docs" / "nginx.conf").read_text(encoding="utf-8")
-    servers = "".join(f"    server {url.removeprefix('http://')};\n" for url in urls)
-    site = re.sub(r"(    server 127\.0\.0\.1:\d+[^\n]*\n)+", servers, site)
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    config = folder / "nginx.conf"
-    config.write_text(
-        f"worker_processes 1;\nerror_log {folder}/error.log;\npid {folder}/nginx.pid;\n"
-        f"events {{ worker_connections 1024; }}\nhttp {{\naccess_log off;\n{site}\n}}\n",
-        encoding="utf-8",
-    )
-    process = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(config), "-g", "daemon off;"])
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 # --- the simulated users --------------------------------------------------------------
 
 
@@ -283,7 +217,7 @@ async def user(
         tally.errors.append(f"用户 {number}：{type(problem).__name__} {problem}")
 
 
-def _cpu_seconds(pids: list[int]) -> float:
+def cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -304,7 +238,7 @@ async def scenario(
     base_url: str, pids: list[int], users: int, steps: int, think: float, upload: bytes
 ) -> dict:
     tallies = [Tally() for _ in range(users)]
-    cpu = _cpu_seconds(pids)
+    cpu = cpu_seconds(pids)
     started = time.perf_counter()
     runs = [user(n, base_url, steps, think, upload if n == 0 else None, tallies[n]) for n in range(users)]
     try:
@@ -319,7 +253,7 @@ async def scenario(
         "p95": seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))] if seconds else float("nan"),
         "max": seconds[-1] if seconds else float("nan"),
         "errors": [e for t in tallies for e in t.errors],
-        "cpu_per_view": (_cpu_seconds(pids) - cpu) / views,
+        "cpu_per_view": (cpu_seconds(pids) - cpu) / views,
         "kb_per_view": sum(t.received_bytes for t in tallies) / views / 1024,
         "downloads": sum(t.downloads for t in tallies),
         "wall": time.perf_counter() - started,
