@@ -14,10 +14,7 @@ on its second step. Prints p50/p95/max view time, errors (a page's exception, a 
 connection or timeout), the servers' CPU seconds and bytes sent per view, downloads and the
 servers' peak memory (VmHWM). Loopback only; every wait bounded.
 
-The proxy is nginx with docs/nginx.conf when nginx is installed (``--proxy auto``), otherwise a
-few lines of asyncio doing the same: each connection goes to the app process chosen by a hash
-of its cookie, like the nginx ``hash $cookie__streamlit_xsrf consistent`` (one tab's websocket,
-downloads and uploads reach the same process; each simulated tab has its own cookie).
+The sticky proxy in front of two processes: tests/bench/proxy.py.
 """
 
 from __future__ import annotations
@@ -46,7 +43,13 @@ PAGES = ["", "staffing", "screening", "projects", "completeness"]
 SCENARIO_SECONDS = 600
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 NO_XSRF = ["--server.enableXsrfProtection", "false"]  # the simulated tabs send no XSRF cookie
-BENCH_USER = "压测管理员"  # every simulated tab signs in as this admin (added to the copy)
+BENCH_USER = "压测管理员"  # the warm-up tab's admin; simulated user n signs in as its own, bench_user(n)
+
+
+def bench_user(number: int) -> str:
+    """User ``number``'s admin account (added to the copy). One account per tab: sign-ins of one
+    account at the same moment count each other as pending failures and lock it out."""
+    return f"{BENCH_USER}{number}"
 
 
 @dataclass
@@ -196,7 +199,7 @@ async def user(
 ) -> None:
     try:
         async with Session(base_url, cookie=f"_streamlit_xsrf=bench-user-{number}") as tab:
-            await tab.sign_in(BENCH_USER, TEST_PASSWORD)
+            await tab.sign_in(bench_user(number), TEST_PASSWORD)
             for step in range(steps):
                 if step:
                     await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -304,7 +307,8 @@ def run_database(database: str, args: argparse.Namespace, log_folder: Path) -> N
     )
     with copy as database_url:
         upload = upload_csv(database_url)
-        app_user(BENCH_USER, "admin", database_url=database_url)
+        for name in [BENCH_USER, *map(bench_user, range(max(args.users + args.proxy_users)))]:
+            app_user(name, "admin", database_url=database_url)
         with app_processes(database_url, 1, log_folder) as [(url, pid)]:
             asyncio.run(measure(url, [pid], database, args, upload, args.users))
         if database == "postgresql" and args.proxy_users:
