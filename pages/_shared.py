@@ -26,9 +26,8 @@ from core.scope import Scope
 from core.screen import Kind, numeric_for_screen
 
 ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"  # served by the app itself
-# Streamlit's page shell says <html lang="en"> and "Skip to main content": once per page
-# load, the document is marked Chinese (screen readers, fonts, hyphenation) and the link
-# is worded in Chinese. It keeps watching, as Streamlit may draw the link again.
+# Streamlit's page shell says <html lang="en"> and "Skip to main content": the document is marked
+# Chinese (screen readers, fonts) and the link reworded, watching as Streamlit may redraw it.
 LOCALIZE_DOCUMENT = """<script>
 (() => {
   const localize = () => {
@@ -198,7 +197,7 @@ def function_name(function: Callable[..., Any]) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
 
-@st.cache_data(show_spinner="正在读取数据…", max_entries=512)
+@st.cache_resource(show_spinner="正在读取数据…", max_entries=512)
 def _cached_call(
     _function: Callable[..., Any],
     name: str,
@@ -208,6 +207,7 @@ def _cached_call(
     args: tuple,
     kwargs: tuple,
 ) -> Any:
+    """One shared result, not a copy unpickled per hit (st.cache_data): nothing changes it."""
     return _function(get_engine(), scope, *args, **dict(kwargs))
 
 
@@ -370,7 +370,7 @@ def table(
 
 
 def page_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The ``PAGE_ROWS`` rows of ``frame`` on the page chosen under it (st.pagination, kept in
+    """The ``PAGE_ROWS`` rows of ``frame`` on the page chosen above it (st.pagination, kept in
     the session as ``<key>_page``). A national table of 3,000 schools would send megabytes on
     every rerun and is read a screen at a time anyway; its CSV file holds every row."""
     if len(frame) <= PAGE_ROWS:
