@@ -179,15 +179,20 @@ def _locked_transaction(engine: Engine, lock_name: str) -> Iterator[Connection]:
 
 
 @contextmanager
-def write_transaction(engine: Engine, lock_name: str = "uploads") -> Iterator[Connection]:
+def write_transaction(
+    engine: Engine, lock_name: str = "uploads", *, data_changed: bool = True
+) -> Iterator[Connection]:
     """One transaction that holds the write lock ``lock_name`` until it ends.
 
     Commits when the block ends normally, raising the data version in the same
-    transaction; rolls everything back on any exception.
+    transaction (unless ``data_changed`` is False: a write no page's cached read depends on,
+    such as a sign-in attempt — raising it would make every cached read of every session
+    cold); rolls everything back on any exception.
     """
     with _locked_transaction(engine, lock_name) as connection:
         yield connection
-        bump_data_version(connection)
+        if data_changed:
+            bump_data_version(connection)
 
 
 def database_problem(error: Exception) -> str:

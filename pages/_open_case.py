@@ -29,6 +29,7 @@ from core.review.submissions import ReviewRefused
 from core.standards import Standards
 from core.text import md_escape
 from core.views import indicators as indicator_views
+from pages._choices import offered
 from pages._shared import app_settings, current_account, get_engine
 
 DEFAULT_WEEKS = 12  # 限期整改: the deadline offered by default
@@ -41,13 +42,15 @@ def _case_form(key: str, choices: dict[str, Callable[[], Finding]]) -> None:
     if account is None or account.role not in (Role.ADMIN, Role.PROVINCE) or not choices:
         return
     with st.expander("发起督办", icon=":material/assignment_late:"):
-        chosen = st.selectbox("督办对象", list(choices), key=f"{key}_target")
+        chosen = st.selectbox(
+            "督办对象", offered(list(choices), str, key=key, what="督办对象"), key=f"{key}_target"
+        )
         today = app_settings().today()
         deadline = st.date_input(
             "整改期限", value=today + dt.timedelta(weeks=DEFAULT_WEEKS), key=f"{key}_deadline"
         )
         note = st.text_area("督办说明", key=f"{key}_note", placeholder="如：请于期限内完成整改并报送整改情况")
-        if st.button("发起督办", type="primary", key=f"{key}_open"):
+        if st.button("发起督办", type="primary", key=f"{key}_open", disabled=chosen is None):
             try:
                 finding = choices[chosen]()
                 case_id = open_case(get_engine(), finding, deadline=deadline, note=note, account=account)

@@ -6,22 +6,18 @@ Not a page itself (app.py lists the pages). Kept thin: formatting and logic live
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from core.accounts.audit import AuditKind, record_audit
 from core.accounts.limits import Limits, effective_scope, limits_for
 from core.accounts.roles import Account, Role, SessionExpired
 from core.accounts.signin import touch_session
-from core.charts.staffing import PICK
 from core.config import Settings, load_settings
 from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
@@ -30,9 +26,8 @@ from core.scope import Scope
 from core.screen import Kind, numeric_for_screen
 
 ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"  # served by the app itself
-# Streamlit's page shell says <html lang="en"> and "Skip to main content": once per page
-# load, the document is marked Chinese (screen readers, fonts, hyphenation) and the link
-# is worded in Chinese. It keeps watching, as Streamlit may draw the link again.
+# Streamlit's page shell says <html lang="en"> and "Skip to main content": the document is marked
+# Chinese (screen readers, fonts) and the link reworded, watching as Streamlit may redraw it.
 LOCALIZE_DOCUMENT = """<script>
 (() => {
   const localize = () => {
@@ -59,6 +54,7 @@ TILE_STYLE = """<style>
 SCOPE_KEY = "scope"  # the sidebar's choice (app.py); reads use current_scope(), never this alone
 PROFILE_KEY = "profile_code"  # 学校画像's 学校 choice
 CODE_COLUMN = "学校标识码"
+PAGE_ROWS = 100  # a table's rows on screen at a time (page_of); its CSV has them all
 MESSAGE_ROW_HEIGHT = 64  # px: a long 说明 wraps onto three lines instead of being cut off
 OPEN_HINT = "勾选行首的选择框，可打开该校的学校画像"
 DATA_VERSION_KEY = "data_version"
@@ -195,13 +191,13 @@ def run_through_app() -> None:
         st.rerun()
 
 
-def _name(function: Callable[..., Any]) -> str:
+def function_name(function: Callable[..., Any]) -> str:
     """'module.qualname': the part of a cache key that says which function a cached call
     runs (Streamlit does not hash the function itself, passed as an underscore argument)."""
     return f"{function.__module__}.{function.__qualname__}"
 
 
-@st.cache_data(show_spinner="正在读取数据…", max_entries=512)
+@st.cache_resource(show_spinner="正在读取数据…", max_entries=512)
 def _cached_call(
     _function: Callable[..., Any],
     name: str,
@@ -211,6 +207,7 @@ def _cached_call(
     args: tuple,
     kwargs: tuple,
 ) -> Any:
+    """One shared result, not a copy unpickled per hit (st.cache_data): nothing changes it."""
     return _function(get_engine(), scope, *args, **dict(kwargs))
 
 
@@ -235,7 +232,7 @@ def cached(function: Callable[..., Any], scope: Scope, *args: Any, **kwargs: Any
         note_data_version()
     return _cached_call(
         function,
-        _name(function),
+        function_name(function),
         app_settings().database_url,
         st.session_state[DATA_VERSION_KEY],
         scope,
@@ -260,11 +257,8 @@ def csv_button(
     build: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
     """A download button for ``frame`` named ``<what>_<scope>.csv``; built only when clicked.
-
-    ``build``, when given, makes the file's table at that moment instead (a file that
-    differs from the screen, e.g. with small counts masked); ``frame`` then only says
-    whether there is anything to download.
-    """
+    ``build``, when given, makes the file's table then instead (a file that differs from the
+    screen, e.g. with small counts masked); ``frame`` then only says whether there is any."""
 
     def make() -> tuple[pd.DataFrame, bytes]:
         made = build() if build else frame
@@ -353,12 +347,14 @@ def table(
     empty: str = "暂无数据。",
 ) -> None:
     """``frame`` on screen (see :func:`show_numeric`; ``column_order`` when the screen shows the
-    columns in another order than the CSV) and its CSV button under it (see :func:`csv_button`).
+    columns in another order than the CSV), a page of it at a time (:func:`page_of`), and its
+    CSV button under it with every row (see :func:`csv_button`).
 
     A table of institutions (with 学校标识码) opens 学校画像 of the row clicked."""
+    shown = page_of(frame, key)
     if CODE_COLUMN in frame.columns:
         event = show_numeric(
-            frame,
+            shown,
             empty=empty,
             column_order=column_order,
             column_config={CODE_COLUMN: st.column_config.TextColumn(help=OPEN_HINT)},
@@ -367,56 +363,33 @@ def table(
             key=f"{key}_rows",
         )
         if event is not None and event.selection.rows:
-            open_profile(str(frame[CODE_COLUMN].iloc[event.selection.rows[0]]))
+            open_profile(str(shown[CODE_COLUMN].iloc[event.selection.rows[0]]))
     else:
-        show_numeric(frame, empty=empty, column_order=column_order)
+        show_numeric(shown, empty=empty, column_order=column_order)
     csv_button(frame, what, scope, key=key, label=label, build=build)
 
 
-def chart(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
-    """Draw the Altair chart ``build(*args)`` (a core.charts builder and its frames).
-
-    Building an Altair chart and turning it into Vega-Lite (validated against the
-    schema) takes tens of milliseconds per chart, on every rerun; the finished spec is
-    cached on the builder and its arguments instead. Those are fingerprinted on every
-    rerun, so they should be the small frames the chart shows, not whole tables.
-    """
-    st.vega_lite_chart(_chart_spec(build, _name(build), args), width="stretch")
-
-
-def picked_chart(build: Callable[..., alt.TopLevelMixin], *args: Any, key: str, field: str) -> str | None:
-    """:func:`chart` whose click selection ``PICK`` (see core.charts.staffing) reruns the page;
-    the ``field`` value of the clicked mark, or None."""
-    event = st.vega_lite_chart(
-        _chart_spec(build, _name(build), args), width="stretch", on_select="rerun", key=key
+def page_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The ``PAGE_ROWS`` rows of ``frame`` on the page chosen above it (st.pagination, kept in
+    the session as ``<key>_page``). A national table of 3,000 schools would send megabytes on
+    every rerun and is read a screen at a time anyway; its CSV file holds every row."""
+    if len(frame) <= PAGE_ROWS:
+        return frame
+    pages, page_key = -(-len(frame) // PAGE_ROWS), f"{key}_page"
+    if st.session_state.get(page_key, 1) > pages:  # fewer rows than when that page was chosen
+        st.session_state[page_key] = pages
+    start = (st.pagination(pages, key=page_key) - 1) * PAGE_ROWS
+    end = min(start + PAGE_ROWS, len(frame))
+    st.caption(
+        f"共 {len(frame):,} 行，每页 {PAGE_ROWS} 行，本页为第 {start + 1:,}–{end:,} 行；下载的 CSV 含全部行。"
     )
-    picked = event.selection.get(PICK) if event else None
-    return picked[0].get(field) if picked else None
+    return frame.iloc[start:end]
 
 
 def open_profile(code: str) -> None:
     """Open 学校画像 on the institution ``code`` (the page's 学校 choice keeps it)."""
     st.session_state[PROFILE_KEY] = code
     st.switch_page("pages/profile.py")
-
-
-def chart_at_own_width(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
-    """:func:`chart` at the width Streamlit gives the chart's kind: its own for a faceted or
-    side-by-side chart (stretching squeezes the panels), the column's for the others."""
-    st.vega_lite_chart(_chart_spec(build, _name(build), args))
-
-
-def _fingerprint(frame: pd.DataFrame) -> bytes:
-    """A frame's bytes for the chart cache key: pickling is ~5× faster than Streamlit's
-    default hashing of every value (equal bytes mean equal frames)."""
-    return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-@st.cache_data(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _fingerprint})
-def _chart_spec(_build: Callable[..., alt.TopLevelMixin], name: str, args: tuple) -> dict[str, Any]:
-    """The spec ``st.altair_chart`` would draw (Streamlit's own conversion: theme and
-    Arrow datasets alike), for ``st.vega_lite_chart``; ``name`` is ``_build``'s in the key."""
-    return _convert_altair_to_vega_lite_spec(_build(*args))
 
 
 def link_to(path: str) -> None:

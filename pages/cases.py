@@ -17,7 +17,8 @@ from core.review.cases import CLOSED, STATUSES, case_events, close_case, record_
 from core.review.submissions import ReviewRefused
 from core.text import md_escape
 from core.views import cases as views
-from pages._shared import app_settings, chart, current_scope, get_engine, require_page, table
+from pages._charts import chart
+from pages._shared import app_settings, current_scope, get_engine, require_page, table
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL = "全部"

@@ -11,7 +11,8 @@ from core.metrics import completeness as metrics
 from core.queries.base import count_institutions
 from core.views import indicators as indicator_views
 from core.views.completeness import completeness_page
-from pages._shared import app_settings, cached, chart, current_scope, table
+from pages._charts import chart
+from pages._shared import app_settings, cached, current_scope, table
 
 scope = current_scope()
 st.title("报送情况")

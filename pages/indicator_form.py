@@ -9,9 +9,10 @@ import streamlit as st
 from core.charts import indicators as charts
 from core.text import md_escape
 from core.views import indicators as views
+from pages._charts import chart
 from pages._open_case import open_indicator_case
 from pages._season import earlier_season_hint
-from pages._shared import cached, chart, current_scope, table
+from pages._shared import cached, current_scope, table
 
 scope = current_scope()
 st.title("专项指标")

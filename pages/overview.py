@@ -14,6 +14,7 @@ from core.formatting import count_text, on_screen
 from core.views.overview import overview_page, peer_figures
 from core.views.staffing import institution_table
 from core.views.tiles import State, Tile
+from pages._charts import picked_chart
 from pages._season import earlier_season_hint
 from pages._shared import (
     app_settings,
@@ -22,7 +23,6 @@ from pages._shared import (
     current_scope,
     link_to,
     open_profile,
-    picked_chart,
     table,
 )
 

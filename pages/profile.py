@@ -12,12 +12,12 @@ from core.scope import Scope
 from core.text import md_escape
 from core.urlstate import CODE, read_code
 from core.views.profile import institution_choices, institution_profile
+from pages._charts import chart_at_own_width
 from pages._shared import (
     PROFILE_KEY,
     app_settings,
     audited,
     cached,
-    chart_at_own_width,
     current_scope,
     get_engine,
 )

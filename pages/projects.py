@@ -8,8 +8,10 @@ from core.charts import projects as charts
 from core.forms import PROJECT_CATEGORIES, PROJECT_STAGES
 from core.metrics.projects import DUE_SOON_DAYS
 from core.views import projects as views
+from pages._charts import chart
+from pages._choices import offered
 from pages._open_case import open_project_case
-from pages._shared import app_settings, cached, chart, current_scope, table
+from pages._shared import app_settings, cached, current_scope, table
 
 # Projects have no 学年: read, cache and name files without the sidebar's year.
 scope = current_scope().all_years()
@@ -82,7 +84,7 @@ table(page.table, "重点项目进度", scope, key="projects_table_csv")
 st.subheader("项目详情")
 project_id = st.selectbox(
     "项目",
-    list(page.titles),
+    offered(list(page.titles), page.titles.get, key="projects_detail", what="项目"),
     index=None,
     format_func=page.titles.get,
     placeholder="选择一个项目，查看它在历次上传中的阶段与进度",

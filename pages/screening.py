@@ -9,9 +9,10 @@ from core.charts.points import caption
 from core.forms import SCREENING_KINDS, TERMS
 from core.metrics import screening as metrics
 from core.views import screening as views
+from pages._charts import chart
 from pages._open_case import open_screening_case
 from pages._season import earlier_season_hint
-from pages._shared import cached, chart, current_scope, table
+from pages._shared import cached, current_scope, table
 
 scope = current_scope()
 st.title("心理筛查")

@@ -10,9 +10,10 @@ from core.formatting import count_text, on_screen
 from core.standards import PART_TIME_FACTOR_SOURCE, Standards
 from core.views import staffing as views
 from core.views.supervision import ALL, screen_order
+from pages._charts import chart
 from pages._open_case import open_staffing_case
 from pages._season import earlier_season_hint
-from pages._shared import cached, chart, csv_button, current_scope, get_engine, table
+from pages._shared import cached, csv_button, current_scope, get_engine, table
 
 WHAT = "辅导员配备"
 

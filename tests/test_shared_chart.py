@@ -12,7 +12,7 @@ def _script() -> None:
     import streamlit as st
 
     from core.charts.staffing import compliance_trend_chart
-    from pages._shared import chart
+    from pages._charts import chart
 
     trend = pd.DataFrame(
         {

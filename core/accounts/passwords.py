@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,6 +14,10 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte "password" is work an attacker should not get free
 
 _HASHER = PasswordHasher()  # type Argon2id
+# Each Argon2id hash or check takes 64 MiB for its duration: at most two at a time in a process,
+# so that thirty people signing in at once wait their turn (a fraction of a second each)
+# instead of taking two gigabytes together.
+_HASHING = threading.BoundedSemaphore(2)
 
 
 def check_strength(password: str) -> None:
@@ -25,14 +30,16 @@ def check_strength(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_strength(password)
-    return _HASHER.hash(password)
+    with _HASHING:
+        return _HASHER.hash(password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
     if len(password) > MAX_PASSWORD_LENGTH:
         return False
     try:
-        return _HASHER.verify(stored_hash, password)
+        with _HASHING:
+            return _HASHER.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -40,7 +47,10 @@ def verify_password(stored_hash: str, password: str) -> bool:
 def renewed_hash(stored_hash: str, password: str) -> str | None:
     """A hash of the (verified) ``password`` with today's parameters when ``stored_hash`` was made
     with others; None when it is current. No length check: a rule made later must not lock anyone out."""
-    return _HASHER.hash(password) if _HASHER.check_needs_rehash(stored_hash) else None
+    if not _HASHER.check_needs_rehash(stored_hash):
+        return None
+    with _HASHING:
+        return _HASHER.hash(password)
 
 
 @functools.cache

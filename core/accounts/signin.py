@@ -50,7 +50,7 @@ def _recent_failures(connection: Connection, name: str, at: dt.datetime) -> int:
 def _counted_attempt(name: str, client: str | None, at: dt.datetime, engine: Engine) -> int:
     """The id of a new attempt, stored as a failure until the password proves right; LockedOut
     (recorded, password unchecked) when the name has used up its failures."""
-    with write_transaction(engine, "sign_in") as connection:
+    with write_transaction(engine, "sign_in", data_changed=False) as connection:
         # older attempts no longer count (the audit log keeps them): the table stays small
         connection.execute(
             delete(SignInAttempt).where(SignInAttempt.name == name, SignInAttempt.at <= at - LOCKOUT_WINDOW)
@@ -76,18 +76,25 @@ def authenticate(
     AccountDisabled otherwise. Every outcome is in the audit log."""
     name, at = name.strip()[:100], utc(now)
     attempt_id = _counted_attempt(name, client, at, engine)
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
-        if user is None:
-            spend_verify_time(password)
-        right = user is not None and verify_password(user.password_hash, password)
-        outcome = (DISABLED if user.disabled else SUCCESS) if right else FAILURE
-        session.execute(update(SignInAttempt).where(SignInAttempt.id == attempt_id).values(outcome=outcome))
+    with engine.connect() as connection:
+        found = connection.execute(select(User).where(User.name == name)).first()
+    user = User.model_validate(found._mapping) if found is not None else None
+    if user is None:
+        spend_verify_time(password)
+    # the slow hash work happens outside any transaction: a read transaction still open when
+    # its write comes would fail ("database is locked") once another sign-in has committed
+    right = user is not None and verify_password(user.password_hash, password)
+    outcome = (DISABLED if user.disabled else SUCCESS) if right else FAILURE
+    renewed = renewed_hash(user.password_hash, password) if outcome == SUCCESS else None
+    with write_transaction(engine, "sign_in", data_changed=False) as connection:
+        connection.execute(
+            update(SignInAttempt).where(SignInAttempt.id == attempt_id).values(outcome=outcome)
+        )
         kind = AuditKind.SIGN_IN if outcome == SUCCESS else AuditKind.SIGN_IN_FAILED
         detail = {"reason": "账号已停用"} if outcome == DISABLED else {}
-        append_audit(session, kind=kind, actor=name, detail=detail, client=client, at=at)
-        if outcome == SUCCESS and (renewed := renewed_hash(user.password_hash, password)):
-            user.password_hash = renewed
+        append_audit(connection, kind=kind, actor=name, detail=detail, client=client, at=at)
+        if renewed:
+            connection.execute(update(User).where(User.id == user.id).values(password_hash=renewed))
     if outcome == FAILURE:
         raise WrongCredentials()
     if outcome == DISABLED:

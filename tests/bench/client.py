@@ -156,6 +156,10 @@ class Session:
 
     async def download(self, button) -> int:  # noqa: ANN001
         """Click the deferred download ``button`` (a DownloadButton proto); the file's size."""
+        return len(await self.download_bytes(button))
+
+    async def download_bytes(self, button) -> bytes:  # noqa: ANN001
+        """Click the deferred download ``button`` (a DownloadButton proto); the file."""
         message = BackMsg()
         request = message.backend_operation_request
         request.request_id = uuid.uuid4().hex
@@ -163,7 +167,7 @@ class Session:
         request.deferred_file.file_id = button.deferred_file_id
         response = await self._operation(message, "backend_operation_response")
         url = self.base_url + response.backend_operation_response.deferred_file.url
-        return len(await asyncio.to_thread(_get, url, self._headers))
+        return await asyncio.to_thread(_get, url, self._headers)
 
     async def upload(self, uploader, name: str, data: bytes) -> None:  # noqa: ANN001
         """Put ``data`` as file ``name`` into the file ``uploader`` (a FileUploader proto), as a

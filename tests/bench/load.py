@@ -14,10 +14,7 @@ on its second step. Prints p50/p95/max view time, errors (a page's exception, a 
 connection or timeout), the servers' CPU seconds and bytes sent per view, downloads and the
 servers' peak memory (VmHWM). Loopback only; every wait bounded.
 
-The proxy is nginx with docs/nginx.conf when nginx is installed (``--proxy auto``), otherwise a
-few lines of asyncio doing the same: each connection goes to the app process chosen by a hash
-of its cookie, like the nginx ``hash $cookie__streamlit_xsrf consistent`` (one tab's websocket,
-downloads and uploads reach the same process; each simulated tab has its own cookie).
+The sticky proxy in front of two processes: tests/bench/proxy.py.
 """
 
 from __future__ import annotations
@@ -31,7 +28,6 @@ import statistics
 import subprocess
 import tempfile
 import time
-import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +35,7 @@ from pathlib import Path
 
 from tests.apptest import TEST_PASSWORD, app_user
 from tests.bench.client import Session, string_state, strings_state, trigger_state
+from tests.bench.proxy import nginx_proxy, python_proxy
 from tests.cli import PROJECT_ROOT, run_cli
 from tests.servers import SAMPLE_TODAY, free_port, server_command, wait_healthy
 
@@ -46,7 +43,13 @@ PAGES = ["", "staffing", "screening", "projects", "completeness"]
 SCENARIO_SECONDS = 600
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 NO_XSRF = ["--server.enableXsrfProtection", "false"]  # the simulated tabs send no XSRF cookie
-BENCH_USER = "压测管理员"  # every simulated tab signs in as this admin (added to the copy)
+BENCH_USER = "压测管理员"  # the warm-up tab's admin; simulated user n signs in as its own, bench_user(n)
+
+
+def bench_user(number: int) -> str:
+    """User ``number``'s admin account (added to the copy). One account per tab: sign-ins of one
+    account at the same moment count each other as pending failures and lock it out."""
+    return f"{BENCH_USER}{number}"
 
 
 @dataclass
@@ -159,72 +162,6 @@ def app_processes(database_url: str, count: int, log_folder: Path) -> Iterator[l
                 process.kill()
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
-        while chunk := await reader.read(65536):
-            writer.write(chunk)
-            await writer.drain()
-    except ConnectionError:
-        pass
-    finally:
-        writer.close()
-
-
-async def _proxy_connection(
-    ports: list[int], reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-) -> None:
-    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
-    cookie = next((line for line in head.split(b"\r\n") if line.lower().startswith(b"cookie:")), b"")
-    port = ports[zlib.crc32(cookie) % len(ports)]
-    backend_reader, backend_writer = await asyncio.open_connection("127.0.0.1", port)
-    backend_writer.write(head)
-    await asyncio.gather(_pipe(reader, backend_writer), _pipe(backend_reader, writer))
-
-
-@contextmanager
-def python_proxy(urls: list[str]) -> Iterator[str]:
-    """The asyncio proxy above, in a thread of its own; yields its URL."""
-    import threading
-
-    ports = [int(url.rsplit(":", 1)[1]) for url in urls]
-    loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(
-        asyncio.start_server(lambda r, w: _proxy_connection(ports, r, w), "127.0.0.1", 0)
-    )
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-
-
-@contextmanager
-def nginx_proxy(urls: list[str], folder: Path) -> Iterator[str]:
-    """nginx with docs/nginx.conf (its upstream servers and listen port replaced); yields its URL."""
-    import re
-
-    port = free_port()
-    site = (PROJECT_ROOT / "docs" / "nginx.conf").read_text(encoding="utf-8")
-    servers = "".join(f"    server {url.removeprefix('http://')};\n" for url in urls)
-    site = re.sub(r"(    server 127\.0\.0\.1:\d+[^\n]*\n)+", servers, site)
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    config = folder / "nginx.conf"
-    config.write_text(
-        f"worker_processes 1;\nerror_log {folder}/error.log;\npid {folder}/nginx.pid;\n"
-        f"events {{ worker_connections 1024; }}\nhttp {{\naccess_log off;\n{site}\n}}\n",
-        encoding="utf-8",
-    )
-    process = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(config), "-g", "daemon off;"])
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 # --- the simulated users --------------------------------------------------------------
 
 
@@ -262,7 +199,7 @@ async def user(
 ) -> None:
     try:
         async with Session(base_url, cookie=f"_streamlit_xsrf=bench-user-{number}") as tab:
-            await tab.sign_in(BENCH_USER, TEST_PASSWORD)
+            await tab.sign_in(bench_user(number), TEST_PASSWORD)
             for step in range(steps):
                 if step:
                     await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -283,7 +220,7 @@ async def user(
         tally.errors.append(f"用户 {number}：{type(problem).__name__} {problem}")
 
 
-def _cpu_seconds(pids: list[int]) -> float:
+def cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -304,7 +241,7 @@ async def scenario(
     base_url: str, pids: list[int], users: int, steps: int, think: float, upload: bytes
 ) -> dict:
     tallies = [Tally() for _ in range(users)]
-    cpu = _cpu_seconds(pids)
+    cpu = cpu_seconds(pids)
     started = time.perf_counter()
     runs = [user(n, base_url, steps, think, upload if n == 0 else None, tallies[n]) for n in range(users)]
     try:
@@ -319,7 +256,7 @@ async def scenario(
         "p95": seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))] if seconds else float("nan"),
         "max": seconds[-1] if seconds else float("nan"),
         "errors": [e for t in tallies for e in t.errors],
-        "cpu_per_view": (_cpu_seconds(pids) - cpu) / views,
+        "cpu_per_view": (cpu_seconds(pids) - cpu) / views,
         "kb_per_view": sum(t.received_bytes for t in tallies) / views / 1024,
         "downloads": sum(t.downloads for t in tallies),
         "wall": time.perf_counter() - started,
@@ -370,7 +307,8 @@ def run_database(database: str, args: argparse.Namespace, log_folder: Path) -> N
     )
     with copy as database_url:
         upload = upload_csv(database_url)
-        app_user(BENCH_USER, "admin", database_url=database_url)
+        for name in [BENCH_USER, *map(bench_user, range(max(args.users + args.proxy_users)))]:
+            app_user(name, "admin", database_url=database_url)
         with app_processes(database_url, 1, log_folder) as [(url, pid)]:
             asyncio.run(measure(url, [pid], database, args, upload, args.users))
         if database == "postgresql" and args.proxy_users:

@@ -1,0 +1,55 @@
+"""Altair charts on a page, drawn from a cached Vega-Lite spec.
+
+Building an Altair chart and turning it into Vega-Lite (validated against the schema) takes
+tens of milliseconds per chart, on every rerun; the finished spec is cached on the builder
+and its arguments instead. Those are fingerprinted on every rerun, so they should be the
+small frames the chart shows, not whole tables.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+from core.charts.staffing import PICK
+from pages._shared import function_name
+
+
+def chart(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
+    """Draw the Altair chart ``build(*args)`` (a core.charts builder and its frames)."""
+    st.vega_lite_chart(_chart_spec(build, function_name(build), args), width="stretch")
+
+
+def picked_chart(build: Callable[..., alt.TopLevelMixin], *args: Any, key: str, field: str) -> str | None:
+    """:func:`chart` whose click selection ``PICK`` (see core.charts.staffing) reruns the page;
+    the ``field`` value of the clicked mark, or None."""
+    event = st.vega_lite_chart(
+        _chart_spec(build, function_name(build), args), width="stretch", on_select="rerun", key=key
+    )
+    picked = event.selection.get(PICK) if event else None
+    return picked[0].get(field) if picked else None
+
+
+def chart_at_own_width(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
+    """:func:`chart` at the width Streamlit gives the chart's kind: its own for a faceted or
+    side-by-side chart (stretching squeezes the panels), the column's for the others."""
+    st.vega_lite_chart(_chart_spec(build, function_name(build), args))
+
+
+def _fingerprint(frame: pd.DataFrame) -> bytes:
+    """A frame's bytes for the chart cache key: pickling is ~5× faster than Streamlit's
+    default hashing of every value (equal bytes mean equal frames)."""
+    return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _fingerprint})
+def _chart_spec(_build: Callable[..., alt.TopLevelMixin], name: str, args: tuple) -> dict[str, Any]:
+    """The spec ``st.altair_chart`` would draw (Streamlit's own conversion: theme and
+    Arrow datasets alike), for ``st.vega_lite_chart``; ``name`` is ``_build``'s in the key."""
+    return _convert_altair_to_vega_lite_spec(_build(*args))
