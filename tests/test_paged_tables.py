@@ -13,6 +13,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from pages._shared import PAGE_ROWS
 from tests.apptest import TEST_PASSWORD, app_user
 from tests.bench.client import Session, View, run_async
+from tests.bench.load import SEEDED_YEAR
 from tests.cli import run_cli
 from tests.servers import serve_app
 
@@ -39,7 +40,7 @@ def test_a_national_table_is_paged_and_its_csv_has_every_row(tmp_path: Path) -> 
 
     async def browse() -> tuple[pd.DataFrame, pd.DataFrame, str]:
         with serve_app(database_url, tmp_path / "server.log", extra=NO_XSRF) as base_url:
-            async with Session(base_url) as tab:
+            async with Session(base_url, query=SEEDED_YEAR) as tab:
                 await tab.sign_in("管理员", TEST_PASSWORD)
                 first_page, pagination, button = _details(await tab.view("staffing"))
                 csv = (await tab.download_bytes(button)).decode("utf-8-sig")

@@ -67,10 +67,13 @@ class View:
 class Session:
     """One browser tab on the app at ``base_url`` (http://127.0.0.1:PORT)."""
 
-    def __init__(self, base_url: str, *, cookie: str = "") -> None:
+    def __init__(self, base_url: str, *, cookie: str = "", query: str = "") -> None:
         """``cookie``: sent with every request, as a browser sends its cookies (a sticky proxy
-        keeps one tab on one app process by it)."""
+        keeps one tab on one app process by it). ``query``: the address's query string the tab
+        opens with (e.g. "year=2024-2025"); like a browser, the tab then follows the address the
+        app writes and sends it back with every rerun."""
         self.base_url = base_url
+        self.query = query
         self._headers = {"Cookie": cookie} if cookie else {}
         self.session_id = ""
         self.page = ""
@@ -97,6 +100,8 @@ class Session:
         message.ParseFromString(raw)
         if message.WhichOneof("type") == "new_session":
             self.session_id = message.new_session.initialize.session_id
+        elif message.WhichOneof("type") == "page_info_changed":
+            self.query = message.page_info_changed.query_string
         return message, len(raw)
 
     def set_widget(self, state: WidgetState) -> None:
@@ -108,6 +113,7 @@ class Session:
         self.page = self.page if page is None else page
         message = BackMsg()
         message.rerun_script.page_name = self.page
+        message.rerun_script.query_string = self.query
         states = [*self._states.values(), *([trigger] if trigger else [])]
         message.rerun_script.widget_states.widgets.extend(states)
         view = View()
@@ -120,6 +126,7 @@ class Session:
             if kind == "delta" and received.delta.WhichOneof("type") == "new_element":
                 element = received.delta.new_element
                 view.elements.append(element)
+                self._adopt_value_set_by_app(element)
                 if element.WhichOneof("type") == "exception":
                     view.exceptions.append(element.exception.message)
             elif (
@@ -129,6 +136,15 @@ class Session:
             elif kind == "script_finished":
                 view.seconds = time.perf_counter() - started
                 return view
+
+    def _adopt_value_set_by_app(self, element) -> None:  # noqa: ANN001 (a protobuf message)
+        """A choice the app made for a select box (e.g. the sidebar's 学年 from ?year=) is, like
+        in the browser, the value this tab sends back on every later rerun."""
+        kind = element.WhichOneof("type")
+        if kind == "selectbox" and element.selectbox.set_value:
+            self.set_widget(WidgetState(id=element.selectbox.id, string_value=element.selectbox.raw_value))
+        elif kind == "multiselect" and element.multiselect.set_value:
+            self.set_widget(strings_state(element.multiselect, list(element.multiselect.raw_values)))
 
     async def sign_in(self, name: str, password: str) -> View:
         """Fill in 用户名 and 密码 on the sign-in form and press 登录; the view after it (a

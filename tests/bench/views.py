@@ -28,7 +28,7 @@ from pathlib import Path
 
 from tests.apptest import TEST_PASSWORD, app_user
 from tests.bench.client import Session, strings_state
-from tests.bench.load import BENCH_USER, app_processes, cpu_seconds, postgres_copy, sqlite_copy
+from tests.bench.load import BENCH_USER, SEEDED_YEAR, app_processes, cpu_seconds, postgres_copy, sqlite_copy
 
 PAGES = ["", "staffing", "screening", "projects", "completeness", "report", "uploads", "cases"]
 TARGET_CPU_MS, TARGET_KB = 80, 250
@@ -51,7 +51,7 @@ async def measure(base_url: str, pid: int, rounds: int, warmed: Callable[[], Non
     been read in both scopes (from then on every view reads the caches)."""
     national: Costs = {}
     province: Costs = {}
-    async with Session(base_url) as tab:
+    async with Session(base_url, query=SEEDED_YEAR) as tab:
         await tab.sign_in(BENCH_USER, TEST_PASSWORD)
         provinces = (await tab.view("")).widget("multiselect", "省份")
         scopes = [
