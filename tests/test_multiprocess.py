@@ -3,24 +3,27 @@ file uploaded through one is on the page of a session kept open in the other."""
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from core.db import init_db, make_engine
+from core.deadlines import academic_year_of
 from tests.apptest import TEST_PASSWORD, app_user
 from tests.bench.client import Session, run_async, string_state, trigger_state
 from tests.conftest import TEST_POSTGRES_URL
 from tests.databases import postgres_database
 from tests.factories import make_institution, store_rows
-from tests.servers import serve_app
+from tests.servers import SAMPLE_TODAY, serve_app
 
 NO_XSRF = ["--server.enableXsrfProtection", "false"]  # the websocket client sends no cookie
 EMPTY_STAFFING = "当前筛选范围内没有思政队伍配备数据"
 ADMIN = "测试管理员"
+SEASON = academic_year_of(dt.date.fromisoformat(SAMPLE_TODAY))  # in progress: the sidebar's default
 STAFFING_CSV = (
-    "学校标识码,学年,全日制本专科生数,全日制研究生数,专职辅导员数\n4141010001,2024-2025,18000,2000,100\n"
+    f"学校标识码,学年,全日制本专科生数,全日制研究生数,专职辅导员数\n4141010001,{SEASON},18000,2000,100\n"
 ).encode()
 
 
