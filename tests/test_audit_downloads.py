@@ -3,6 +3,7 @@ blank templates and the annotated copy of a rejected file on 数据上传."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 
@@ -10,6 +11,7 @@ from sqlalchemy import Engine
 
 from core.accounts.audit import AuditKind, read_audit
 from core.annotate import annotated_file_name
+from core.deadlines import academic_year_of
 from tests.apptest import open_app_page
 from tests.factories import make_institution, store_rows
 from tests.test_accounts_pages import downloads  # noqa: F401 — the fixture
@@ -26,6 +28,7 @@ def exports(engine: Engine) -> list[dict]:
 
 def test_a_template_download_is_recorded(
     app_engine: Engine,
+    app_today: str,
     downloads: dict[str, Callable[[], bytes]],  # noqa: F811
 ) -> None:  # noqa: F811
     open_app_page("pages/upload.py", role="province")
@@ -34,8 +37,14 @@ def test_a_template_download_is_recorded(
     content = downloads["思政队伍配备情况表_模板.xlsx"]()
 
     assert content.startswith(b"PK")  # an Excel workbook
+    season = academic_year_of(dt.date.fromisoformat(app_today))  # the sidebar's default 学年
     assert exports(app_engine) == [
-        {"what": "思政队伍配备情况表_模板", "scope": "河南省 · 全部学年", "rows": 0, "actor": "测试省级"}
+        {
+            "what": "思政队伍配备情况表_模板",
+            "scope": f"河南省 · {season} 学年",
+            "rows": 0,
+            "actor": "测试省级",
+        }
     ]
 
 
