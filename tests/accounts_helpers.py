@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
+from core.accounts.audit import AuditKind, read_audit
 from core.accounts.roles import Account
 from core.accounts.users import add_user
 
@@ -30,3 +32,12 @@ def fast_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
         cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
         monkeypatch.setattr("core.accounts.passwords._HASHER", cheap)
     yield
+
+
+def audit_details(engine: Engine, kind: AuditKind) -> list[dict]:
+    """The audit records of ``kind``, oldest first: each one's detail with its ``actor``."""
+    records = read_audit(engine, kind=kind)
+    return [
+        json.loads(detail) | {"actor": actor}
+        for detail, actor in zip(records["detail"], records["actor"], strict=True)
+    ]

@@ -4,14 +4,14 @@ blank templates and the annotated copy of a rejected file on 数据上传."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 
 from sqlalchemy import Engine
 
-from core.accounts.audit import AuditKind, read_audit
+from core.accounts.audit import AuditKind
 from core.annotate import annotated_file_name
 from core.deadlines import academic_year_of
+from tests.accounts_helpers import audit_details
 from tests.apptest import open_app_page
 from tests.factories import make_institution, store_rows
 from tests.test_accounts_pages import downloads  # noqa: F401 — the fixture
@@ -19,11 +19,7 @@ from tests.test_upload_page import FIRST, staffing_xlsx, upload
 
 
 def exports(engine: Engine) -> list[dict]:
-    records = read_audit(engine, kind=AuditKind.EXPORT)
-    return [
-        json.loads(detail) | {"actor": actor}
-        for detail, actor in zip(records["detail"], records["actor"], strict=True)
-    ]
+    return audit_details(engine, AuditKind.EXPORT)
 
 
 def test_a_template_download_is_recorded(

@@ -6,13 +6,12 @@ the system administrator, every change in the audit log."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from core.accounts.audit import AuditKind, read_audit
+from core.accounts.audit import AuditKind
 from core.accounts.settings import NotAllowed, change_deadlines
 from core.deadlines import Period
 from core.queries.completeness import period_status
@@ -20,7 +19,7 @@ from core.review.periods import account_issues
 from core.scope import Scope
 from core.settings_store import load_deadline
 from core.views.completeness import deadline_text
-from tests.accounts_helpers import fast_hashes, make_user  # noqa: F401 — cheap hashes for make_user
+from tests.accounts_helpers import audit_details, fast_hashes, make_user  # noqa: F401 — cheap hashes for make_user
 from tests.apptest import open_app_page
 from tests.factories import make_institution, store_rows
 from tests.review_helpers import OTHER, SCHOOL, YEAR, seed_schools, staffing_preview, users
@@ -36,11 +35,7 @@ def accounts(engine: Engine) -> dict:
 
 
 def settings_changes(engine: Engine) -> list[dict]:
-    records = read_audit(engine, kind=AuditKind.SETTINGS)
-    return [
-        json.loads(detail) | {"actor": actor}
-        for detail, actor in zip(records["detail"], records["actor"], strict=True)
-    ]
+    return audit_details(engine, AuditKind.SETTINGS)
 
 
 def test_a_province_override_wins_over_the_national_one_for_that_province_only(
