@@ -24,6 +24,7 @@ from core.headers import (
     STUDENTS,
 )
 from core.metrics import staffing as metrics
+from core.metrics.boxplot import box_statistics
 from core.metrics.staffing import GAP, NON_COMPLIANT, RATIO, REQUIRED, STAFF, STATUS, column
 from core.queries import staffing as queries
 from core.scope import Scope
@@ -277,8 +278,8 @@ def _chart_points(table: pd.DataFrame, standard: Standard) -> pd.DataFrame:
 
 
 def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(every institution's students per staff member by 办学层次·办学性质, for the boxes;
-    the institutions drawn one by one, as in :func:`_chart_points`, for the ticks)."""
+    """(the box statistics of students per staff member by 办学层次·办学性质, over every
+    institution; the institutions drawn one by one, as in :func:`_chart_points`, for the ticks)."""
     staff = STAFF_HEADERS[standard.key]
     data = table[(table[STUDENTS] > 0) & (table[staff] > 0)].dropna(subset=[staff])
     data = data.assign(
@@ -287,7 +288,7 @@ def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame
     )
     ticks = data[["group", "per_staff", "学校名称", "所在省份", f"{standard.label}师生比"]]
     first = data[f"{standard.label}达标情况"].eq(NON_COMPLIANT)
-    return data[["group", "办学层次", "per_staff"]], capped(ticks, first)
+    return box_statistics(data, ["group", "办学层次"], "per_staff"), capped(ticks, first)
 
 
 @dataclass(frozen=True)
@@ -295,8 +296,9 @@ class StaffingPage:
     """Everything 辅导员配备 shows for one scope, built in one pass over the scope's rows.
 
     ``provinces`` is 分组汇总 by province (also the chart's data; the other groupings are
-    read on their own with :func:`group_table` when chosen); ``points``, ``ratios`` and
-    ``ticks`` hold, per standard key, the (small) frames its charts draw.
+    read on their own with :func:`group_table` when chosen); ``points``, ``ratios`` (box
+    statistics, one row per group) and ``ticks`` hold, per standard key, the (small) frames
+    its charts draw.
     """
 
     standards: Standards
