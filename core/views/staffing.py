@@ -31,6 +31,7 @@ from core.scope import Scope
 from core.settings_store import load_standards
 from core.standards import Standard, Standards
 from core.views import supervision
+from core.views.case_targets import staffing_targets
 from core.views.supervision import blank_as_missing
 
 GROUPINGS = INSTITUTION_HEADERS  # 分组汇总 is by the institution's province, level or ownership
@@ -298,7 +299,7 @@ class StaffingPage:
     ``provinces`` is 分组汇总 by province (also the chart's data; the other groupings are
     read on their own with :func:`group_table` when chosen); ``points``, ``ratios`` (box
     statistics, one row per group) and ``ticks`` hold, per standard key, the (small) frames
-    its charts draw.
+    its charts draw; ``case_targets`` what 发起督办 offers under 督办名单 (core.views.case_targets).
     """
 
     standards: Standards
@@ -310,6 +311,7 @@ class StaffingPage:
     points: dict[str, pd.DataFrame]
     ratios: dict[str, pd.DataFrame]
     ticks: dict[str, pd.DataFrame]
+    case_targets: dict[str, tuple[str, str]]
 
 
 def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
@@ -319,16 +321,18 @@ def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
     frame = _with_gap_change(engine, scope, standards)
     table = _institution_table(frame, standards)
     ratios = {standard.key: _staff_ratios(table, standard) for standard in standards}
+    watchlists = supervision.supervision_lists(frame, standards)
     return StaffingPage(
         standards=standards,
         kpis=summary_kpis(frame, standards),
         institutions=table,
-        supervision=supervision.supervision_lists(frame, standards),
+        supervision=watchlists,
         provinces=group_summary(frame, "province", standards),
         trend=compliance_trend(engine, scope, standards),
         points={standard.key: _chart_points(table, standard) for standard in standards},
         ratios={key: boxes for key, (boxes, _) in ratios.items()},
         ticks={key: ticks for key, (_, ticks) in ratios.items()},
+        case_targets=staffing_targets(watchlists[supervision.ALL], standards),
     )
 
 
