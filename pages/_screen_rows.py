@@ -19,7 +19,7 @@ import streamlit as st
 
 from core.screen import Kind, numeric_for_screen
 
-REMEMBERED = 32  # pages of rows kept (each holds its whole table alive)
+REMEMBERED = 256  # pages of rows kept (each holds its table alive; most are held by the page caches anyway)
 
 
 class _Same:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine
 
-from core.charts.points import capped
+from core.charts.points import capped, compact
 from core.deadlines import previous_year
 from core.formatting import in_natural_order, percent_text
 from core.forms import STAFFING
@@ -275,7 +275,7 @@ def _chart_points(table: pd.DataFrame, standard: Standard) -> pd.DataFrame:
         status,
     ]
     points = table.dropna(subset=[staff, status])[columns]
-    return capped(points, points[status].eq(NON_COMPLIANT))
+    return compact(capped(points, points[status].eq(NON_COMPLIANT)), ["所在省份", status])
 
 
 def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -289,7 +289,8 @@ def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame
     )
     ticks = data[["group", "per_staff", "学校名称", "所在省份", f"{standard.label}师生比"]]
     first = data[f"{standard.label}达标情况"].eq(NON_COMPLIANT)
-    return box_statistics(data, ["group", "办学层次"], "per_staff"), capped(ticks, first)
+    boxes = box_statistics(data, ["group", "办学层次"], "per_staff")
+    return boxes, compact(capped(ticks, first), ["group", "所在省份"])
 
 
 @dataclass(frozen=True)
