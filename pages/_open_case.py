@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -14,7 +15,6 @@ import streamlit as st
 from core.accounts.roles import Role
 from core.formdefs.definition import Definition
 from core.headers import INSTITUTION_NAME_HEADER
-from core.metrics import screening as screening_metrics
 from core.metrics.indicators import NOT_MET
 from core.review.cases import open_case
 from core.review.evidence import (
@@ -26,24 +26,24 @@ from core.review.evidence import (
     staffing_finding,
 )
 from core.review.submissions import ReviewRefused
-from core.standards import Standards
 from core.text import md_escape
 from core.views import indicators as indicator_views
 from pages._choices import offered
 from pages._shared import app_settings, current_account, get_engine
 
 DEFAULT_WEEKS = 12  # 限期整改: the deadline offered by default
-FOLLOW_UP_REASONS = ("约谈评估率低于100%", "有预警学生但均未约谈评估")
+T = TypeVar("T")
 
 
-def _case_form(key: str, choices: dict[str, Callable[[], Finding]]) -> None:
-    """Choose a row, a deadline and a note; 发起督办 opens the case on the chosen row's finding."""
+def _case_form(key: str, targets: dict[str, T], finding: Callable[[T], Finding]) -> None:
+    """Choose a target (label → what ``finding`` makes the case's finding of), a deadline and a
+    note; 发起督办 opens the case on the chosen target's finding."""
     account = current_account()
-    if account is None or account.role not in (Role.ADMIN, Role.PROVINCE) or not choices:
+    if account is None or account.role not in (Role.ADMIN, Role.PROVINCE) or not targets:
         return
     with st.expander("发起督办", icon=":material/assignment_late:"):
         chosen = st.selectbox(
-            "督办对象", offered(list(choices), str, key=key, what="督办对象"), key=f"{key}_target"
+            "督办对象", offered(list(targets), str, key=key, what="督办对象"), key=f"{key}_target"
         )
         today = app_settings().today()
         deadline = st.date_input(
@@ -52,8 +52,9 @@ def _case_form(key: str, choices: dict[str, Callable[[], Finding]]) -> None:
         note = st.text_area("督办说明", key=f"{key}_note", placeholder="如：请于期限内完成整改并报送整改情况")
         if st.button("发起督办", type="primary", key=f"{key}_open", disabled=chosen is None):
             try:
-                finding = choices[chosen]()
-                case_id = open_case(get_engine(), finding, deadline=deadline, note=note, account=account)
+                case_id = open_case(
+                    get_engine(), finding(targets[chosen]), deadline=deadline, note=note, account=account
+                )
             except (NotFound, ReviewRefused) as problem:
                 st.error(getattr(problem, "message", str(problem)))
                 return
@@ -61,22 +62,15 @@ def _case_form(key: str, choices: dict[str, Callable[[], Finding]]) -> None:
             st.page_link("pages/cases.py", label="查看督办", icon=":material/assignment_late:")
 
 
-def open_staffing_case(supervision: pd.DataFrame, standards: Standards, year: str | None) -> None:
-    """Under 督办名单 (学校标识码, 学校名称, 未达标指标): one choice per school and failing standard."""
-    if not year:
-        return
-    engine = get_engine()
-    choices = {
-        f"{name}（{code}）· {standard.label}": functools.partial(
-            staffing_finding, engine, code, year, standard.key
-        )
-        for code, name, failing in supervision[["学校标识码", "学校名称", "未达标指标"]].itertuples(
-            index=False
-        )
-        for standard in standards
-        if standard.label in str(failing).split("、")
-    }
-    _case_form("case", choices)
+def _made(make: Callable[[], Finding]) -> Finding:
+    return make()
+
+
+def open_staffing_case(targets: dict[str, tuple[str, str]], year: str | None) -> None:
+    """Under 督办名单: one choice per school and failing standard (core.views.case_targets)."""
+    if year:
+        engine = get_engine()
+        _case_form("case", targets, lambda target: staffing_finding(engine, target[0], year, target[1]))
 
 
 def open_project_case(overdue: pd.DataFrame, today: dt.date) -> None:
@@ -86,25 +80,14 @@ def open_project_case(overdue: pd.DataFrame, today: dt.date) -> None:
         f"{name} · {project_id} {title}": functools.partial(project_finding, engine, project_id, today)
         for project_id, title, name in overdue.iloc[:, :3].itertuples(index=False)
     }
-    _case_form("project_case", choices)
+    _case_form("project_case", choices, _made)
 
 
-def open_screening_case(attention: pd.DataFrame) -> None:
-    """Under 需关注名单: one choice per row whose flagged students were not all followed up."""
-    headers = screening_metrics.HEADERS
-    columns = [
-        headers[key]
-        for key in ("code", "institution_name", "year", "term", "kind", screening_metrics.REASONS)
-    ]
+def open_screening_case(targets: dict[str, tuple[str, str, str, str]]) -> None:
+    """Under 需关注名单: one choice per row whose flagged students were not all followed up
+    (core.views.case_targets)."""
     engine = get_engine()
-    choices = {
-        f"{name}（{code}）· {year} {term} {kind}": functools.partial(
-            screening_finding, engine, code, year, term, kind
-        )
-        for code, name, year, term, kind, reasons in attention[columns].itertuples(index=False)
-        if any(reason in str(reasons) for reason in FOLLOW_UP_REASONS)
-    }
-    _case_form("screening_case", choices)
+    _case_form("screening_case", targets, lambda target: screening_finding(engine, *target))
 
 
 def open_indicator_case(shortfalls: pd.DataFrame, definition: Definition) -> None:
@@ -124,4 +107,4 @@ def open_indicator_case(shortfalls: pd.DataFrame, definition: Definition) -> Non
                 form_finding, engine, definition.name, indicator.key, code,
                 row[indicator_views.YEAR_HEADER], term,
             )  # fmt: skip
-    _case_form("indicator_case", choices)
+    _case_form("indicator_case", choices, _made)

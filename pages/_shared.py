@@ -23,7 +23,7 @@ from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
-from core.screen import Kind, numeric_for_screen
+from pages._screen_rows import screen_form, screen_rows
 
 ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"  # served by the app itself
 # Streamlit's page shell says <html lang="en"> and "Skip to main content": the document is marked
@@ -304,22 +304,6 @@ def message_table(frame: pd.DataFrame, what: str, scope: Scope, *, key: str) -> 
     csv_button(frame, what, scope, key=key)
 
 
-def _column_config(frame: pd.DataFrame, kind: Kind) -> Any:
-    """How a numeric column of ``kind`` is drawn: a rate as a bar from 0 to 100%, a ratio as
-    '1:200.3', whole numbers with thousands separators, fractions with one decimal."""
-    if kind is Kind.PERCENT:
-        if frame.dropna().between(0, 100).all():
-            return st.column_config.ProgressColumn(
-                format="%.1f%%",
-                min_value=0,
-                max_value=100,
-                color="#4c78a8",  # neutral: not the theme's red
-            )
-        return st.column_config.NumberColumn(format="%.1f%%")
-    formats = {Kind.RATIO: "1:%.1f", Kind.WHOLE: "localized", Kind.DECIMAL: "%.1f"}
-    return st.column_config.NumberColumn(format=formats[kind])
-
-
 def show_numeric(frame: pd.DataFrame, *, empty: str = "暂无数据。", **options: Any) -> Any:
     """``frame`` in st.dataframe with its numbers numeric (rates and ratios too, see
     core.screen) and "—" for an empty cell; ``options`` go to st.dataframe. A table without
@@ -327,10 +311,14 @@ def show_numeric(frame: pd.DataFrame, *, empty: str = "暂无数据。", **optio
     if frame.empty:
         st.caption(empty)
         return None
-    shown, kinds = numeric_for_screen(frame)
-    config = {name: _column_config(shown[name], kind) for name, kind in kinds.items()}
-    config |= options.pop("column_config", {})
-    st.dataframe(
+    return _draw(*screen_form(frame), options)
+
+
+def _draw(shown: Any, config: dict[str, Any], options: dict[str, Any]) -> Any:
+    """st.dataframe of rows made by pages._screen_rows, with their column config and ``options``
+    (its selection event when ``options`` ask for one)."""
+    config = config | options.pop("column_config", {})
+    return st.dataframe(
         shown, hide_index=True, width="stretch", column_config=config, placeholder=NOT_AVAILABLE, **options
     )
 
@@ -350,31 +338,34 @@ def table(
     columns in another order than the CSV), a page of it at a time (:func:`page_of`), and its
     CSV button under it with every row (see :func:`csv_button`).
 
-    A table of institutions (with 学校标识码) opens 学校画像 of the row clicked."""
-    shown = page_of(frame, key)
-    if CODE_COLUMN in frame.columns:
-        event = show_numeric(
-            shown,
-            empty=empty,
-            column_order=column_order,
-            column_config={CODE_COLUMN: st.column_config.TextColumn(help=OPEN_HINT)},
-            on_select="rerun",
-            selection_mode="single-row",
-            key=f"{key}_rows",
+    A table of institutions (with 学校标识码) opens 学校画像 of the row chosen."""
+    if frame.empty:
+        st.caption(empty)
+    elif CODE_COLUMN in frame.columns:
+        start, end = page_of(frame, key)
+        event = _draw(
+            *screen_rows(frame, start, end),
+            {
+                "column_order": column_order,
+                "column_config": {CODE_COLUMN: st.column_config.TextColumn(help=OPEN_HINT)},
+                "on_select": "rerun",
+                "selection_mode": "single-row",
+                "key": f"{key}_rows",
+            },
         )
         if event is not None and event.selection.rows:
-            open_profile(str(shown[CODE_COLUMN].iloc[event.selection.rows[0]]))
+            open_profile(str(frame[CODE_COLUMN].iloc[start + event.selection.rows[0]]))
     else:
-        show_numeric(shown, empty=empty, column_order=column_order)
+        _draw(*screen_rows(frame, *page_of(frame, key)), {"column_order": column_order})
     csv_button(frame, what, scope, key=key, label=label, build=build)
 
 
-def page_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The ``PAGE_ROWS`` rows of ``frame`` on the page chosen above it (st.pagination, kept in
+def page_of(frame: pd.DataFrame, key: str) -> tuple[int, int]:
+    """(start, end) of the ``PAGE_ROWS`` rows of ``frame`` on the page chosen above it (st.pagination, kept in
     the session as ``<key>_page``). A national table of 3,000 schools would send megabytes on
     every rerun and is read a screen at a time anyway; its CSV file holds every row."""
     if len(frame) <= PAGE_ROWS:
-        return frame
+        return 0, len(frame)
     pages, page_key = -(-len(frame) // PAGE_ROWS), f"{key}_page"
     if st.session_state.get(page_key, 1) > pages:  # fewer rows than when that page was chosen
         st.session_state[page_key] = pages
@@ -383,7 +374,7 @@ def page_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     st.caption(
         f"共 {len(frame):,} 行，每页 {PAGE_ROWS} 行，本页为第 {start + 1:,}–{end:,} 行；下载的 CSV 含全部行。"
     )
-    return frame.iloc[start:end]
+    return start, end
 
 
 def open_profile(code: str) -> None:

@@ -99,7 +99,7 @@ st.caption(
 if attention.empty:
     st.success("当前范围内没有需关注的筛查记录。")
 show_table("attention", file_what("心理筛查需关注名单"), key="screening_csv_attention")
-open_screening_case(attention)
+open_screening_case(page.case_targets)
 
 st.subheader("明细")
 show_table("rows", file_what("心理筛查明细"), key="screening_csv_rows")

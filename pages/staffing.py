@@ -128,7 +128,7 @@ with supervision:
         column_order=screen_order(watched),
         empty="当前范围内的学校均已达到该标准，无需督办。",
     )
-    open_staffing_case(page.supervision[ALL], standards, scope.year)
+    open_staffing_case(page.case_targets, scope.year)
 with summary:
     by = st.radio(
         "汇总方式",

@@ -129,6 +129,16 @@ def test_progress_histogram_bins_zero_to_hundred_by_ten() -> None:
     assert spec["encoding"]["y"]["title"] == "项目数"
 
 
+def test_progress_histogram_sends_counts_per_band_not_every_project() -> None:
+    projects = frame(*({"progress": 35.0} for _ in range(40)), {"progress": 100.0}, {"progress": 30.0})
+
+    spec = charts.progress_histogram(projects).to_dict()
+
+    rows = layer_data(spec, spec)
+    assert spec["encoding"]["y"]["aggregate"] == "sum"
+    assert {(row["progress"], row["projects"]) for row in rows} == {(30.0, 41), (90.0, 1)}
+
+
 def test_overdue_by_province_counts_only_provinces_with_overdue_projects() -> None:
     projects = frame(
         {"province": "河南省", "due": dt.date(2025, 1, 1)},

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from core.charts import staffing as charts
+from core.metrics.boxplot import box_statistics
 from core.standards import DEFAULT_STANDARDS
 
 
@@ -34,3 +35,22 @@ def test_compliance_chart_title_names_the_grouping(group: str, names: list[str],
     chart = charts.compliance_by_group_chart(group_table(group, names), DEFAULT_STANDARDS.counselors, group)
 
     assert chart.to_dict()["title"].startswith(f"{title}（师生比不低于 1:200）")
+
+
+def test_ratio_chart_sends_one_row_per_box_not_every_school() -> None:
+    schools = pd.DataFrame(
+        {
+            "group": ["本科·公办"] * 300,
+            "办学层次": ["本科"] * 300,
+            "per_staff": [150.0 + index for index in range(300)],
+        }
+    )
+    boxes = box_statistics(schools, ["group", "办学层次"], "per_staff")
+    ticks = schools.head(5).assign(学校名称="甲大学", 所在省份="河南省", 辅导员师生比="1:150")
+
+    spec = charts.ratio_distribution_chart(boxes, ticks, DEFAULT_STANDARDS.counselors).to_dict()
+
+    rows = sum(len(values) for values in spec["datasets"].values())
+    assert rows <= 1 + 5 + 1  # the box, the ticks drawn, the reference rule
+    assert "boxplot" not in str(spec)
+    assert spec["title"].startswith("专职辅导员师生比分布")

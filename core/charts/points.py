@@ -38,6 +38,12 @@ def capped(frame: pd.DataFrame, first: pd.Series, limit: int = MAX_POINTS) -> pd
     return frame.loc[frame.index.isin(priority.index) | frame.index.isin(others.index)]
 
 
+def compact(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` (texts repeated from row to row: provinces, groups, statuses)
+    as categories: a chart's Arrow dataset then carries each distinct text once, not per mark."""
+    return frame.astype(dict.fromkeys(columns, "category"))
+
+
 def caption(total: int, first: str, limit: int = MAX_POINTS) -> str:
     """What a page says under charts drawn with :func:`capped` from ``total`` schools;
     '' when every school is drawn."""

@@ -58,24 +58,20 @@ def stage_by_category_chart(counts: pd.DataFrame) -> alt.Chart:
 
 def progress_histogram(projects: pd.DataFrame) -> alt.Chart:
     """Projects per 10-point band of 完成进度 (0–100%), stacked by stage (``projects``
-    needs only its progress and stage columns)."""
-    data = projects[["progress", "stage"]].assign(progress=pd.to_numeric(projects["progress"]))
+    needs only its progress and stage columns; the chart carries their counts per band,
+    core.metrics.projects.progress_bands, not one row per project)."""
+    bins = alt.Bin(extent=[0, 100], step=10)
     return (
-        alt.Chart(data, title="完成进度分布")
+        alt.Chart(metrics.progress_bands(projects), title="完成进度分布")
         .mark_bar()
         .encode(
-            x=alt.X(
-                "progress:Q",
-                bin=alt.Bin(extent=[0, 100], step=10),
-                title="完成进度（%）",
-                scale=alt.Scale(domain=[0, 100]),
-            ),
-            y=alt.Y("count():Q", title="项目数", axis=_COUNT_AXIS),
+            x=alt.X("progress:Q", bin=bins, title="完成进度（%）", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("sum(projects):Q", title="项目数", axis=_COUNT_AXIS),
             color=_stage_colour(),
             tooltip=[
-                alt.Tooltip("progress:Q", bin=alt.Bin(extent=[0, 100], step=10), title="完成进度（%）"),
+                alt.Tooltip("progress:Q", bin=bins, title="完成进度（%）"),
                 alt.Tooltip("stage:N", title="当前阶段"),
-                alt.Tooltip("count():Q", title="项目数", format=","),
+                alt.Tooltip("sum(projects):Q", title="项目数", format=","),
             ],
         )
     )

@@ -141,26 +141,52 @@ def compliance_trend_chart(trend: pd.DataFrame) -> alt.Chart:
     )
 
 
-def ratio_distribution_chart(ratios: pd.DataFrame, ticks: pd.DataFrame, standard: Standard) -> alt.LayerChart:
-    """Boxes (and a tick per institution drawn): students per staff member by
-    办学层次·办学性质, with the standard as a reference rule.
-
-    ``ratios`` has every institution's ``per_staff`` with its ``group`` and 办学层次 (the
-    boxes' quartiles need them all); ``ticks`` the institutions drawn one by one, with
-    学校名称, 所在省份 and the ratio text for the tooltip.
-    """
-    y = alt.Y("group:N", title="办学层次·办学性质")
-    x = alt.X(
-        "per_staff:Q",
+def _ratio_x(field: str, standard: Standard) -> alt.X:
+    """The x channel of the ratio chart's layers: students per staff member."""
+    return alt.X(
+        f"{field}:Q",
         title=f"每名{standard.post}对应学生数（人）",
         axis=alt.Axis(format=",d"),
         scale=alt.Scale(zero=False),
     )
-    boxes = (
-        alt.Chart(ratios)
-        .mark_boxplot(extent=1.5, size=22, outliers=False, opacity=0.6)
-        .encode(x=x, y=y, color=alt.Color("办学层次:N", title="办学层次"), tooltip=alt.value(None))
+
+
+def _boxes(boxes: pd.DataFrame, y: alt.Y, standard: Standard) -> alt.LayerChart:
+    """Box plots drawn from their statistics (core.metrics.boxplot: one row per group), as
+    Vega-Lite's ``boxplot`` mark draws them: whiskers, a box coloured by 办学层次, a white median."""
+    base = alt.Chart(boxes).encode(y=y)
+    whiskers = base.mark_rule(opacity=0.6)
+    box = base.mark_bar(size=22, opacity=0.6).encode(
+        x=_ratio_x("q1", standard),
+        x2="q3:Q",
+        color=alt.Color("办学层次:N", title="办学层次"),
+        tooltip=[
+            alt.Tooltip("group:N", title="办学层次·办学性质"),
+            alt.Tooltip("q1:Q", title="下四分位数", format=",.1f"),
+            alt.Tooltip("median:Q", title="中位数", format=",.1f"),
+            alt.Tooltip("q3:Q", title="上四分位数", format=",.1f"),
+            alt.Tooltip("count:Q", title="学校数", format=","),
+        ],
     )
+    median = base.mark_tick(color="white", size=22).encode(x=_ratio_x("median", standard))
+    return (
+        whiskers.encode(x=_ratio_x("lower", standard), x2="q1:Q")
+        + whiskers.encode(x=_ratio_x("q3", standard), x2="upper:Q")
+        + box
+        + median
+    )
+
+
+def ratio_distribution_chart(boxes: pd.DataFrame, ticks: pd.DataFrame, standard: Standard) -> alt.LayerChart:
+    """Boxes (and a tick per institution drawn): students per staff member by
+    办学层次·办学性质, with the standard as a reference rule.
+
+    ``boxes`` has each group's box statistics (core.metrics.boxplot.box_statistics of
+    ``per_staff`` by ``group`` and 办学层次); ``ticks`` the institutions drawn one by one, with
+    ``group``, ``per_staff``, 学校名称, 所在省份 and the ratio text for the tooltip.
+    """
+    y = alt.Y("group:N", title="办学层次·办学性质")
+    x = _ratio_x("per_staff", standard)
     marks = (
         alt.Chart(ticks)
         .mark_tick(color="#333333", opacity=0.3, thickness=1, size=12)
@@ -181,7 +207,7 @@ def ratio_distribution_chart(ratios: pd.DataFrame, ticks: pd.DataFrame, standard
         .mark_rule(color=REFERENCE_COLOR, strokeDash=[6, 4])
         .encode(x="threshold:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
     )
-    return (boxes + marks + rule).properties(
+    return (_boxes(boxes, y, standard) + marks + rule).properties(
         title=f"{standard.post}师生比分布（虚线为 1:{standard.threshold:,} 标准）", height=300
     )
 

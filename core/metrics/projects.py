@@ -90,6 +90,17 @@ def stage_counts_by(projects: pd.DataFrame, by: str) -> pd.DataFrame:
     return projects.groupby([by, "stage"], dropna=False).size().reset_index(name="projects")
 
 
+def progress_bands(projects: pd.DataFrame, step: int = 10) -> pd.DataFrame:
+    """Projects per (band of ``step`` points of 完成进度, stage): ``progress`` is the band's
+    lower edge (100 falls in the last band, as a chart's bins put it), ``projects`` the count;
+    a chart bins these few rows as it would every project."""
+    progress = pd.to_numeric(projects["progress"])
+    band = (progress // step * step).clip(0, 100 - step)
+    bands = projects[["stage"]].assign(progress=band).dropna(subset=["progress"])
+    counted = bands.groupby(["progress", "stage"]).size().reset_index(name="projects")
+    return counted[["progress", "stage", "projects"]]
+
+
 def completion_counts(projects: pd.DataFrame) -> tuple[int, int]:
     """(已验收通过, all − 终止): the numerator and base of the completion share."""
     accepted = int((projects["stage"] == ACCEPTED).sum())

@@ -12,6 +12,7 @@ from core.charts.points import capped
 from core.metrics import screening as metrics
 from core.queries import screening as queries
 from core.scope import Scope
+from core.views.case_targets import screening_targets
 
 
 def term_totals(engine: Engine, scope: Scope, *, kind: str | None = None) -> pd.DataFrame:
@@ -64,7 +65,8 @@ class ScreeningPage:
 
     ``tables`` are the tables on screen (exact counts, '—' for a rate without
     denominator): the roll-ups by each of ``metrics.ROLLUP_GROUPS``, "attention" (需关注名单)
-    and "rows" (明细); ``sources`` the frames and columns their CSV files are made of.
+    and "rows" (明细); ``sources`` the frames and columns their CSV files are made of;
+    ``case_targets`` what 发起督办 offers under 需关注名单 (core.views.case_targets).
     """
 
     kpis: dict[str, str]
@@ -76,6 +78,7 @@ class ScreeningPage:
     trend: pd.DataFrame
     follow_up: pd.DataFrame
     follow_up_total: int
+    case_targets: dict[str, tuple[str, str, str, str]]
 
     @property
     def empty(self) -> bool:
@@ -104,12 +107,12 @@ def screening_page(
     sources["rows"] = (rows, metrics.EXPORT_COLUMNS)
     risk_group = "province" if len(rollups["province"]) > 1 else "kind"
     by_institution = metrics.rollup(rows, ["code", "institution_name", "province"])
+    tables = {
+        name: metrics.for_screen(metrics.table(frame, columns)) for name, (frame, columns) in sources.items()
+    }
     return ScreeningPage(
         kpis=metrics.kpi_texts(rows[list(metrics.COUNTS)].astype("int64").sum().to_dict()),
-        tables={
-            name: metrics.for_screen(metrics.table(frame, columns))
-            for name, (frame, columns) in sources.items()
-        },
+        tables=tables,
         sources=sources,
         by_province=rollups["province"],
         risk_group=risk_group,
@@ -117,4 +120,5 @@ def screening_page(
         trend=term_totals(engine, scope, kind=kind),
         follow_up=_follow_up_points(by_institution),
         follow_up_total=int(by_institution[metrics.FOLLOW_UP.key].notna().sum()),
+        case_targets=screening_targets(tables["attention"]),
     )

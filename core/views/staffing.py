@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine
 
-from core.charts.points import capped
+from core.charts.points import capped, compact
 from core.deadlines import previous_year
 from core.formatting import in_natural_order, percent_text
 from core.forms import STAFFING
@@ -24,12 +24,14 @@ from core.headers import (
     STUDENTS,
 )
 from core.metrics import staffing as metrics
+from core.metrics.boxplot import box_statistics
 from core.metrics.staffing import GAP, NON_COMPLIANT, RATIO, REQUIRED, STAFF, STATUS, column
 from core.queries import staffing as queries
 from core.scope import Scope
 from core.settings_store import load_standards
 from core.standards import Standard, Standards
 from core.views import supervision
+from core.views.case_targets import staffing_targets
 from core.views.supervision import blank_as_missing
 
 GROUPINGS = INSTITUTION_HEADERS  # 分组汇总 is by the institution's province, level or ownership
@@ -273,12 +275,12 @@ def _chart_points(table: pd.DataFrame, standard: Standard) -> pd.DataFrame:
         status,
     ]
     points = table.dropna(subset=[staff, status])[columns]
-    return capped(points, points[status].eq(NON_COMPLIANT))
+    return compact(capped(points, points[status].eq(NON_COMPLIANT)), ["所在省份", status])
 
 
 def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(every institution's students per staff member by 办学层次·办学性质, for the boxes;
-    the institutions drawn one by one, as in :func:`_chart_points`, for the ticks)."""
+    """(the box statistics of students per staff member by 办学层次·办学性质, over every
+    institution; the institutions drawn one by one, as in :func:`_chart_points`, for the ticks)."""
     staff = STAFF_HEADERS[standard.key]
     data = table[(table[STUDENTS] > 0) & (table[staff] > 0)].dropna(subset=[staff])
     data = data.assign(
@@ -287,7 +289,8 @@ def _staff_ratios(table: pd.DataFrame, standard: Standard) -> tuple[pd.DataFrame
     )
     ticks = data[["group", "per_staff", "学校名称", "所在省份", f"{standard.label}师生比"]]
     first = data[f"{standard.label}达标情况"].eq(NON_COMPLIANT)
-    return data[["group", "办学层次", "per_staff"]], capped(ticks, first)
+    boxes = box_statistics(data, ["group", "办学层次"], "per_staff")
+    return boxes, compact(capped(ticks, first), ["group", "所在省份"])
 
 
 @dataclass(frozen=True)
@@ -295,8 +298,9 @@ class StaffingPage:
     """Everything 辅导员配备 shows for one scope, built in one pass over the scope's rows.
 
     ``provinces`` is 分组汇总 by province (also the chart's data; the other groupings are
-    read on their own with :func:`group_table` when chosen); ``points``, ``ratios`` and
-    ``ticks`` hold, per standard key, the (small) frames its charts draw.
+    read on their own with :func:`group_table` when chosen); ``points``, ``ratios`` (box
+    statistics, one row per group) and ``ticks`` hold, per standard key, the (small) frames
+    its charts draw; ``case_targets`` what 发起督办 offers under 督办名单 (core.views.case_targets).
     """
 
     standards: Standards
@@ -308,6 +312,7 @@ class StaffingPage:
     points: dict[str, pd.DataFrame]
     ratios: dict[str, pd.DataFrame]
     ticks: dict[str, pd.DataFrame]
+    case_targets: dict[str, tuple[str, str]]
 
 
 def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
@@ -317,16 +322,18 @@ def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
     frame = _with_gap_change(engine, scope, standards)
     table = _institution_table(frame, standards)
     ratios = {standard.key: _staff_ratios(table, standard) for standard in standards}
+    watchlists = supervision.supervision_lists(frame, standards)
     return StaffingPage(
         standards=standards,
         kpis=summary_kpis(frame, standards),
         institutions=table,
-        supervision=supervision.supervision_lists(frame, standards),
+        supervision=watchlists,
         provinces=group_summary(frame, "province", standards),
         trend=compliance_trend(engine, scope, standards),
         points={standard.key: _chart_points(table, standard) for standard in standards},
         ratios={key: boxes for key, (boxes, _) in ratios.items()},
         ticks={key: ticks for key, (_, ticks) in ratios.items()},
+        case_targets=staffing_targets(watchlists[supervision.ALL], standards),
     )
 
 
