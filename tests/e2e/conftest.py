@@ -115,8 +115,13 @@ DEMO_PASSWORDS = {name: f"demo-{name}-2025" for name in ("admin", "province", "v
 def sign_in(page: Page, app_url: str, name: str = "admin", *, year: str | None = None) -> None:
     """Open the app (with ?year=``year``: that 学年 chosen in the sidebar) and sign in with the
     sign-in form as demo user ``name``."""
+    from playwright.sync_api import expect
+
     page.goto(f"{app_url}/?year={year}" if year else app_url)
     fill_sign_in(page, name)
+    if year:  # the run after signing in has read the address (a click before it would drop it)
+        year_box = page.get_by_test_id("stSidebar").get_by_role("combobox", name="学年")
+        expect(year_box).to_have_value(year, timeout=30_000)
 
 
 def fill_sign_in(page: Page, name: str = "admin") -> None:
