@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.scope import Scope
 from core.seasons import season_choices
+from core.text import md_escape
 from pages._shared import app_settings, cached
 
 YEAR_KEY = "filter_year"  # the sidebar's 学年 (app.py)
@@ -25,15 +26,16 @@ def earlier_season_hint(scope: Scope, *, key: str) -> bool:
     earlier = seasons.earlier_with_data(scope.year)
     if earlier is None:
         return False
+    year, earlier_text = md_escape(scope.year), md_escape(earlier)  # years read from stored data
     if scope.year == seasons.default:
         st.info(
-            f"{scope.year} 学年正在报送中，还没有学校报送数据：各校的报送进度见“报送情况”页。"
-            f"最近有数据的是 {earlier} 学年，可点击下方按钮或在左侧选择学年查看。"
+            f"{year} 学年正在报送中，还没有学校报送数据：各校的报送进度见“报送情况”页。"
+            f"最近有数据的是 {earlier_text} 学年，可点击下方按钮或在左侧选择学年查看。"
         )
     else:
-        st.info(f"{scope.year} 学年没有报送数据。最近有数据的是 {earlier} 学年，可点击下方按钮查看。")
+        st.info(f"{year} 学年没有报送数据。最近有数据的是 {earlier_text} 学年，可点击下方按钮查看。")
     st.button(
-        f"查看 {earlier} 学年",
+        f"查看 {earlier_text} 学年",
         on_click=_choose_year,
         args=(earlier,),
         key=key,

@@ -12,6 +12,7 @@ from core.queries.base import filter_choices
 from core.scope import Scope
 from core.seasons import season_choices
 from core.settings_store import load_deadlines
+from core.text import md_escape
 from pages._shared import (
     app_settings,
     cached,
@@ -107,8 +108,8 @@ with st.form("deadlines_form"):
         reset_label, on_click=reset, args=(periods, province), disabled=not may_change
     )
 if message := st.session_state.pop(MESSAGE_KEY, None):
-    st.success(message)
+    st.success(md_escape(message))  # names a province from the 高校名录
 
-st.subheader(f"各学年截止日期（{province or NATIONAL}）")
+st.subheader(f"各学年截止日期（{md_escape(province or NATIONAL)}）")
 deadlines = load_deadlines(engine, [period for year in years for period in periods_of_year(year)], province)
 table(deadline_table(deadlines), "报送截止日期", scope.all_years(), key="deadlines_csv")
