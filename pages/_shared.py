@@ -23,6 +23,7 @@ from core.db import data_version, engine_for, init_db
 from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
 from core.scope import Scope
+from pages._downloads import hold_downloads_of_this_server
 from pages._screen_rows import screen_form, screen_rows
 
 ICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"  # served by the app itself
@@ -99,7 +100,9 @@ def may_open(account: Account, path: str) -> bool:
 
 def page_shell() -> None:
     """What every page's shell needs (app.py, every run): the page marked Chinese, Streamlit's
-    skip link worded in Chinese, tiles that wrap instead of truncating."""
+    skip link worded in Chinese, tiles that wrap instead of truncating, CSV files kept until
+    the browser has fetched them (pages._downloads)."""
+    hold_downloads_of_this_server()
     st.html(TILE_STYLE)
     with st.sidebar:
         st.html(LOCALIZE_DOCUMENT, unsafe_allow_javascript=True, width="content")

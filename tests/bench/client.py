@@ -176,13 +176,21 @@ class Session:
 
     async def download_bytes(self, button) -> bytes:  # noqa: ANN001
         """Click the deferred download ``button`` (a DownloadButton proto); the file."""
+        return await self.fetch(await self.click_download(button))
+
+    async def click_download(self, button) -> str:  # noqa: ANN001
+        """The first half of a click on the deferred download ``button``: the server makes the
+        file; its address (the browser then fetches it: :meth:`fetch`)."""
         message = BackMsg()
         request = message.backend_operation_request
         request.request_id = uuid.uuid4().hex
         request.session_id = self.session_id
         request.deferred_file.file_id = button.deferred_file_id
         response = await self._operation(message, "backend_operation_response")
-        url = self.base_url + response.backend_operation_response.deferred_file.url
+        return self.base_url + response.backend_operation_response.deferred_file.url
+
+    async def fetch(self, url: str) -> bytes:
+        """GET ``url`` (raises urllib's HTTPError on a 404)."""
         return await asyncio.to_thread(_get, url, self._headers)
 
     async def upload(self, uploader, name: str, data: bytes) -> None:  # noqa: ANN001

@@ -10,7 +10,8 @@ works on a copy, since one user uploads. Then for each K, back to back and with 
 time: K users, each one browser tab (tests/bench/client.py) signed in as one admin, taking ``--steps`` steps over
 总览 / 辅导员配备 / 心理筛查 / 项目进度 / 报送情况, choosing a province on the third step and
 downloading the page's first CSV on the fourth; user 0 uploads a staffing file (and confirms)
-on its second step. Prints p50/p95/max view time, errors (a page's exception, a dropped
+on its second step. With a think time, users also arrive spread over the first think time
+(back to back, all sign in at once). Prints p50/p95/max view time, errors (a page's exception, a dropped
 connection or timeout), the servers' CPU seconds and bytes sent per view, downloads and the
 servers' peak memory (VmHWM). Loopback only; every wait bounded.
 
@@ -202,6 +203,8 @@ async def user(
     number: int, base_url: str, steps: int, think: float, upload: bytes | None, tally: Tally
 ) -> None:
     try:
+        if think:  # people arrive over the first think time, not in the same instant
+            await asyncio.sleep(random.uniform(0, think))
         async with Session(base_url, cookie=f"_streamlit_xsrf=bench-user-{number}", query=SEEDED_YEAR) as tab:
             await tab.sign_in(bench_user(number), TEST_PASSWORD)
             for step in range(steps):
