@@ -24,9 +24,9 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from core.db import data_version, engine_for, init_db, is_sqlite
+from core.db import bump_data_version, data_version, engine_for, init_db, is_sqlite
 
-_BOOKKEEPING = {"alembic_version", "data_version"}
+_BOOKKEEPING = {"alembic_version", "data_version", "data_area_version"}
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -130,8 +130,9 @@ def restore(url: str, source: Path, *, force: bool = False) -> None:
     init_db(engine)
     with engine.begin() as connection:  # above every version a running process has cached under
         connection.execute(
-            text("UPDATE data_version SET version = :v"), {"v": max(seen, data_version(engine)) + 1}
+            text("UPDATE data_version SET version = :v"), {"v": max(seen, data_version(engine))}
         )
+        bump_data_version(connection)  # and every area's version too
 
 
 def _has_version(engine: Engine) -> bool:

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import functools
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -142,25 +143,69 @@ def init_db(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+FLOOR_AREA = "*"  # the version of every area that has no row of its own (core.freshness)
+
+
+@dataclass(frozen=True)
+class DataVersions:
+    """The data version and each area's (core.freshness), read once per page run: what cached
+    reads are keyed on."""
+
+    version: int
+    areas: Mapping[str, int]
+
+    def of(self, areas: tuple[str, ...] | None) -> int | tuple[int, ...]:
+        """The key part for a read of ``areas`` (None: of everything, the data version)."""
+        if areas is None:
+            return self.version
+        floor = self.areas.get(FLOOR_AREA, 0)
+        return tuple(self.areas.get(area, floor) for area in areas)
+
+
 def data_version(engine: Engine) -> int:
     """The counter :func:`bump_data_version` raises: equal values mean nothing stored changed."""
     with engine.connect() as connection:
         return connection.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one()
 
 
-def bump_data_version(connection: Connection) -> None:
-    """Inside a writer's transaction: every process's cached reads are stale once it commits."""
+def data_versions(engine: Engine) -> DataVersions:
+    """The data version and the areas' versions, in one query."""
+    statement = text(
+        "SELECT '' AS area, version FROM data_version WHERE id = 1 "
+        "UNION ALL SELECT area, version FROM data_area_version"
+    )
+    with engine.connect() as connection:
+        rows = dict(connection.execute(statement).all())
+    return DataVersions(version=rows.pop(""), areas=rows)
+
+
+def bump_data_version(connection: Connection, areas: Iterable[str] | None = None) -> None:
+    """Inside a writer's transaction: raise the data version and record it as each of ``areas``'
+    version (None: every area's, the floor's); every process's cached reads of those areas
+    are stale once it commits."""
     connection.execute(text("UPDATE data_version SET version = version + 1 WHERE id = 1"))
+    version = connection.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one()
+    if areas is None:
+        connection.execute(text("DELETE FROM data_area_version"))
+        areas = [FLOOR_AREA]
+    for area in dict.fromkeys(areas):
+        connection.execute(
+            text(
+                "INSERT INTO data_area_version (area, version) VALUES (:area, :version) "
+                "ON CONFLICT (area) DO UPDATE SET version = excluded.version"
+            ),
+            {"area": area, "version": version},
+        )
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session for writing: commits on success (raising the data version with it) and rolls
-    back on any exception."""
+def session_scope(engine: Engine, areas: Iterable[str] | None = None) -> Iterator[Session]:
+    """A session for writing: commits on success (raising the data version with it, as the
+    version of ``areas``, None: of every area) and rolls back on any exception."""
     with Session(engine) as session:
         try:
             yield session
-            bump_data_version(session.connection())
+            bump_data_version(session.connection(), areas)
             session.commit()
         except BaseException:
             session.rollback()
@@ -180,19 +225,24 @@ def _locked_transaction(engine: Engine, lock_name: str) -> Iterator[Connection]:
 
 @contextmanager
 def write_transaction(
-    engine: Engine, lock_name: str = "uploads", *, data_changed: bool = True
+    engine: Engine,
+    lock_name: str = "uploads",
+    *,
+    data_changed: bool = True,
+    areas: Iterable[str] | None = None,
 ) -> Iterator[Connection]:
     """One transaction that holds the write lock ``lock_name`` until it ends.
 
     Commits when the block ends normally, raising the data version in the same
-    transaction (unless ``data_changed`` is False: a write no page's cached read depends on,
-    such as a sign-in attempt — raising it would make every cached read of every session
-    cold); rolls everything back on any exception.
+    transaction, as the version of ``areas`` (core.freshness; None: of every area), unless
+    ``data_changed`` is False: a write no page's cached read depends on, such as a sign-in
+    attempt — raising it would make cached reads of every session cold; rolls everything
+    back on any exception.
     """
     with _locked_transaction(engine, lock_name) as connection:
         yield connection
         if data_changed:
-            bump_data_version(connection)
+            bump_data_version(connection, areas)
 
 
 def database_problem(error: Exception) -> str:

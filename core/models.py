@@ -83,6 +83,16 @@ class DataVersion(SQLModel, table=True):
     version: int = 0
 
 
+class DataAreaVersion(SQLModel, table=True):
+    """The data version at the last change of one area (a form's rows, the settings, the form
+    definitions: core.freshness); an area with no row reads as the row ``*`` (the floor)."""
+
+    __tablename__ = "data_area_version"
+
+    area: str = Field(primary_key=True, max_length=100)
+    version: int = 0
+
+
 _PYTHON_TYPES: dict[Kind, type] = {
     Kind.TEXT: str,
     Kind.CODE: str,

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from core.db import session_scope
 from core.deadlines import SETTING_PREFIX, Period, default_deadline, in_force
+from core.freshness import SETTINGS_AREA
 from core.models import AppSetting, utc_now
 from core.standards import (
     COUNSELORS,
@@ -60,7 +61,7 @@ def load_standards(engine: Engine | Connection) -> Standards:
 def save_standards(engine: Engine, standards: Standards) -> None:
     """Store ``standards`` as the ones in force (validated again, so bad data never lands)."""
     checked = _from_stored(_stored_value(standards))
-    with session_scope(engine) as session:
+    with session_scope(engine, areas=[SETTINGS_AREA]) as session:
         session.merge(AppSetting(key=STANDARDS_KEY, value=_stored_value(checked), updated_at=utc_now()))
 
 
@@ -109,7 +110,7 @@ def save_deadline(engine: Engine, period: Period, day: dt.date | None, province:
         raise ValueError("全学年的截止日期取各学期中最晚的一个，请分别设置秋季学期和春季学期")
     key = period.setting_key(province)
     fallback = load_deadline(engine, period) if province else default_deadline(period)
-    with session_scope(engine) as session:
+    with session_scope(engine, areas=[SETTINGS_AREA]) as session:
         session.execute(delete(AppSetting).where(AppSetting.key == key))
         if day is not None and day != fallback:
             session.add(AppSetting(key=key, value=day.isoformat(), updated_at=utc_now()))

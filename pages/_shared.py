@@ -19,9 +19,10 @@ from core.accounts.limits import Limits, effective_scope, limits_for
 from core.accounts.roles import Account, Role, SessionExpired
 from core.accounts.signin import touch_session
 from core.config import Settings, load_settings
-from core.db import data_version, engine_for, init_db
+from core.db import data_versions, engine_for, init_db
 from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
+from core.freshness import areas_read
 from core.scope import Scope
 from pages._downloads import hold_downloads_of_this_server
 from pages._screen_rows import screen_form, screen_rows
@@ -205,7 +206,7 @@ def _cached_call(
     _function: Callable[..., Any],
     name: str,
     database_url: str,
-    version: int,
+    version: int | tuple[int, ...],
     scope: Scope,
     args: tuple,
     kwargs: tuple,
@@ -215,18 +216,18 @@ def _cached_call(
 
 
 def note_data_version() -> None:
-    """Read the database's data version for this run (app.py, once per run, before any read).
+    """Read the database's data versions for this run (app.py, once per run, before any read).
 
     Every store, revert or settings change — by this process, another app process or the
-    command line — raises it, so the next run of every session reads afresh; while it is
-    unchanged every read comes from the cache.
+    command line — raises them, so the next run of every session reads afresh what changed
+    (core.freshness); while they are unchanged every read comes from the cache.
     """
-    st.session_state[DATA_VERSION_KEY] = data_version(get_engine())
+    st.session_state[DATA_VERSION_KEY] = data_versions(get_engine())
 
 
 def cached(function: Callable[..., Any], scope: Scope, *args: Any, **kwargs: Any) -> Any:
     """``function(engine, scope, *args, **kwargs)``, cached on the function's name, the data
-    version, the scope and the arguments.
+    version of what it reads (core.freshness), the scope and the arguments.
 
     The cache is shared by every user, so everything that limits what is read is part of
     the key: the scope, which :func:`current_scope` has already intersected with the user's limits.
@@ -237,7 +238,7 @@ def cached(function: Callable[..., Any], scope: Scope, *args: Any, **kwargs: Any
         function,
         function_name(function),
         app_settings().database_url,
-        st.session_state[DATA_VERSION_KEY],
+        st.session_state[DATA_VERSION_KEY].of(areas_read(function)),
         scope,
         args,
         tuple(sorted(kwargs.items())),

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, insert, select
 from core.formdefs.definition import Definition, DefinitionRefused, parse_definition
 from core.formdefs.spec import form_spec
 from core.forms import DATA_FORMS, FORMS
+from core.freshness import DEFINITIONS_AREA
 from core.models import FormDefinitionVersion, FormRecord, utc_now
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
@@ -125,7 +126,7 @@ def _store(engine: Engine, definition: Definition, *, by: str, retired: bool = F
 
     version = _next_version(engine, definition.name)
     now = utc_now()
-    with write_transaction(engine) as connection:
+    with write_transaction(engine, areas=[DEFINITIONS_AREA]) as connection:
         connection.execute(
             insert(FormDefinitionVersion).values(
                 name=definition.name,

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
-from core.db import write_transaction
+from core.db import bump_data_version, write_transaction
 from core.forms import DATA_FORMS, FORMS, FormSpec, Kind, get_form
+from core.freshness import form_area
 from core.ingest.plan import form_table, record_key
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def revert_upload(
     from core.models import Upload, utc_now
 
     load_forms(engine)  # the forms declared as data in force, whichever process added them
-    with write_transaction(engine) as connection:
+    with write_transaction(engine, data_changed=False) as connection:
         upload = connection.execute(select(Upload.form, Upload.status).where(Upload.id == upload_id)).first()
         if upload is None:
             raise RevertRefused(f"找不到上传 #{upload_id}")
@@ -169,6 +170,7 @@ def revert_upload(
         detail = {"upload_id": upload_id, "form": form.name, "restored": restored, "deleted": deleted}
         actor = account.name if account is not None else CLI_ACTOR
         append_audit(connection, kind=AuditKind.REVERT, actor=actor, detail=detail, client=client, at=utc())
+        bump_data_version(connection, [form_area(form.name)])
     return result
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, bindparam, insert, update
 
 from core.db import write_transaction
 from core.forms import FormSpec, get_form
+from core.freshness import form_area
 from core.ingest.plan import Diff, diff_rows, duplicate_upload, form_table, record_key
 from core.ingest.report import ImportReport, Issue, ParsedFile, Plan, clip, report_for, stored_file_name
 
@@ -110,7 +111,7 @@ def store(
     if parsed.unreadable or parsed.errors or parsed.form is None:
         return report_for(parsed, None)
     form = get_form(parsed.form)
-    with write_transaction(engine) as connection:
+    with write_transaction(engine, areas=[form_area(form.name)]) as connection:
         diff = diff_rows(connection, form, parsed.rows)
         plan = diff.plan(duplicate_upload(connection, parsed))
         report = report_for(parsed, plan, stored=True)

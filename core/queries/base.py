@@ -12,6 +12,7 @@ from sqlmodel import SQLModel
 
 from core.formatting import in_natural_order
 from core.forms import INSTITUTIONS, PROVINCES, FormSpec
+from core.freshness import INSTITUTIONS_AREA, SCREENING_AREA, STAFFING_AREA, reads
 from core.headers import INSTITUTION_NAME
 from core.models import FORM_MODELS, Institution, ScreeningReport, StaffingReport
 from core.scope import Scope
@@ -94,6 +95,7 @@ def institutions_frame(bind: Bind, scope: Scope) -> pd.DataFrame:
     return in_natural_order(read_frame(bind, statement), ["province", "code"])
 
 
+@reads(INSTITUTIONS_AREA)
 def count_institutions(bind: Bind, scope: Scope) -> int:
     statement = apply_scope(select(func.count()).select_from(Institution), scope)
     with connected(bind) as connection:
@@ -121,6 +123,7 @@ def institutions_export(bind: Bind, scope: Scope) -> pd.DataFrame:
     return frame[INSTITUTIONS.keys].rename(columns=INSTITUTIONS.headers)
 
 
+@reads(INSTITUTIONS_AREA, STAFFING_AREA, SCREENING_AREA)
 def filter_choices(bind: Bind, scope: Scope) -> tuple[list[str], list[str]]:
     """(学年 newest first, provinces present) offered by the sidebar; the scope is not applied."""
     return available_years(bind), available_provinces(bind)

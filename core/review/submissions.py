@@ -22,7 +22,9 @@ from core.accounts.audit import AuditKind, append_audit, record_audit, utc
 from core.accounts.limits import may_revert
 from core.accounts.roles import Account, AccountError, Role
 from core.accounts.users import institution_registry
+from core.db import bump_data_version
 from core.forms import Kind, get_form
+from core.freshness import form_area
 from core.ingest import ImportReport, ParsedFile, Preview, commit
 from core.ingest.plan import plan_changes
 from core.ingest.storing import json_safe
@@ -106,6 +108,8 @@ def submit(
                 insert(SubmissionInstitution),
                 [{"submission_id": submission_id, "code": code} for code in codes],
             )
+        if status == PENDING:  # 报送情况 shows it as 待审核
+            bump_data_version(connection, [form_area(parsed.form)])
         detail = {"action": "submit", "submission": submission_id, "form": parsed.form, "status": status}
         detail |= {"file": parsed.file_name, "rows": len(parsed.rows), "upload": report.upload_id}
         append_audit(
@@ -171,6 +175,8 @@ def _decide(
             .where(and_(Submission.id == submission_id, Submission.status == PENDING))
             .values(status=status, decided_by=actor[:100], decided_at=at, comment=comment or None)
         ).rowcount
+        form = connection.execute(select(Submission.form).where(Submission.id == submission_id)).scalar_one()
+        bump_data_version(connection, [form_area(form)])  # no longer 待审核 on 报送情况
     if not done:
         current = _load(engine, submission_id).status
         raise ReviewRefused(f"第 {submission_id} 号报送的状态是“{current}”，不是待审核，不能再审核")

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from core.config import load_settings
 from core.deadlines import Period, periods_of_year
+from core.freshness import INSTITUTIONS_AREA, SCREENING_AREA, SETTINGS_AREA, STAFFING_AREA, reads
 from core.metrics import completeness as metrics
 from core.queries import completeness as queries
 from core.queries.completeness import period_statuses
@@ -78,6 +79,7 @@ def _kpis(classified: pd.DataFrame, overall: pd.Series) -> dict[str, str]:
     }
 
 
+@reads(INSTITUTIONS_AREA, STAFFING_AREA, SCREENING_AREA, SETTINGS_AREA)
 def completeness_page(engine: Engine, scope: Scope, period: Period, today: dt.date) -> CompletenessPage:
     """报送情况 of ``scope.year`` with ``period`` chosen (at least one institution in scope).
 

@@ -14,6 +14,14 @@ from core.accounts.users import institution_registry
 from core.deadlines import previous_year
 from core.formatting import in_natural_order, on_screen
 from core.forms import PROVINCES
+from core.freshness import (
+    INSTITUTIONS_AREA,
+    PROJECTS_AREA,
+    SCREENING_AREA,
+    SETTINGS_AREA,
+    STAFFING_AREA,
+    reads,
+)
 from core.headers import INSTITUTION_NAME, INSTITUTION_NAME_HEADER
 from core.metrics import staffing as staffing_metrics
 from core.queries.overview import institutions_by_province
@@ -120,6 +128,7 @@ class OverviewPage:
     worst: pd.DataFrame
 
 
+@reads(INSTITUTIONS_AREA, STAFFING_AREA, SCREENING_AREA, PROJECTS_AREA, SETTINGS_AREA)
 def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
     """The 总览 page; the staffing figures of the tiles and the table come from one metrics pass."""
     standards = load_standards(engine)
@@ -142,6 +151,7 @@ def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
     )
 
 
+@reads(INSTITUTIONS_AREA, STAFFING_AREA, SCREENING_AREA, PROJECTS_AREA, SETTINGS_AREA)
 def peer_figures(engine: Engine, scope: Scope, limits: Limits, today: dt.date) -> dict[str, dict[str, str]]:
     """For a user limited to its own institution (校级填报): the headline rates of its province
     and of the country in ``scope``'s year and kinds, as aggregates only (no institution's name

@@ -21,6 +21,7 @@ from core.charts.projects import TIMELINE_LIMIT
 from core.config import load_settings
 from core.formatting import count_text, local_time_text, on_screen, one_decimal, percent_text
 from core.forms import PROJECTS, Kind
+from core.freshness import INSTITUTIONS_AREA, PROJECTS_AREA, reads
 from core.headers import INSTITUTION_HEADERS
 from core.metrics import projects as metrics
 from core.queries import projects as queries
@@ -102,6 +103,7 @@ def export_table(projects: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     return table
 
 
+@reads(INSTITUTIONS_AREA, PROJECTS_AREA)
 def batch_choices(engine: Engine, scope: Scope) -> list[str]:
     """The 批次 the page's filter offers (see :func:`core.queries.projects.available_batches`)."""
     return queries.available_batches(engine, scope)
@@ -212,6 +214,7 @@ class ProjectsPage:
     titles: dict[str, str]
 
 
+@reads(INSTITUTIONS_AREA, PROJECTS_AREA)
 def projects_page(
     engine: Engine,
     scope: Scope,
@@ -239,6 +242,7 @@ def projects_page(
     )
 
 
+@reads(INSTITUTIONS_AREA, PROJECTS_AREA)
 def project_summary(
     engine: Engine,
     scope: Scope,

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core.charts.points import capped
+from core.freshness import INSTITUTIONS_AREA, SCREENING_AREA, reads
 from core.metrics import screening as metrics
 from core.queries import screening as queries
 from core.scope import Scope
@@ -91,6 +92,7 @@ class ScreeningPage:
         return metrics.table(frame, columns, mask=mask)
 
 
+@reads(INSTITUTIONS_AREA, SCREENING_AREA)
 def screening_page(
     engine: Engine,
     scope: Scope,

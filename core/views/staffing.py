@@ -15,6 +15,7 @@ from core.charts.points import capped, compact
 from core.deadlines import previous_year
 from core.formatting import in_natural_order, percent_text
 from core.forms import STAFFING
+from core.freshness import INSTITUTIONS_AREA, SETTINGS_AREA, STAFFING_AREA, reads
 from core.headers import (
     COUNTED_COUNSELORS,
     INSTITUTION_HEADERS,
@@ -137,6 +138,7 @@ def supervision_list(engine: Engine, scope: Scope, standard: str = supervision.A
     return supervision.supervision_lists(metrics_frame(engine, scope, standards), standards)[standard]
 
 
+@reads(INSTITUTIONS_AREA, STAFFING_AREA, SETTINGS_AREA)
 def group_table(engine: Engine, scope: Scope, by: str = "province") -> pd.DataFrame:
     """分组汇总 by 所在省份 / 办学层次 / 办学性质: per standard, compliant / applicable
     institutions, the compliance share, the group's overall ratio and the total gap."""
@@ -315,6 +317,7 @@ class StaffingPage:
     case_targets: dict[str, tuple[str, str]]
 
 
+@reads(INSTITUTIONS_AREA, STAFFING_AREA, SETTINGS_AREA)
 def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
     """The 辅导员配备 page of ``scope``: one read of the scope's year and the previous one,
     the metrics computed once, every table and chart frame derived from them."""

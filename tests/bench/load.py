@@ -1,7 +1,7 @@
 """Load test: K simulated users on the running app over its websocket — a script, not a test.
 
     python -m tests.bench.load [--database sqlite|postgresql|both] [--users 1,10,30]
-                               [--steps 5] [--think 5] [--proxy-users 30] [--institutions 3000 --years 10]
+                               [--steps 5] [--think 0,5] [--proxy-users 30] [--institutions 3000 --years 10]
 
 Starts `streamlit run app.py` (one process; for PostgreSQL also two behind the sticky proxy
 below) over a national-scale database — seeded once with ``python -m core.cli seed`` and
@@ -60,6 +60,7 @@ def bench_user(number: int) -> str:
 @dataclass
 class Tally:
     seconds: list[float] = field(default_factory=list)
+    views: list[tuple[float, str]] = field(default_factory=list)  # (seconds, page · province)
     received_bytes: int = 0
     errors: list[str] = field(default_factory=list)
     downloads: int = 0
@@ -176,12 +177,13 @@ async def _upload(tab: Session, tally: Tally, data: bytes) -> None:
     await tab.upload(form.widget("file_uploader", "选择文件"), "压测配备.csv", data)
     checked = await tab.view()
     stored = await tab.view(trigger=trigger_state(checked.widget("button", "确认导入")))
-    for view in (form, checked, stored):
-        _count(tally, view)
+    for view, what in ((form, "upload"), (checked, "upload · 检查"), (stored, "upload · 导入")):
+        _count(tally, view, what)
 
 
-def _count(tally: Tally, view) -> None:  # noqa: ANN001
+def _count(tally: Tally, view, what: str) -> None:  # noqa: ANN001
     tally.seconds.append(view.seconds)
+    tally.views.append((view.seconds, what))
     tally.received_bytes += view.received_bytes
     tally.errors.extend(view.exceptions)
 
@@ -207,6 +209,7 @@ async def user(
             await asyncio.sleep(random.uniform(0, think))
         async with Session(base_url, cookie=f"_streamlit_xsrf=bench-user-{number}", query=SEEDED_YEAR) as tab:
             await tab.sign_in(bench_user(number), TEST_PASSWORD)
+            province = ""
             for step in range(steps):
                 if step:
                     await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -216,11 +219,10 @@ async def user(
                 view = await tab.view(PAGES[(number + step) % len(PAGES)])
                 if step == 2:
                     provinces = view.widget("multiselect", "省份")
-                    tab.set_widget(
-                        strings_state(provinces, [provinces.options[number % len(provinces.options)]])
-                    )
+                    province = f" · {provinces.options[number % len(provinces.options)]}"
+                    tab.set_widget(strings_state(provinces, [province[3:]]))
                     view = await tab.view()
-                _count(tally, view)
+                _count(tally, view, (PAGES[(number + step) % len(PAGES)] or "overview") + province)
                 if step == 3:
                     await _download(tab, view, tally, number)
     except Exception as problem:  # a dropped connection, a timeout, a missing widget: an error
@@ -268,6 +270,7 @@ async def scenario(
         "downloads": sum(t.downloads for t in tallies),
         "wall": time.perf_counter() - started,
         "peak_mb": _peak_mb(pids),
+        "slowest": sorted((v for t in tallies for v in t.views), reverse=True)[:3],
     }
 
 
@@ -298,12 +301,15 @@ async def _warm(base_url: str) -> None:
 async def measure(base_url: str, pids: list[int], label: str, args: argparse.Namespace, upload: bytes,
                   users_list: list[int]) -> None:  # fmt: skip
     await _warm(base_url)
-    for think in (0.0, args.think):
+    for think in args.think:
         for users in users_list:
             figures = await scenario(base_url, pids, users, args.steps, think, upload)
             print(_row(label, len(pids), users, think, figures), flush=True)
             for error in figures["errors"][:3]:
                 print(f"    错误：{error[:200]}")
+            print(
+                "    最慢：" + "；".join(f"{what} {seconds:.2f} 秒" for seconds, what in figures["slowest"])
+            )
 
 
 def run_database(database: str, args: argparse.Namespace, log_folder: Path) -> None:
@@ -332,6 +338,10 @@ def _numbers(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
 
+def _seconds(text: str) -> list[float]:
+    return [float(part) for part in text.split(",") if part.strip()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
@@ -346,7 +356,12 @@ def main() -> None:
         help="auto：有 nginx 用 nginx，否则用内置代理",
     )
     parser.add_argument("--steps", type=int, default=5)
-    parser.add_argument("--think", type=float, default=5.0, help="思考时间（秒，每步之间 0.5–1.5 倍随机）")
+    parser.add_argument(
+        "--think",
+        type=_seconds,
+        default=[0.0, 5.0],
+        help="思考时间（秒，每步之间 0.5–1.5 倍随机），逗号分隔；0 即连续操作。默认 0,5",
+    )
     parser.add_argument("--institutions", type=int, default=3000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument(
