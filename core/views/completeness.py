@@ -138,16 +138,28 @@ def reporting_summary(engine: Engine, scope: Scope, today: dt.date | None = None
     """
     if scope.year is None:
         return {"year": None, "staffing": None, "screening": None, "screening_terms": {}}
-    today = today or load_settings().today()
     whole_year = Period("screening", scope.year)
     periods = [Period("staffing", scope.year), whole_year] + whole_year.deciding_periods()
-    statuses = queries.period_statuses(engine, scope, periods, today)
-    summaries = {
-        period: _summary(statuses[statuses["period"] == period.column], period) for period in periods
-    }
+    summaries = _summaries(engine, scope, periods, today)
     return {
         "year": scope.year,
         "staffing": summaries[periods[0]],
         "screening": summaries[whole_year],
         "screening_terms": {period.term: summaries[period] for period in periods[2:]},
     }
+
+
+def staffing_reporting(engine: Engine, scope: Scope, today: dt.date | None = None) -> dict[str, Any] | None:
+    """:func:`reporting_summary`'s "staffing" entry alone (总览's 未报送 tile), without reading the
+    screening periods; None without a 学年."""
+    if scope.year is None:
+        return None
+    period = Period("staffing", scope.year)
+    return _summaries(engine, scope, [period], today)[period]
+
+
+def _summaries(
+    engine: Engine, scope: Scope, periods: list[Period], today: dt.date | None
+) -> dict[Period, dict[str, Any]]:
+    statuses = queries.period_statuses(engine, scope, periods, today or load_settings().today())
+    return {period: _summary(statuses[statuses["period"] == period.column], period) for period in periods}

@@ -49,13 +49,13 @@ COUNSELOR_COLUMNS = (
 class OverviewKpis:
     """Each area's headline figures for 总览: ``institutions`` in 高校名录, ``staffing``,
     ``screening``, ``projects`` (projects, accepted, in_progress, overdue: not by 学年) and
-    ``reporting`` (core.views.completeness.reporting_summary)."""
+    ``staffing_reporting`` (core.views.completeness.staffing_reporting; None without a 学年)."""
 
     institutions: int
     staffing: StaffingKpis
     screening: ScreeningFigures
     projects: dict[str, int]
-    reporting: dict[str, Any]
+    staffing_reporting: dict[str, Any] | None
 
 
 def _province_table(engine: Engine, scope: Scope, compliance: pd.DataFrame) -> pd.DataFrame:
@@ -105,12 +105,12 @@ def _tiles(
         earlier = replace(scope, year=previous_year(scope.year))
         staffing_before = staffing.summary_kpis(staffing.metrics_frame(engine, earlier, standards), standards)
         screening_before = screening.overview_kpis(engine, earlier)
-        reporting_before = completeness.reporting_summary(engine, earlier, today)["staffing"]
+        reporting_before = completeness.staffing_reporting(engine, earlier, today)
     had_staffing = staffing_before is not None and staffing_before.institutions > 0
     return [
         *staffing_tiles(kpis.staffing, staffing_before if had_staffing else None),
         high_risk_tile(kpis.screening, screening_before),
-        missing_tile(kpis.reporting["staffing"], reporting_before, today),
+        missing_tile(kpis.staffing_reporting, reporting_before, today),
     ]
 
 
@@ -140,7 +140,7 @@ def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
         staffing=staffing.summary_kpis(frame, standards),
         screening=screening.overview_kpis(engine, scope),
         projects=projects.overview_kpis(engine, scope, today),
-        reporting=completeness.reporting_summary(engine, scope, today),
+        staffing_reporting=completeness.staffing_reporting(engine, scope, today),
     )
     return OverviewPage(
         kpis=kpis,
@@ -167,7 +167,7 @@ def peer_figures(engine: Engine, scope: Scope, limits: Limits, today: dt.date) -
     figures = {}
     for place, wider_scope in wider.items():
         kpis = overview_page(engine, wider_scope, today).kpis
-        reporting = kpis.reporting["staffing"]
+        reporting = kpis.staffing_reporting
         figures[place] = {
             "高校数": f"{kpis.institutions:,}",
             "辅导员配备达标率": on_screen(kpis.staffing.counselors.share_text),
