@@ -46,6 +46,14 @@ TODAY = dt.date(2025, 11, 30)
 SEEDED = Scope(year="2024-2025", provinces=("河南省",))
 # Tables every form's writes touch (uploads, their history, submissions): any form's area covers them.
 SHARED_FORM_TABLES = {"upload", "record_history", "submission", "submission_institution"}
+EVERY_AREA = (
+    SETTINGS_AREA,
+    INSTITUTIONS_AREA,
+    STAFFING_AREA,
+    SCREENING_AREA,
+    PROJECTS_AREA,
+    DEFINITIONS_AREA,
+)
 
 
 def _keys(engine: Engine, *reads: Callable[..., object]) -> list[int | tuple[int, ...]]:
@@ -92,27 +100,12 @@ def test_settings_a_new_school_and_a_restore_change_what_they_must(engine: Engin
     restored.dispose()
 
     def changed(before: DataVersions, after: DataVersions) -> set[str]:
-        areas = [
-            SETTINGS_AREA,
-            INSTITUTIONS_AREA,
-            STAFFING_AREA,
-            SCREENING_AREA,
-            PROJECTS_AREA,
-            DEFINITIONS_AREA,
-        ]
-        return {area for area in areas if before.of((area,)) != after.of((area,))}
+        return {area for area in EVERY_AREA if before.of((area,)) != after.of((area,))}
 
     assert changed(versions[0], versions[1]) == {SETTINGS_AREA}
     assert changed(versions[1], versions[2]) == {INSTITUTIONS_AREA}
     assert changed(versions[2], versions[3]) == {STAFFING_AREA}
-    everything = {
-        SETTINGS_AREA,
-        INSTITUTIONS_AREA,
-        STAFFING_AREA,
-        SCREENING_AREA,
-        PROJECTS_AREA,
-        DEFINITIONS_AREA,
-    }
+    everything = set(EVERY_AREA)
     assert changed(versions[3], versions[4]) == everything  # a restore: every area read afresh
     # never back to a key a running process may have cached other figures under
     assert all(versions[4].of((area,)) > versions[3].of((area,)) for area in everything)

@@ -9,6 +9,7 @@ row per group.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 BOX_COLUMNS = ["lower", "q1", "median", "q3", "upper", "count"]
@@ -17,17 +18,16 @@ BOX_COLUMNS = ["lower", "q1", "median", "q3", "upper", "count"]
 def box_statistics(frame: pd.DataFrame, by: list[str], value: str, extent: float = 1.5) -> pd.DataFrame:
     """Per group of ``by``: ``q1``, ``median``, ``q3`` of ``value``, the whiskers ``lower`` and
     ``upper`` (the smallest / largest value within ``extent`` × (q3 − q1) beyond the box) and
-    the ``count`` of values; rows without ``value`` are left out, groups in sorted order."""
+    the ``count`` of values; rows without ``value`` are left out, groups in sorted order.
+
+    A loop over the groups with numpy (a handful of 办学层次·办学性质 groups): pandas' grouped
+    quantile and the join of the fences cost ~8 ms per call on a province's hundred schools."""
     data = frame.dropna(subset=[value])
-    if data.empty:
-        return pd.DataFrame(columns=[*by, *BOX_COLUMNS])
-    grouped = data.groupby(by)[value]
-    stats = grouped.quantile([0.25, 0.5, 0.75]).unstack()
-    stats.columns = ["q1", "median", "q3"]
-    reach = extent * (stats["q3"] - stats["q1"])
-    fences = data.join(stats[["q1", "q3"]].assign(reach=reach), on=by)
-    inside = data[
-        (fences[value] >= fences["q1"] - fences["reach"]) & (fences[value] <= fences["q3"] + fences["reach"])
-    ].groupby(by)[value]
-    stats = stats.assign(lower=inside.min(), upper=inside.max(), count=grouped.size())
-    return stats[BOX_COLUMNS].reset_index()
+    boxes = []
+    for key, values in data.groupby(by, sort=True)[value]:
+        numbers = values.to_numpy(dtype="float64")
+        q1, median, q3 = np.quantile(numbers, [0.25, 0.5, 0.75])
+        reach = extent * (q3 - q1)
+        inside = numbers[(numbers >= q1 - reach) & (numbers <= q3 + reach)]
+        boxes.append((*key, inside.min(), q1, median, q3, inside.max(), len(numbers)))
+    return pd.DataFrame(boxes, columns=[*by, *BOX_COLUMNS])
