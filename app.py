@@ -50,9 +50,9 @@ def province_choice(account: Account, provinces_present: list[str]) -> list[str]
             "省份", provinces_present, key="filter_provinces", placeholder="全部省份", select_all=False
         )
     if account.role == Role.INSTITUTION:
-        st.markdown(f"学校：{account.institution_code}（本校数据；本省与全国只看汇总）")
+        st.markdown(f"学校：{md_escape(account.institution_code)}（本校数据；本省与全国只看汇总）")
     else:
-        st.markdown(f"省份：{account.province}")
+        st.markdown(f"省份：{md_escape(account.province)}")
     return []
 
 

@@ -123,4 +123,4 @@ if not forms.empty:
     if st.button("停用此表单", key="forms_admin_retire", help="停用后不再接收上传；已存数据保留"):
         version = views.retire(get_engine(), name, by=account.name)
         clear_cached_reads()
-        st.success(f"已停用 {name}（第 {version} 版）")
+        st.success(f"已停用 {md_escape(name)}（第 {version} 版）")

@@ -11,6 +11,7 @@ import streamlit as st
 from core.accounts.limits import effective_scope
 from core.charts.staffing import compliance_by_group_chart, worst_institutions_chart
 from core.formatting import count_text, on_screen
+from core.text import md_escape
 from core.views.overview import overview_page, peer_figures
 from core.views.staffing import institution_table
 from core.views.tiles import State, Tile
@@ -40,7 +41,7 @@ CODE = "学校标识码"
 scope = current_scope()
 today = app_settings().today()
 st.title("总览")
-st.caption(f"范围：{scope.describe()}　·　统计日期：{today:%Y-%m-%d}　·　箭头为较上学年的变化")
+st.caption(f"范围：{md_escape(scope.describe())}　·　统计日期：{today:%Y-%m-%d}　·　箭头为较上学年的变化")
 earlier_season_hint(scope, key="overview_earlier_season")
 
 page = cached(overview_page, scope, today)
@@ -98,7 +99,7 @@ for column, tile in zip(st.columns(len(others)), others, strict=True):
 
 # a 校级填报 user: its province and the country as aggregates beside its own figures
 for place, figures in cached(peer_figures, scope, current_limits(), today).items():
-    st.markdown(f"**{place}（汇总）**")
+    st.markdown(f"**{md_escape(place)}（汇总）**")
     for column, (label, value) in zip(st.columns(len(figures)), figures.items(), strict=True):
         column.metric(label, value, border=True)
 
@@ -106,9 +107,9 @@ provinces = page.provinces
 reported = provinces.dropna(subset=["辅导员适用学校数"])
 if len(scope.provinces) == 1:
     place = scope.provinces[0]
-    st.subheader(f"{place}距标准最远的学校")
+    st.subheader(f"{md_escape(place)}距标准最远的学校")
     if page.worst.empty:
-        st.success(f"{place}的学校均已达到{page.counselors.describe()}。")
+        st.success(f"{md_escape(place)}的学校均已达到{md_escape(page.counselors.describe())}。")
     else:
         st.caption("点击某校的条形，可打开该校的学校画像。")
         code = picked_chart(
@@ -141,7 +142,7 @@ else:
     )
 table(provinces, "各省辅导员配备", scope, key="overview_csv")
 if picked:
-    st.subheader(f"{picked}各校")
+    st.subheader(f"{md_escape(picked)}各校")
     narrowed = effective_scope(replace(scope, provinces=(picked,)), current_limits())  # never wider
     table(
         cached(institution_table, narrowed), f"{picked}各校辅导员配备", narrowed, key="overview_province_csv"

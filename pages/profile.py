@@ -63,7 +63,7 @@ def school_from_address(offered: list[str]) -> None:
 scope = current_scope().all_years()
 today = app_settings().today()
 st.title("学校画像")
-st.caption(f"范围：{scope.describe()}。各项数据旁列出所在省份同期的数值，供对照。")
+st.caption(f"范围：{md_escape(scope.describe())}。各项数据旁列出所在省份同期的数值，供对照。")
 
 labels = cached(institution_choices, scope)
 if not labels:

@@ -7,6 +7,7 @@ import streamlit as st
 from core.charts import projects as charts
 from core.forms import PROJECT_CATEGORIES, PROJECT_STAGES
 from core.metrics.projects import DUE_SOON_DAYS
+from core.text import md_escape
 from core.views import projects as views
 from pages._charts import chart
 from pages._choices import offered
@@ -92,5 +93,5 @@ project_id = st.selectbox(
 )
 if project_id is not None:
     history = cached(views.project_history, scope, project_id)
-    st.caption(f"{page.titles[project_id]}：共 {len(history):,} 次上传，最后一行为当前值。")
+    st.caption(f"{md_escape(page.titles[project_id])}：共 {len(history):,} 次上传，最后一行为当前值。")
     table(history, f"项目历史_{project_id}", scope, key="projects_history_csv")

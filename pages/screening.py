@@ -8,6 +8,7 @@ from core.charts import screening as charts
 from core.charts.points import caption
 from core.forms import SCREENING_KINDS, TERMS
 from core.metrics import screening as metrics
+from core.text import md_escape
 from core.views import screening as views
 from pages._charts import chart
 from pages._open_case import open_screening_case
@@ -16,7 +17,7 @@ from pages._shared import cached, current_scope, table
 
 scope = current_scope()
 st.title("心理筛查")
-st.caption(f"范围：{scope.describe()}。本页只汇总各校报送的人数，不含也不显示任何学生个人信息。")
+st.caption(f"范围：{md_escape(scope.describe())}。本页只汇总各校报送的人数，不含也不显示任何学生个人信息。")
 
 term_column, kind_column, line_column = st.columns(3)
 term = term_column.selectbox(

@@ -8,6 +8,7 @@ from core.charts import staffing as charts
 from core.charts.points import caption
 from core.formatting import count_text, on_screen
 from core.standards import PART_TIME_FACTOR_SOURCE, Standards
+from core.text import md_escape
 from core.views import staffing as views
 from core.views.supervision import ALL, screen_order
 from pages._charts import chart
@@ -21,7 +22,7 @@ WHAT = "辅导员配备"
 def standards_note(standards: Standards) -> None:
     with st.expander("现行配备标准及依据", icon=":material/rule:"):
         for standard in standards:
-            st.markdown(f"- **{standard.describe()}**　依据：{standard.source}")
+            st.markdown(f"- **{md_escape(standard.describe())}**　依据：{md_escape(standard.source)}")
         factor = standards.part_time_factor
         st.markdown(f"- **兼职辅导员折算系数：{factor}**　{PART_TIME_FACTOR_SOURCE}")
         st.caption("标准数值可在“配备标准”页调整。")
@@ -51,7 +52,7 @@ st.title("辅导员配备")
 scope = current_scope()
 page = cached(views.staffing_page, scope)
 standards = page.standards
-st.caption(f"范围：{scope.describe()}")
+st.caption(f"范围：{md_escape(scope.describe())}")
 standards_note(standards)
 
 if page.kpis.institutions == 0:
@@ -114,7 +115,9 @@ with supervision:
         what, label = f"{WHAT}督办名单", "下载督办名单 CSV"
     else:
         chosen_standard = standards.by_key(watch)
-        st.caption(f"未达到“{chosen_standard.describe()}”的学校 {len(watched):,} 所，按缺口从大到小排列。")
+        st.caption(
+            f"未达到“{md_escape(chosen_standard.describe())}”的学校 {len(watched):,} 所，按缺口从大到小排列。"
+        )
         what, label = (
             f"{WHAT}督办名单_{chosen_standard.label}",
             f"下载督办名单 CSV（{chosen_standard.label}）",

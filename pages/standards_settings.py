@@ -13,6 +13,7 @@ from core.standards import (
     Standard,
     make_standards,
 )
+from core.text import md_escape
 from pages._shared import clear_cached_reads, client_address, get_engine, require_page
 
 account = require_page("pages/standards_settings.py")  # 系统管理员 only
@@ -36,7 +37,7 @@ st.markdown("#### 现行标准")
 for standard in standards:
     default = DEFAULT_STANDARDS.by_key(standard.key)
     changed = "" if standard == default else f"（国家标准默认值 1:{default.threshold:,}，已调整）"
-    st.markdown(f"- **{standard.describe()}**{changed}　依据：{standard.source}")
+    st.markdown(f"- **{md_escape(standard.describe())}**{changed}　依据：{md_escape(standard.source)}")
 st.markdown(f"- **兼职辅导员折算系数：{standards.part_time_factor}**　{PART_TIME_FACTOR_SOURCE}")
 
 with st.form("standards_form"):
