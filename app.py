@@ -113,20 +113,28 @@ def sidebar_scope(account: Account) -> Scope:
     return scope
 
 
-st.set_page_config(page_title="高校思政工作监测平台", page_icon=str(ICON), layout="wide")
-page_shell()
-signed_in = check_session()  # once per run: the session token → the account, or None
-page = st.navigation(  # expanded: every page listed, no English "View more" button
-    navigation(signed_in), position="sidebar" if signed_in else "hidden", expanded=True
-)
-if signed_in is None:  # only the sign-in form: no page runs, no navigation, no data
-    sign_in_form()
-    st.stop()
-note_data_version()  # once per run: what every cached read below is keyed on
-st.session_state[SCOPE_KEY] = sidebar_scope(signed_in)
-try:
-    page.run()
-except Exception as error:  # noqa: BLE001 (every page: the visitor sees an id, the log the traceback)
-    st.error(unexpected_message(record_unexpected(error), error))
-    if os.environ.get("APP_RAISE_ERRORS"):  # tests: a page that raises still fails its test
-        raise
+def run() -> None:
+    """One run of the app for one session: the shell, the sign-in gate, the chosen page."""
+    st.set_page_config(page_title="高校思政工作监测平台", page_icon=str(ICON), layout="wide")
+    page_shell()
+    signed_in = check_session()  # once per run: the session token → the account, or None
+    page = st.navigation(  # expanded: every page listed, no English "View more" button
+        navigation(signed_in), position="sidebar" if signed_in else "hidden", expanded=True
+    )
+    if signed_in is None:  # only the sign-in form: no page runs, no navigation, no data
+        sign_in_form()
+        st.stop()
+    note_data_version()  # once per run: what every cached read below is keyed on
+    st.session_state[SCOPE_KEY] = sidebar_scope(signed_in)
+    try:
+        page.run()
+    except Exception as error:  # noqa: BLE001 (every page: the visitor sees an id, the log the traceback)
+        st.error(unexpected_message(record_unexpected(error), error))
+        if os.environ.get("APP_RAISE_ERRORS"):  # tests: a page that raises still fails its test
+            raise
+
+
+# Streamlit runs this file as __main__; a read worker (core.workers) imports it as __mp_main__,
+# and must not draw anything (Python's idiom for a main module that starts processes).
+if __name__ == "__main__":
+    run()

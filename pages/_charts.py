@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from core.charts.staffing import PICK
+from core.workers import in_worker
 from pages._shared import function_name
 
 
@@ -51,5 +52,10 @@ def _fingerprint(frame: pd.DataFrame) -> bytes:
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _fingerprint})
 def _chart_spec(_build: Callable[..., alt.TopLevelMixin], name: str, args: tuple) -> dict[str, Any]:
     """The spec ``st.altair_chart`` would draw (Streamlit's own conversion: theme and
-    Arrow datasets alike), for ``st.vega_lite_chart``; ``name`` is ``_build``'s in the key."""
-    return _convert_altair_to_vega_lite_spec(_build(*args))
+    Arrow datasets alike), for ``st.vega_lite_chart``; ``name`` is ``_build``'s in the key.
+    Built in a read worker (core.workers), like the page models the frames come from."""
+    return in_worker(_built_spec, _build, args)
+
+
+def _built_spec(build: Callable[..., alt.TopLevelMixin], args: tuple) -> dict[str, Any]:
+    return _convert_altair_to_vega_lite_spec(build(*args))

@@ -24,6 +24,7 @@ from core.export import csv_bytes
 from core.formatting import NOT_AVAILABLE
 from core.freshness import areas_read
 from core.scope import Scope
+from core.workers import compute, start_workers
 from pages._downloads import hold_downloads_of_this_server
 from pages._screen_rows import screen_form, screen_rows
 
@@ -118,6 +119,7 @@ def app_settings() -> Settings:
 def get_engine() -> Engine:
     engine = engine_for(app_settings().database_url)
     init_db(engine)
+    start_workers()
     return engine
 
 
@@ -211,8 +213,9 @@ def _cached_call(
     args: tuple,
     kwargs: tuple,
 ) -> Any:
-    """One shared result, not a copy unpickled per hit (st.cache_data): nothing changes it."""
-    return _function(get_engine(), scope, *args, **dict(kwargs))
+    """One shared result, not a copy unpickled per hit (st.cache_data): nothing changes it.
+    Computed in a worker process (core.workers), leaving this one to serve the pages."""
+    return compute(_function, database_url, scope, *args, **dict(kwargs))
 
 
 def note_data_version() -> None:

@@ -19,6 +19,9 @@ TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 # app.py shows visitors an error id instead of a page's exception; under tests it re-raises it,
 # so that a page that fails still fails its test (AppTest's app.exception)
 os.environ.setdefault("APP_RAISE_ERRORS", "1")
+# Page models in this process (core.workers): AppTests swap functions and count statements here.
+# The apps the browser tests serve (tests/servers.py) run with the workers, as deployed.
+os.environ.setdefault("READ_WORKERS", "0")
 
 
 @pytest.fixture

@@ -53,6 +53,12 @@ def server_command(port: int, extra: Sequence[str] = ()) -> list[str]:
     ]  # fmt: skip
 
 
+def served_environment() -> dict[str, str]:
+    """The environment of a served app: this one's, but with the read workers as deployed
+    (tests/conftest.py turns them off for the tests that run the app in this process)."""
+    return {name: value for name, value in os.environ.items() if name != "READ_WORKERS"}
+
+
 @contextmanager
 def serve_app(
     database_url: str, log_path: Path, *, today: str = SAMPLE_TODAY, extra: Sequence[str] = ()
@@ -60,7 +66,7 @@ def serve_app(
     """`streamlit run app.py` on a free port over ``database_url``; yields its URL.
     ``extra``: more `streamlit run` options."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_TODAY": today}
+    env = {**served_environment(), "DATABASE_URL": database_url, "APP_TODAY": today}
     with log_path.open("w") as log:
         server = subprocess.Popen(
             server_command(port, extra), cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT

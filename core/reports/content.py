@@ -35,6 +35,7 @@ from core.views import screening as screening_views
 from core.views import staffing as staffing_views
 from core.views.completeness import completeness_page
 from core.views.uploads import upload_detail
+from core.workers import offloaded
 
 REPORT_TITLE = "高校思政工作监测通报"
 # How a column or a figure is written: whole numbers, one decimal, 0.0%, 1:N; None = as is.
@@ -304,6 +305,7 @@ def _data_as_of(engine: Engine, scope: Scope, term: str | None) -> str:
     return f"第 {detail.id} 次上传（{detail.created_at}，{detail.file_name}）"
 
 
+@offloaded
 def read_report(
     engine: Engine, scope: Scope, *, term: str | None = None, mask_small: bool = False, today: dt.date
 ) -> Report:

@@ -24,6 +24,7 @@ from core.metrics import completeness as metrics
 from core.queries import completeness as queries
 from core.queries.completeness import period_statuses
 from core.scope import Scope
+from core.workers import offloaded
 
 RATE_GROUPS = ("level", "ownership")  # the rate tables beside the province one
 NUMERIC_RATES = ["报送率数值", "按时报送率数值"]  # chart-only columns of the province rates
@@ -79,6 +80,7 @@ def _kpis(classified: pd.DataFrame, overall: pd.Series) -> dict[str, str]:
     }
 
 
+@offloaded
 @reads(INSTITUTIONS_AREA, STAFFING_AREA, SCREENING_AREA, SETTINGS_AREA)
 def completeness_page(engine: Engine, scope: Scope, period: Period, today: dt.date) -> CompletenessPage:
     """报送情况 of ``scope.year`` with ``period`` chosen (at least one institution in scope).

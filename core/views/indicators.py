@@ -15,6 +15,7 @@ from core.headers import INSTITUTION_HEADERS, INSTITUTION_NAME, INSTITUTION_NAME
 from core.metrics import indicators as metrics
 from core.queries import indicators as queries
 from core.scope import Scope
+from core.workers import offloaded
 
 CODE_HEADER, YEAR_HEADER, TERM_HEADER = "学校标识码", "学年", "学期"
 RATE = "达标率"
@@ -150,6 +151,7 @@ def _tile(header: str, standard: str, met: int, measured: int) -> Tile:
     return Tile(header, "—" if rate is None else f"{rate:.1f}%", f"达标 {met:,} / {measured:,} 行", standard)
 
 
+@offloaded
 def page(engine: Engine, scope: Scope, name: str) -> IndicatorPage:
     """Tiles (达标率 of the scope per indicator with a standard), 达标率 by province (by 办学层次
     within one province) from the database, each indicator's values per row, and the table."""

@@ -32,6 +32,7 @@ from core.views import completeness, projects, screening, staffing
 from core.views.screening import ScreeningFigures
 from core.views.staffing import StaffingKpis
 from core.views.tiles import Tile, high_risk_tile, missing_tile, staffing_tiles
+from core.workers import offloaded
 
 PROVINCE = "所在省份"
 INSTITUTIONS = "高校数"
@@ -128,6 +129,7 @@ class OverviewPage:
     worst: pd.DataFrame
 
 
+@offloaded
 @reads(INSTITUTIONS_AREA, STAFFING_AREA, SCREENING_AREA, PROJECTS_AREA, SETTINGS_AREA)
 def overview_page(engine: Engine, scope: Scope, today: dt.date) -> OverviewPage:
     """The 总览 page; the staffing figures of the tiles and the table come from one metrics pass."""

@@ -30,6 +30,7 @@ from core.settings_store import load_standards
 from core.standards import Standard
 from core.views import indicators, projects, screening, staffing
 from core.views.uploads import UPLOAD_TIME, form_title, status_title
+from core.workers import offloaded
 
 PROVINCE_PREFIX = "全省"
 SCHOOL = "本校"
@@ -322,6 +323,7 @@ def _uploads(engine: Engine, code: str) -> pd.DataFrame:
     )
 
 
+@offloaded
 def institution_profile(
     engine: Engine, scope: Scope, code: str, today: dt.date, *, mask_small: bool = False
 ) -> InstitutionProfile | None:

@@ -27,6 +27,7 @@ from core.metrics import projects as metrics
 from core.queries import projects as queries
 from core.scope import Scope
 from core.views.uploads import UPLOAD_TIME
+from core.workers import offloaded
 
 HEADERS: dict[str, str] = PROJECTS.headers
 DATE_KEYS: tuple[str, ...] = tuple(spec.key for spec in PROJECTS.fields if spec.kind is Kind.DATE)
@@ -214,6 +215,7 @@ class ProjectsPage:
     titles: dict[str, str]
 
 
+@offloaded
 @reads(INSTITUTIONS_AREA, PROJECTS_AREA)
 def projects_page(
     engine: Engine,
@@ -242,6 +244,7 @@ def projects_page(
     )
 
 
+@offloaded
 @reads(INSTITUTIONS_AREA, PROJECTS_AREA)
 def project_summary(
     engine: Engine,

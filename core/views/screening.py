@@ -14,6 +14,7 @@ from core.metrics import screening as metrics
 from core.queries import screening as queries
 from core.scope import Scope
 from core.views.case_targets import screening_targets
+from core.workers import offloaded
 
 
 def term_totals(engine: Engine, scope: Scope, *, kind: str | None = None) -> pd.DataFrame:
@@ -92,6 +93,7 @@ class ScreeningPage:
         return metrics.table(frame, columns, mask=mask)
 
 
+@offloaded
 @reads(INSTITUTIONS_AREA, SCREENING_AREA)
 def screening_page(
     engine: Engine,

@@ -34,6 +34,7 @@ from core.standards import Standard, Standards
 from core.views import supervision
 from core.views.case_targets import staffing_targets
 from core.views.supervision import blank_as_missing
+from core.workers import offloaded
 
 GROUPINGS = INSTITUTION_HEADERS  # 分组汇总 is by the institution's province, level or ownership
 
@@ -138,6 +139,7 @@ def supervision_list(engine: Engine, scope: Scope, standard: str = supervision.A
     return supervision.supervision_lists(metrics_frame(engine, scope, standards), standards)[standard]
 
 
+@offloaded
 @reads(INSTITUTIONS_AREA, STAFFING_AREA, SETTINGS_AREA)
 def group_table(engine: Engine, scope: Scope, by: str = "province") -> pd.DataFrame:
     """分组汇总 by 所在省份 / 办学层次 / 办学性质: per standard, compliant / applicable
@@ -317,6 +319,7 @@ class StaffingPage:
     case_targets: dict[str, tuple[str, str]]
 
 
+@offloaded
 @reads(INSTITUTIONS_AREA, STAFFING_AREA, SETTINGS_AREA)
 def staffing_page(engine: Engine, scope: Scope) -> StaffingPage:
     """The 辅导员配备 page of ``scope``: one read of the scope's year and the previous one,

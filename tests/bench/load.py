@@ -12,8 +12,10 @@ time: K users, each one browser tab (tests/bench/client.py) signed in as one adm
 downloading the page's first CSV on the fourth; user 0 uploads a staffing file (and confirms)
 on its second step. With a think time, users also arrive spread over the first think time
 (back to back, all sign in at once). Prints p50/p95/max view time, errors (a page's exception, a dropped
-connection or timeout), the servers' CPU seconds and bytes sent per view, downloads and the
-servers' peak memory (VmHWM). Loopback only; every wait bounded.
+connection or timeout), the servers' CPU seconds per view (with their read workers, core.workers,
+and 主进程: the app processes alone, the part one interpreter lock serializes), bytes sent per
+view, downloads and the servers' peak memory (their processes' Pss summed, sampled twice a
+second). Loopback only; every wait bounded.
 
 The sticky proxy in front of two processes: tests/bench/proxy.py.
 """
@@ -229,34 +231,76 @@ async def user(
         tally.errors.append(f"用户 {number}：{type(problem).__name__} {problem}")
 
 
-def cpu_seconds(pids: list[int]) -> float:
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name (field 3 onwards)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def server_processes(pid: int) -> list[int]:
+    """``pid`` and every process under it: an app process with its read workers (core.workers)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat_fields(int(entry.name))[1])
+            except (OSError, IndexError):
+                continue  # ended meanwhile
+    tree, grown = {pid}, True
+    while grown:
+        children = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grown = bool(children)
+    return sorted(tree)
+
+
+def cpu_seconds(pids: list[int], *, workers: bool = True) -> float:
+    """CPU seconds of the app processes, with everything under them (the read workers) unless
+    ``workers`` is False (the app processes alone: the part one interpreter lock serializes)."""
     total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    for pid in {each for top in pids for each in (server_processes(top) if workers else [top])}:
+        try:
+            fields = _stat_fields(pid)
+        except OSError:
+            continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
     return total / CLOCK_TICKS
 
 
-def _peak_mb(pids: list[int]) -> float:
-    """The largest of the processes' peak resident memory (VmHWM)."""
-    peaks = []
-    for pid in pids:
-        line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmHWM"))
-        peaks.append(int(line.split()[1]) / 1024)
-    return max(peaks)
+def memory_mb(pids: list[int]) -> float:
+    """The resident memory of the app processes and their workers together: the sum of their
+    proportional set sizes (Pss), so that pages the workers share with the process they were
+    forked from count once."""
+    total = 0
+    for pid in {each for top in pids for each in server_processes(top)}:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        total += int(next(x for x in rollup if x.startswith("Pss:")).split()[1])
+    return total / 1024
+
+
+async def _peak_memory(pids: list[int], peak: list[float]) -> None:
+    """Keep ``peak[0]`` at the largest :func:`memory_mb` seen, sampling twice a second."""
+    while True:
+        peak[0] = max(peak[0], memory_mb(pids))
+        await asyncio.sleep(0.5)
 
 
 async def scenario(
     base_url: str, pids: list[int], users: int, steps: int, think: float, upload: bytes
 ) -> dict:
     tallies = [Tally() for _ in range(users)]
-    cpu = cpu_seconds(pids)
+    cpu, app_cpu = cpu_seconds(pids), cpu_seconds(pids, workers=False)
+    peak = [0.0]
+    sampler = asyncio.create_task(_peak_memory(pids, peak))
     started = time.perf_counter()
     runs = [user(n, base_url, steps, think, upload if n == 0 else None, tallies[n]) for n in range(users)]
     try:
         await asyncio.wait_for(asyncio.gather(*runs), SCENARIO_SECONDS)
     except TimeoutError:
         tallies[0].errors.append(f"超过 {SCENARIO_SECONDS} 秒未完成")
+    sampler.cancel()
     seconds = sorted(s for t in tallies for s in t.seconds)
     views = max(len(seconds), 1)
     return {
@@ -266,10 +310,11 @@ async def scenario(
         "max": seconds[-1] if seconds else float("nan"),
         "errors": [e for t in tallies for e in t.errors],
         "cpu_per_view": (cpu_seconds(pids) - cpu) / views,
+        "app_cpu_per_view": (cpu_seconds(pids, workers=False) - app_cpu) / views,
         "kb_per_view": sum(t.received_bytes for t in tallies) / views / 1024,
         "downloads": sum(t.downloads for t in tallies),
         "wall": time.perf_counter() - started,
-        "peak_mb": _peak_mb(pids),
+        "peak_mb": max(peak[0], memory_mb(pids)),
         "slowest": sorted((v for t in tallies for v in t.views), reverse=True)[:3],
     }
 
@@ -278,7 +323,7 @@ async def scenario(
 
 HEADER = (
     f"{'数据库':<10}{'进程':>4}{'用户':>5}{'思考':>6}{'浏览':>6}{'p50 秒':>8}{'p95 秒':>8}{'最长 秒':>8}"
-    f"{'错误':>5}{'CPU秒/次':>9}{'KB/次':>8}{'下载':>5}{'峰值MB':>8}{'用时 秒':>8}"
+    f"{'错误':>5}{'CPU秒/次':>9}{'主进程':>6}{'KB/次':>8}{'下载':>5}{'峰值MB':>8}{'用时 秒':>8}"
 )
 
 
@@ -286,6 +331,7 @@ def _row(database: str, processes: int, users: int, think: float, figures: dict)
     return (
         f"{database:<12}{processes:>5}{users:>7}{think:>7.1f}{figures['views']:>8}{figures['p50']:>10.2f}"
         f"{figures['p95']:>10.2f}{figures['max']:>10.2f}{len(figures['errors']):>7}{figures['cpu_per_view']:>11.3f}"
+        f"{figures['app_cpu_per_view']:>9.3f}"
         f"{figures['kb_per_view']:>10.0f}{figures['downloads']:>7}{figures['peak_mb']:>10.0f}{figures['wall']:>10.1f}"
     )
 

@@ -147,6 +147,24 @@ def open_page(page, app_url: str, title: str, *, year: str | None = None) -> Non
     page.locator(IDLE_APP).wait_for(timeout=30_000)
 
 
+def choose_option(page: Page, box: Locator, typed: str, option: Locator, *, tries: int = 4) -> None:
+    """Open the select box ``box``, type ``typed`` to filter it and click ``option`` (a Locator of
+    role ``option``). Retried: a click that lands while the page is still rerunning closes the list
+    or drops the typed text, which under a loaded machine happens now and then."""
+    for attempt in range(tries):
+        page.locator(IDLE_APP).wait_for(timeout=30_000)
+        box.click()
+        page.keyboard.type(typed)
+        try:
+            option.first.wait_for(timeout=8_000)
+            option.first.click()
+            return
+        except Exception:  # playwright's TimeoutError, or the option detached while clicking
+            if attempt == tries - 1:
+                raise
+            page.keyboard.press("Escape")
+
+
 def expect_chart_drawn(page: Page) -> None:
     """Wait until the page's first chart has drawn its marks (Vega-Lite renders SVG or a canvas)."""
     from playwright.sync_api import expect

@@ -16,7 +16,7 @@ from core.accounts.users import add_user
 from core.db import init_db, make_engine
 from core.forms import STAFFING
 from core.ingest import import_bytes
-from tests.e2e.conftest import DEMO_PASSWORDS, IDLE_APP, open_page, serve_app
+from tests.e2e.conftest import DEMO_PASSWORDS, IDLE_APP, choose_option, open_page, serve_app
 from tests.factories import make_institution, make_staffing_row, store_rows
 
 CODE = "4141010001"
@@ -90,9 +90,9 @@ def test_markdown_in_data_renders_as_text_and_fetches_nothing(
     page: Page, hostile_app: str, outside_requests: list[str], tmp_path: Path
 ) -> None:
     open_page(page, hostile_app, "学校画像")
-    page.get_by_test_id("stMain").get_by_test_id("stSelectbox").click()
-    page.keyboard.type(CODE)
-    page.get_by_role("option").first.click()
+    choose_option(
+        page, page.get_by_test_id("stMain").get_by_test_id("stSelectbox"), CODE, page.get_by_role("option")
+    )
     expect(page.locator("h2")).to_contain_text("![x](http://127.0.0.1:9/t.png)", timeout=30_000)
     assert_no_markup(page)
 

@@ -12,7 +12,7 @@ from core.queries.base import institutions_frame
 from core.queries.projects import projects_frame
 from core.scope import Scope
 from core.views.indicators import institution_tables
-from tests.e2e.conftest import IDLE_APP, download, expect_chart_drawn, open_page
+from tests.e2e.conftest import IDLE_APP, choose_option, download, expect_chart_drawn, open_page
 
 SECTIONS = ["基本信息", "队伍配备", "心理筛查", "重点项目", "项目汇总", "报送情况", "上传记录"]
 
@@ -29,9 +29,12 @@ def test_profile_shows_every_section_and_exports_it(
     sections = [*SECTIONS[:5], *reported, *SECTIONS[5:]]
 
     open_page(page, app_url, "学校画像")
-    page.get_by_test_id("stMain").get_by_test_id("stSelectbox").click()
-    page.keyboard.type(code)
-    page.get_by_role("option", name=f"{name}（{code}）", exact=False).click()
+    choose_option(
+        page,
+        page.get_by_test_id("stMain").get_by_test_id("stSelectbox"),
+        code,
+        page.get_by_role("option", name=f"{name}（{code}）", exact=False),
+    )
 
     expect(page.locator("h2")).to_contain_text(f"{name}（{code}）", timeout=30_000)
     page.locator(IDLE_APP).wait_for(timeout=30_000)

@@ -26,7 +26,7 @@ from core.db import make_engine
 from core.forms import STAFFING
 from core.models import StaffingReport
 from tests.cli import PROJECT_ROOT
-from tests.e2e.conftest import IDLE_APP, fill_sign_in, serve_app
+from tests.e2e.conftest import IDLE_APP, choose_option, fill_sign_in, serve_app
 
 SCREENSHOTS = PROJECT_ROOT / "docs" / "review-loop"
 SCHOOL = "4141900001"  # the demo `school` account's institution (the first 河南省 code)
@@ -198,9 +198,12 @@ def test_the_review_and_supervision_loop(
 
     province.get_by_role("tab", name="督办名单").click()
     province.get_by_test_id("stExpander").filter(has_text="发起督办").locator("summary").click()
-    province.get_by_test_id("stSelectbox").filter(has_text="督办对象").click()
-    province.keyboard.type(SCHOOL)
-    province.get_by_role("option").filter(has_text=f"{SCHOOL}）· 辅导员").first.click()
+    choose_option(
+        province,
+        province.get_by_test_id("stSelectbox").filter(has_text="督办对象"),
+        SCHOOL,
+        province.get_by_role("option").filter(has_text=f"{SCHOOL}）· 辅导员"),
+    )
     fill_text_area(province, "督办说明", "请于期限内配齐专职辅导员并报送整改情况")
     press(province, "发起督办", "已发起督办")
     steps.shot(province, "province-opens-case")
