@@ -58,7 +58,9 @@ def _assert_same_page(computed, expected) -> None:  # noqa: ANN001 (two Staffing
     assert computed.case_targets == expected.case_targets
 
 
-def test_a_page_model_is_computed_in_a_worker_with_the_same_figures(seeded_url: str, one_worker: None) -> None:
+def test_a_page_model_is_computed_in_a_worker_with_the_same_figures(
+    seeded_url: str, one_worker: None
+) -> None:
     assert compute(process_id, seeded_url, SCOPE) != os.getpid()
     expected = staffing_page(make_engine(seeded_url), SCOPE)
     _assert_same_page(compute(staffing_page, seeded_url, SCOPE), expected)
@@ -88,7 +90,9 @@ def test_no_workers_when_read_workers_is_0(seeded_url: str, monkeypatch: pytest.
 
 
 @pytest.mark.parametrize(("configured", "count"), [("3", 3), (" 2 ", 2), ("0", 0)])
-def test_read_workers_sets_the_pool_size(monkeypatch: pytest.MonkeyPatch, configured: str, count: int) -> None:
+def test_read_workers_sets_the_pool_size(
+    monkeypatch: pytest.MonkeyPatch, configured: str, count: int
+) -> None:
     monkeypatch.setenv(workers.WORKERS_VARIABLE, configured)
     assert workers.worker_count() == count
 
