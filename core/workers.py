@@ -77,8 +77,13 @@ def _get_pool() -> ProcessPoolExecutor | None:
 
 
 def start_workers() -> None:
-    """Make the pool now (the app's first run), so that its first reader does not wait for it."""
-    _get_pool()
+    """Start every worker now (the app's first run): a pool starts its processes one at a time
+    as reads find none idle, and a worker's start (a fork, the imports) would otherwise fall on
+    the first busy moment."""
+    pool = _get_pool()
+    if pool is not None:
+        for _ in range(worker_count()):
+            pool.submit(_warm)
 
 
 def _drop(pool: ProcessPoolExecutor) -> None:

@@ -135,7 +135,7 @@ def reporting_rate_chart(rates: pd.DataFrame, overall_rate: float | None) -> alt
     rules = (
         alt.Chart(pd.DataFrame(references))
         .mark_rule(color=REFERENCE_COLOUR, strokeDash=[6, 4], size=2)
-        .encode(x="比率:Q", tooltip=[alt.Tooltip("参考线:N", title="参考线")])
+        .encode(x=alt.X("比率:Q"), tooltip=[alt.Tooltip("参考线:N", title="参考线")])
     )
     # the step is per bar: two bars (报送率, 按时报送率) per province
     return alt.layer(bars, rules, title="各省报送率与按时报送率").properties(

@@ -28,7 +28,7 @@ def compliance_chart(frame: pd.DataFrame, group_header: str, header: str) -> alt
         )
     )
     full = alt.Chart(pd.DataFrame({"rate": [100.0]})).mark_rule(color=STANDARD_COLOUR, strokeDash=[4, 4])
-    return alt.layer(bars, full.encode(x="rate:Q"))
+    return alt.layer(bars, full.encode(x=alt.X("rate:Q")))
 
 
 def distribution_chart(

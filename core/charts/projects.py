@@ -126,7 +126,7 @@ def timeline_chart(
     ]
     base = alt.Chart(data)
     bars = base.mark_bar(height={"band": 0.7}).encode(
-        x=_date_axis("start", "日期"), x2="due:T", y=y, color=_stage_colour(), tooltip=tooltip
+        x=_date_axis("start", "日期"), x2=alt.X2("due:T"), y=y, color=_stage_colour(), tooltip=tooltip
     )
     overdue_marks = (
         base.transform_filter(alt.datum.overdue == "是")
@@ -142,7 +142,7 @@ def timeline_chart(
     today_text = (
         alt.Chart(today_data)
         .mark_text(color=TODAY_COLOUR, align="left", dx=4, dy=-6, baseline="bottom")
-        .encode(x=_date_axis("today", "日期"), y=alt.value(0), text="label:N")
+        .encode(x=_date_axis("today", "日期"), y=alt.YValue(0), text=alt.Text("label:N"))
     )
     height = max(160, 22 * len(data))
     title = alt.TitleParams("项目时间轴（立项日期 → 计划完成日期）", subtitle=shown or alt.Undefined)

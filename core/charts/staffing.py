@@ -31,11 +31,11 @@ def labelled_rule(value: float, label: str, field: str = "share") -> alt.LayerCh
     """A dashed vertical reference line at ``value`` with ``label`` written at its top."""
     data = alt.Chart(pd.DataFrame({field: [value], "name": [label]}))
     rule = data.mark_rule(color=REFERENCE_COLOR, strokeDash=[4, 4]).encode(
-        x=f"{field}:Q", tooltip=[alt.Tooltip("name:N", title="参考线")]
+        x=alt.X(f"{field}:Q"), tooltip=[alt.Tooltip("name:N", title="参考线")]
     )
     text = data.mark_text(
         align="left", baseline="bottom", dx=4, color=REFERENCE_COLOR, fontWeight="bold"
-    ).encode(x=f"{field}:Q", y=alt.value(-4), text="name:N")
+    ).encode(x=alt.X(f"{field}:Q"), y=alt.YValue(-4), text=alt.Text("name:N"))
     return rule + text
 
 
@@ -112,7 +112,9 @@ def students_vs_staff_chart(table: pd.DataFrame, standard: Standard) -> alt.Laye
     reference = (
         alt.Chart(line.assign(name=f"标准 1:{standard.threshold:,}"))
         .mark_line(color=REFERENCE_COLOR, strokeDash=[6, 4])
-        .encode(x=f"{STUDENTS}:Q", y=f"{staff}:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
+        .encode(
+            x=alt.X(f"{STUDENTS}:Q"), y=alt.Y(f"{staff}:Q"), tooltip=[alt.Tooltip("name:N", title="参考线")]
+        )
     )
     return (points + reference).properties(
         title=f"学生数与{staff}（虚线为 1:{standard.threshold:,} 标准，红色为未达标）", height=380
@@ -158,7 +160,7 @@ def _boxes(boxes: pd.DataFrame, y: alt.Y, standard: Standard) -> alt.LayerChart:
     whiskers = base.mark_rule(opacity=0.6)
     box = base.mark_bar(size=22, opacity=0.6).encode(
         x=_ratio_x("q1", standard),
-        x2="q3:Q",
+        x2=alt.X2("q3:Q"),
         color=alt.Color("办学层次:N", title="办学层次"),
         tooltip=[
             alt.Tooltip("group:N", title="办学层次·办学性质"),
@@ -170,8 +172,8 @@ def _boxes(boxes: pd.DataFrame, y: alt.Y, standard: Standard) -> alt.LayerChart:
     )
     median = base.mark_tick(color="white", size=22).encode(x=_ratio_x("median", standard))
     return (
-        whiskers.encode(x=_ratio_x("lower", standard), x2="q1:Q")
-        + whiskers.encode(x=_ratio_x("q3", standard), x2="upper:Q")
+        whiskers.encode(x=_ratio_x("lower", standard), x2=alt.X2("q1:Q"))
+        + whiskers.encode(x=_ratio_x("q3", standard), x2=alt.X2("upper:Q"))
         + box
         + median
     )
@@ -205,7 +207,7 @@ def ratio_distribution_chart(boxes: pd.DataFrame, ticks: pd.DataFrame, standard:
             pd.DataFrame({"threshold": [standard.threshold], "name": [f"标准 1:{standard.threshold:,}"]})
         )
         .mark_rule(color=REFERENCE_COLOR, strokeDash=[6, 4])
-        .encode(x="threshold:Q", tooltip=[alt.Tooltip("name:N", title="参考线")])
+        .encode(x=alt.X("threshold:Q"), tooltip=[alt.Tooltip("name:N", title="参考线")])
     )
     return (_boxes(boxes, y, standard) + marks + rule).properties(
         title=f"{standard.post}师生比分布（虚线为 1:{standard.threshold:,} 标准）", height=300
