@@ -1,30 +1,79 @@
 """Altair charts on a page, drawn from a cached Vega-Lite spec.
 
-Building an Altair chart and turning it into Vega-Lite (validated against the schema) takes
-tens of milliseconds per chart, on every rerun; the finished spec is cached on the builder
-and its arguments instead. Those are fingerprinted on every rerun, so they should be the
-small frames the chart shows, not whole tables.
+Building an Altair chart and turning it into Vega-Lite takes tens of milliseconds per chart,
+on every rerun; the finished spec is cached on the builder and its arguments instead, and
+built in a read worker (core.workers) when missing. Those are fingerprinted on every rerun,
+so they should be the small frames the chart shows, not whole tables.
+
+A page's charts drawn inside :func:`charts_together` are built at once: a province's first
+心理筛查 view has five charts to build, which one after another waited five times in the
+workers' queue behind other users' reads.
 """
 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+from streamlit.runtime.scriptrunner import add_script_run_ctx
 
 from core.charts.staffing import PICK
 from core.workers import in_worker
 from pages._shared import function_name
 
+_together = threading.local()  # .waiting: the charts of the open charts_together block, in order
+
 
 def chart(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
     """Draw the Altair chart ``build(*args)`` (a core.charts builder and its frames)."""
-    st.vega_lite_chart(_chart_spec(build, function_name(build), args), width="stretch")
+    _draw(build, args, {"width": "stretch"})
+
+
+def _draw(build: Callable[..., alt.TopLevelMixin], args: tuple, options: dict[str, Any]) -> None:
+    waiting = getattr(_together, "waiting", None)
+    if waiting is None:
+        st.vega_lite_chart(_chart_spec(build, function_name(build), args), **options)
+    else:  # its place now, its spec with the block's others
+        waiting.append((st.empty(), build, args, options))
+
+
+@contextmanager
+def charts_together() -> Iterator[None]:
+    """The charts drawn inside the block keep their places and are built together when it
+    ends: each missing spec in its own thread, so that the read workers build them side by side."""
+    waiting: list[tuple[Any, Callable[..., alt.TopLevelMixin], tuple, dict[str, Any]]] = []
+    _together.waiting = waiting
+    try:
+        yield
+    finally:
+        _together.waiting = None
+    outcomes: list[Any] = [None] * len(waiting)  # a spec, or the exception its build raised
+
+    def build_spec(number: int, build: Callable[..., alt.TopLevelMixin], args: tuple) -> None:
+        try:
+            outcomes[number] = _chart_spec(build, function_name(build), args)
+        except Exception as error:  # noqa: BLE001 (raised again in the script's thread, below)
+            outcomes[number] = error
+
+    threads = [
+        add_script_run_ctx(threading.Thread(target=build_spec, args=(number, build, args)))
+        for number, (_, build, args, _) in enumerate(waiting)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for (place, _, _, options), outcome in zip(waiting, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            raise outcome
+        place.vega_lite_chart(outcome, **options)
 
 
 def picked_chart(build: Callable[..., alt.TopLevelMixin], *args: Any, key: str, field: str) -> str | None:
@@ -40,7 +89,7 @@ def picked_chart(build: Callable[..., alt.TopLevelMixin], *args: Any, key: str, 
 def chart_at_own_width(build: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
     """:func:`chart` at the width Streamlit gives the chart's kind: its own for a faceted or
     side-by-side chart (stretching squeezes the panels), the column's for the others."""
-    st.vega_lite_chart(_chart_spec(build, function_name(build), args))
+    _draw(build, args, {})
 
 
 def _fingerprint(frame: pd.DataFrame) -> bytes:

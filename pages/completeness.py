@@ -11,7 +11,7 @@ from core.metrics import completeness as metrics
 from core.queries.base import count_institutions
 from core.views import indicators as indicator_views
 from core.views.completeness import completeness_page
-from pages._charts import chart
+from pages._charts import chart, charts_together
 from pages._shared import app_settings, cached, current_scope, table
 
 scope = current_scope()
@@ -59,17 +59,18 @@ period = Period(form, scope.year, term)
 what = period.column.replace("·", "")
 
 page = cached(completeness_page, scope, period, today)
-with matrix_area:
-    if page.per_institution:
-        chart(charts.status_heatmap, page.matrix)
-    else:
-        st.caption("在左侧只选一个省份，可看到该省各校的报送状态。")
-        chart(charts.rate_heatmap, page.matrix)
+with charts_together():
+    with matrix_area:
+        if page.per_institution:
+            chart(charts.status_heatmap, page.matrix)
+        else:
+            st.caption("在左侧只选一个省份，可看到该省各校的报送状态。")
+            chart(charts.rate_heatmap, page.matrix)
 
-for tile, (label, value) in zip(st.columns(len(page.kpis)), page.kpis.items(), strict=True):
-    tile.metric(label, value)
+    for tile, (label, value) in zip(st.columns(len(page.kpis)), page.kpis.items(), strict=True):
+        tile.metric(label, value)
 
-chart(charts.reporting_rate_chart, page.province_rates, page.overall_rate)
+    chart(charts.reporting_rate_chart, page.province_rates, page.overall_rate)
 table(page.province_table, f"报送率_{what}_按省份", scope, key="rates_province")
 left, right = st.columns(2)
 for column, (group, rates) in zip((left, right), page.group_rates.items(), strict=True):

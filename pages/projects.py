@@ -9,7 +9,7 @@ from core.forms import PROJECT_CATEGORIES, PROJECT_STAGES
 from core.metrics.projects import DUE_SOON_DAYS
 from core.text import md_escape
 from core.views import projects as views
-from pages._charts import chart
+from pages._charts import chart, charts_together
 from pages._choices import offered
 from pages._open_case import open_project_case
 from pages._shared import app_settings, cached, current_scope, table
@@ -45,15 +45,16 @@ for column, (label, value) in zip(st.columns(6), page.headline.items(), strict=T
 stage_tab, progress_tab, timeline_tab, province_tab = st.tabs(
     ["阶段分布", "进度分布", "时间轴", "逾期项目（按省份）"]
 )
-with stage_tab:
-    chart(charts.stage_by_category_chart, page.stage_counts)
-with progress_tab:
-    chart(charts.progress_histogram, page.progress)
-with timeline_tab:
-    st.caption("红色虚线为今天；红色菱形标出逾期项目的计划完成日期。在研项目按计划完成日期排在前面。")
-    chart(charts.timeline_chart, page.timeline, today, page.count)
-with province_tab:
-    chart(charts.overdue_by_province_chart, page.by_province)
+with charts_together():
+    with stage_tab:
+        chart(charts.stage_by_category_chart, page.stage_counts)
+    with progress_tab:
+        chart(charts.progress_histogram, page.progress)
+    with timeline_tab:
+        st.caption("红色虚线为今天；红色菱形标出逾期项目的计划完成日期。在研项目按计划完成日期排在前面。")
+        chart(charts.timeline_chart, page.timeline, today, page.count)
+    with province_tab:
+        chart(charts.overdue_by_province_chart, page.by_province)
 
 st.subheader(f"逾期项目（{len(page.overdue):,} 个）")
 st.caption("按逾期天数从多到少排列。")

@@ -10,7 +10,7 @@ from core.forms import SCREENING_KINDS, TERMS
 from core.metrics import screening as metrics
 from core.text import md_escape
 from core.views import screening as views
-from pages._charts import chart
+from pages._charts import chart, charts_together
 from pages._open_case import open_screening_case
 from pages._season import earlier_season_hint
 from pages._shared import cached, current_scope, table
@@ -66,17 +66,18 @@ def show_table(name: str, what: str, *, key: str) -> None:
     table(page.tables[name], what, scope, key=key, build=lambda: page.file(name, mask=mask))
 
 
-left, right = st.columns(2)
-with left:
-    chart(charts.coverage_by_province, page.by_province, coverage_line)
-with right:
-    chart(charts.risk_levels, page.risks, page.risk_group)
-left, right = st.columns(2)
-with left:
-    chart(charts.coverage_trend, page.trend, coverage_line)
-with right:
-    chart(charts.risk_rate_trend, page.trend)
-chart(charts.follow_up_scatter, page.follow_up)
+with charts_together():
+    left, right = st.columns(2)
+    with left:
+        chart(charts.coverage_by_province, page.by_province, coverage_line)
+    with right:
+        chart(charts.risk_levels, page.risks, page.risk_group)
+    left, right = st.columns(2)
+    with left:
+        chart(charts.coverage_trend, page.trend, coverage_line)
+    with right:
+        chart(charts.risk_rate_trend, page.trend)
+    chart(charts.follow_up_scatter, page.follow_up)
 if note := caption(page.follow_up_total, "未全部约谈评估的学校"):
     st.caption(note)
 

@@ -11,7 +11,7 @@ from core.standards import PART_TIME_FACTOR_SOURCE, Standards
 from core.text import md_escape
 from core.views import staffing as views
 from core.views.supervision import ALL, screen_order
-from pages._charts import chart
+from pages._charts import chart, charts_together
 from pages._open_case import open_staffing_case
 from pages._season import earlier_season_hint
 from pages._shared import cached, csv_button, current_scope, get_engine, table
@@ -72,16 +72,17 @@ chosen_key = st.segmented_control(
     key="staffing_chart_standard",
 )
 chosen = standards.by_key(chosen_key or standards.counselors.key)
-left, right = st.columns(2)
-with left:
-    chart(charts.compliance_by_group_chart, page.provinces, chosen)
-with right:
-    chart(charts.students_vs_staff_chart, page.points[chosen.key], chosen)
-left, right = st.columns(2)
-with left:
-    chart(charts.compliance_trend_chart, page.trend)
-with right:
-    chart(charts.ratio_distribution_chart, page.ratios[chosen.key], page.ticks[chosen.key], chosen)
+with charts_together():
+    left, right = st.columns(2)
+    with left:
+        chart(charts.compliance_by_group_chart, page.provinces, chosen)
+    with right:
+        chart(charts.students_vs_staff_chart, page.points[chosen.key], chosen)
+    left, right = st.columns(2)
+    with left:
+        chart(charts.compliance_trend_chart, page.trend)
+    with right:
+        chart(charts.ratio_distribution_chart, page.ratios[chosen.key], page.ticks[chosen.key], chosen)
 if note := caption(len(page.institutions), "未达标的学校"):
     st.caption(note)
 
