@@ -36,6 +36,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.workers import WORKERS_VARIABLE
 from sample_data.dataset import NEWEST_YEAR_START
 from tests.apptest import TEST_PASSWORD, app_user
 from tests.bench.client import Session, string_state, strings_state, trigger_state
@@ -145,8 +146,11 @@ def upload_csv(database_url: str) -> bytes:
 
 @contextmanager
 def app_processes(database_url: str, count: int, log_folder: Path) -> Iterator[list[tuple[str, int]]]:
-    """``count`` app processes over ``database_url``: [(url, pid)]."""
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_TODAY": SAMPLE_TODAY}
+    """``count`` app processes over ``database_url``: [(url, pid)]. Each has the machine's cores
+    shared out as read workers (docs/deploy.md: READ_WORKERS = cores ÷ processes) unless
+    READ_WORKERS is set."""
+    workers = os.environ.get(WORKERS_VARIABLE) or str(max(1, (os.cpu_count() or 1) // count))
+    env = {**os.environ, "DATABASE_URL": database_url, "APP_TODAY": SAMPLE_TODAY, WORKERS_VARIABLE: workers}
     started = []
     try:
         for number in range(count):
