@@ -19,6 +19,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 HELD_AS = "deferred-download:"  # the session's own "coordinates" for a file made for a click
+MAKE_ATTEMPTS = 3
 
 
 def hold_made_downloads(manager: MediaFileManager) -> None:
@@ -31,12 +32,18 @@ def hold_made_downloads(manager: MediaFileManager) -> None:
 
     def make_and_hold(file_id: str) -> str:
         entry = manager._deferred_callables.get(file_id)  # noqa: SLF001
-        url = make_file(file_id)
-        made_id = PurePosixPath(url).stem  # "/media/<id>.csv"
-        with manager._lock:  # noqa: SLF001
-            held = manager._files_by_session_and_coord.get(entry["session_id"]) if entry else None  # noqa: SLF001
-            if held is not None:  # None: the session has ended meanwhile, nothing to hold it for
-                held[HELD_AS + file_id] = made_id
+        for _ in range(MAKE_ATTEMPTS):
+            url = make_file(file_id)
+            made_id = PurePosixPath(url).stem  # "/media/<id>.csv"
+            with manager._lock:  # noqa: SLF001
+                held = manager._files_by_session_and_coord.get(entry["session_id"]) if entry else None  # noqa: SLF001
+                if held is None:  # the session has ended meanwhile, nothing to hold it for
+                    return url
+                if made_id in manager._file_metadata:  # noqa: SLF001
+                    held[HELD_AS + file_id] = made_id
+                    return url
+            # Two other runs ended between the file's making and this hold (a busy server) and
+            # their clean-up deleted it: make it again.
         return url
 
     manager.execute_deferred = make_and_hold

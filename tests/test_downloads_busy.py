@@ -62,3 +62,40 @@ def test_a_csv_survives_other_sessions_runs_until_its_session_moves_on(tmp_path:
 
 if __name__ == "__main__":  # pragma: no cover
     pytest.main([__file__])
+
+
+def test_a_csv_deleted_before_its_session_holds_it_is_made_again() -> None:
+    """The clean-up of two other runs can fall between the file's making and its hold (a thread
+    waiting for the interpreter lock on a busy server): the click makes the file again."""
+    from pathlib import PurePosixPath
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from pages._downloads import hold_made_downloads
+
+    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
+    made: list[bytes] = []
+
+    def build() -> bytes:
+        made.append(b"\xef\xbb\xbf\xe5\xad\xa6\xe6\xa0\xa1\n")
+        return made[-1]
+
+    file_id = manager.add_deferred(build, "text/csv", "1.2", "名单.csv")
+    make_file = manager.execute_deferred
+
+    def busy(file_id: str) -> str:
+        url = make_file(file_id)
+        if len(made) == 1:  # two other sessions' runs end right after the first making
+            manager.remove_orphaned_files()
+            manager.remove_orphaned_files()
+        return url
+
+    manager.execute_deferred = busy
+    hold_made_downloads(manager)
+    url = manager.execute_deferred(file_id)
+    manager.remove_orphaned_files()  # more runs of others before the browser's GET
+    manager.remove_orphaned_files()
+
+    assert len(made) == 2
+    assert manager._storage.get_file(PurePosixPath(url).stem).content == made[-1]  # noqa: SLF001
