@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -31,6 +32,7 @@ from core.db import engine_for
 from core.scope import Scope
 
 WORKERS_VARIABLE = "READ_WORKERS"
+APP_WATCH_SECONDS = 1.0
 Function = TypeVar("Function", bound=Callable[..., Any])
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -64,6 +66,23 @@ def _warm() -> None:
     import core.views.screening  # noqa: F401
 
 
+def _start(app_pid: int) -> None:
+    """A worker's start: the imports, and a watch on the app process."""
+    _warm()
+    threading.Thread(target=_exit_with_app, args=(app_pid,), daemon=True, name="exit-with-app").start()
+
+
+def _exit_with_app(app_pid: int) -> None:
+    """End this worker once the app process is gone: an app that was killed (out of memory,
+    SIGKILL) could not shut its pool down, and the workers would otherwise wait for work forever."""
+    while True:
+        time.sleep(APP_WATCH_SECONDS)
+        try:
+            os.kill(app_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+
+
 def _get_pool() -> ProcessPoolExecutor | None:
     global _pool
     with _lock:
@@ -72,7 +91,9 @@ def _get_pool() -> ProcessPoolExecutor | None:
             # never from the app itself (forking it would copy its threads' locks mid-use).
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
-            _pool = ProcessPoolExecutor(worker_count(), mp_context=context, initializer=_warm)
+            _pool = ProcessPoolExecutor(
+                worker_count(), mp_context=context, initializer=_start, initargs=(os.getpid(),)
+            )
         return _pool
 
 

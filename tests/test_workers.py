@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,7 @@ from core.scope import Scope
 from core.views.staffing import staffing_page
 from core.workers import compute, offloaded
 from sample_data.generate import seed_database
+from tests.cli import PROJECT_ROOT
 
 SCOPE = Scope(year="2024-2025")
 
@@ -101,3 +104,36 @@ def test_a_bad_read_workers_value_stops_with_a_chinese_message(monkeypatch: pyte
     monkeypatch.setenv(workers.WORKERS_VARIABLE, "两个")
     with pytest.raises(SystemExit, match="READ_WORKERS 应为 0 或正整数"):
         workers.worker_count()
+
+
+def test_workers_end_when_their_app_process_is_killed(seeded_url: str, tmp_path: Path) -> None:
+    """An app killed outright (out of memory, SIGKILL) cannot shut its pool down: its workers
+    go too, and with them the pool's fork server."""
+    printed = tmp_path / "worker.txt"
+    with printed.open("w") as out:  # a file, not a pipe: the pool's processes inherit it
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import os, signal\n"
+                "from core.scope import Scope\n"
+                "from core.workers import compute\n"
+                "from tests.test_workers import process_id\n"
+                f"print(compute(process_id, {seeded_url!r}, Scope()), flush=True)\n"
+                "os.kill(os.getpid(), signal.SIGKILL)\n",
+            ],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, workers.WORKERS_VARIABLE: "1"},
+            stdout=out,
+            timeout=60,
+        )
+    worker = int(printed.read_text().strip())
+    try:
+        fork_server = int(Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except FileNotFoundError:  # the worker has gone already (it looks once a second)
+        fork_server = worker
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{pid}").exists() for pid in (worker, fork_server)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{worker}").exists(), "应用进程被杀后，读数工作进程仍在"
+    assert not Path(f"/proc/{fork_server}").exists(), "应用进程被杀后，forkserver 仍在"
