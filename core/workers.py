@@ -60,6 +60,7 @@ def _warm() -> None:
     """Import what page models and charts use before the first call asks (a worker's first
     read would otherwise pay for importing pandas, Altair and the views)."""
     import core.charts.staffing  # noqa: F401
+    import core.reports.content  # noqa: F401
     import core.views.completeness  # noqa: F401
     import core.views.overview  # noqa: F401
     import core.views.projects  # noqa: F401

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 
-def _script() -> None:
-    import pandas as pd
-    import streamlit as st
-
-    from core.charts.staffing import compliance_trend_chart
-    from pages._charts import chart
-
-    trend = pd.DataFrame(
+def sample_trend() -> pd.DataFrame:
+    """A 各学年配备达标率变化 frame of two years (the scripts below import it)."""
+    return pd.DataFrame(
         {
             "学年": ["2023-2024", "2024-2025"],
             "指标": ["辅导员", "辅导员"],
@@ -23,6 +19,16 @@ def _script() -> None:
             "达标率": ["25.0%", "60.0%"],
         }
     )
+
+
+def _script() -> None:
+    import streamlit as st
+
+    from core.charts.staffing import compliance_trend_chart
+    from pages._charts import chart
+    from tests.test_shared_chart import sample_trend
+
+    trend = sample_trend()
     st.altair_chart(compliance_trend_chart(trend), width="stretch")
     chart(compliance_trend_chart, trend)  # built and cached
     chart(compliance_trend_chart, trend.copy())  # an equal frame: from the cache
@@ -41,21 +47,13 @@ def test_cached_chart_is_drawn_like_altair_chart() -> None:
 
 
 def _together_script() -> None:
-    import pandas as pd
     import streamlit as st
 
     from core.charts.staffing import compliance_trend_chart
     from pages._charts import chart, charts_together
+    from tests.test_shared_chart import sample_trend
 
-    trend = pd.DataFrame(
-        {
-            "学年": ["2023-2024", "2024-2025"],
-            "指标": ["辅导员", "辅导员"],
-            "适用学校数": [4, 5],
-            "达标学校数": [1, 3],
-            "达标率": ["25.0%", "60.0%"],
-        }
-    )
+    trend = sample_trend()
     better = trend.assign(达标学校数=[2, 5], 达标率=["50.0%", "100.0%"])
     st.altair_chart(compliance_trend_chart(trend), width="stretch")
     st.altair_chart(compliance_trend_chart(better), width="stretch")
