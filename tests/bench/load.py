@@ -340,17 +340,21 @@ def _row(database: str, processes: int, users: int, think: float, figures: dict)
     )
 
 
-async def _warm(base_url: str) -> None:
-    """Every page once, so the figures are of a running service, not of its first visitor."""
-    async with Session(base_url, query=SEEDED_YEAR) as tab:
-        await tab.sign_in(BENCH_USER, TEST_PASSWORD)
-        for page in PAGES:
-            await tab.view(page)
+async def _warm(app_urls: list[str]) -> None:
+    """Every page once in every app process (straight, not through the proxy: each process has
+    its own caches), so the figures are of a running service, not of its first visitors."""
+    for app_url in app_urls:
+        async with Session(app_url, query=SEEDED_YEAR) as tab:
+            await tab.sign_in(BENCH_USER, TEST_PASSWORD)
+            for page in PAGES:
+                await tab.view(page)
 
 
-async def measure(base_url: str, pids: list[int], label: str, args: argparse.Namespace, upload: bytes,
-                  users_list: list[int]) -> None:  # fmt: skip
-    await _warm(base_url)
+async def measure(base_url: str, apps: list[tuple[str, int]], label: str, args: argparse.Namespace,
+                  upload: bytes, users_list: list[int]) -> None:  # fmt: skip
+    """Warm every app process, then run each scenario against ``base_url`` (the one process or the proxy)."""
+    await _warm([url for url, _ in apps])
+    pids = [pid for _, pid in apps]
     for think in args.think:
         for users in users_list:
             figures = await scenario(base_url, pids, users, args.steps, think, upload)
@@ -372,16 +376,16 @@ def run_database(database: str, args: argparse.Namespace, log_folder: Path) -> N
         upload = upload_csv(database_url)
         for name in [BENCH_USER, *map(bench_user, range(max(args.users + args.proxy_users)))]:
             app_user(name, "admin", database_url=database_url)
-        with app_processes(database_url, 1, log_folder) as [(url, pid)]:
-            asyncio.run(measure(url, [pid], database, args, upload, args.users))
+        with app_processes(database_url, 1, log_folder) as apps:
+            asyncio.run(measure(apps[0][0], apps, database, args, upload, args.users))
         if database == "postgresql" and args.proxy_users:
             with app_processes(database_url, 2, log_folder) as apps:
-                urls, pids = [url for url, _ in apps], [pid for _, pid in apps]
+                urls = [url for url, _ in apps]
                 use_nginx = args.proxy == "nginx" or (args.proxy == "auto" and shutil.which("nginx"))
                 proxy = nginx_proxy(urls, log_folder) if use_nginx else python_proxy(urls)
                 with proxy as base_url:
                     label = "pg+nginx" if use_nginx else "pg+代理"
-                    asyncio.run(measure(base_url, pids, label, args, upload, args.proxy_users))
+                    asyncio.run(measure(base_url, apps, label, args, upload, args.proxy_users))
 
 
 def _numbers(text: str) -> list[int]:
