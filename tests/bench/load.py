@@ -14,8 +14,9 @@ on its second step. With a think time, users also arrive spread over the first t
 (back to back, all sign in at once). Prints p50/p95/max view time, errors (a page's exception, a dropped
 connection or timeout), the servers' CPU seconds per view (with their read workers, core.workers,
 and 主进程: the app processes alone, the part one interpreter lock serializes), bytes sent per
-view, downloads and the servers' peak memory (their processes' Pss summed, sampled twice a
-second). Loopback only; every wait bounded.
+view, downloads, the servers' peak memory (their processes' Pss summed, sampled twice a
+second) and how busy the whole machine's cores were (整机CPU%: near 100, the cores, not the
+app's layout, set the view times). Loopback only; every wait bounded.
 
 The sticky proxy in front of two processes: tests/bench/proxy.py.
 """
@@ -284,6 +285,20 @@ def memory_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine since boot, from /proc/stat: everything running
+    on it, the simulated users and the proxy included."""
+    ticks = [int(part) for part in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return sum(ticks[:8]) - idle, sum(ticks[:8])
+
+
+def busy_percent(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """How busy the machine's cores were between two :func:`machine_ticks` readings: near 100,
+    every core was working, and more app processes could only share the same cores."""
+    return 100 * (after[0] - before[0]) / max(after[1] - before[1], 1)
+
+
 async def _peak_memory(pids: list[int], peak: list[float]) -> None:
     """Keep ``peak[0]`` at the largest :func:`memory_mb` seen, sampling twice a second."""
     while True:
@@ -295,7 +310,7 @@ async def scenario(
     base_url: str, pids: list[int], users: int, steps: int, think: float, upload: bytes
 ) -> dict:
     tallies = [Tally() for _ in range(users)]
-    cpu, app_cpu = cpu_seconds(pids), cpu_seconds(pids, workers=False)
+    cpu, app_cpu, machine = cpu_seconds(pids), cpu_seconds(pids, workers=False), machine_ticks()
     peak = [0.0]
     sampler = asyncio.create_task(_peak_memory(pids, peak))
     started = time.perf_counter()
@@ -318,6 +333,7 @@ async def scenario(
         "kb_per_view": sum(t.received_bytes for t in tallies) / views / 1024,
         "downloads": sum(t.downloads for t in tallies),
         "wall": time.perf_counter() - started,
+        "busy": busy_percent(machine, machine_ticks()),
         "peak_mb": max(peak[0], memory_mb(pids)),
         "slowest": sorted((v for t in tallies for v in t.views), reverse=True)[:3],
     }
@@ -327,7 +343,7 @@ async def scenario(
 
 HEADER = (
     f"{'数据库':<10}{'进程':>4}{'用户':>5}{'思考':>6}{'浏览':>6}{'p50 秒':>8}{'p95 秒':>8}{'最长 秒':>8}"
-    f"{'错误':>5}{'CPU秒/次':>9}{'主进程':>6}{'KB/次':>8}{'下载':>5}{'峰值MB':>8}{'用时 秒':>8}"
+    f"{'错误':>5}{'CPU秒/次':>9}{'主进程':>6}{'KB/次':>8}{'下载':>5}{'峰值MB':>8}{'用时 秒':>8}{'整机CPU%':>7}"
 )
 
 
@@ -337,6 +353,7 @@ def _row(database: str, processes: int, users: int, think: float, figures: dict)
         f"{figures['p95']:>10.2f}{figures['max']:>10.2f}{len(figures['errors']):>7}{figures['cpu_per_view']:>11.3f}"
         f"{figures['app_cpu_per_view']:>9.3f}"
         f"{figures['kb_per_view']:>10.0f}{figures['downloads']:>7}{figures['peak_mb']:>10.0f}{figures['wall']:>10.1f}"
+        f"{figures['busy']:>10.0f}"
     )
 
 
