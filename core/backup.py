@@ -5,8 +5,9 @@ writing. PostgreSQL: ``pg_dump`` in its custom format and ``pg_restore`` in one
 transaction (the PostgreSQL client programs, version at least the server's).
 
 Neither leaves a half-written file or database behind: a backup is written next to its
-target and renamed into place; a SQLite restore is copied to a temporary file and renamed
-over the database, a PostgreSQL restore runs in one transaction. A restore refuses a
+target and renamed into place; a SQLite restore is checked on the side, then copied into the
+database file in one transaction (so running app processes read it at once), a PostgreSQL
+restore runs in one transaction. A restore refuses a
 database that holds data unless ``force``; afterwards the database is upgraded to the
 newest schema and its data version raised above any the app processes have seen.
 """
@@ -17,6 +18,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -141,16 +143,32 @@ def _has_version(engine: Engine) -> bool:
 
 
 def _restore_sqlite(engine: Engine, target: Path, source: Path) -> None:
-    engine.dispose()  # this process's connections go before the file is replaced
-    with _written_in_place(target) as partial:
+    """Copy the backup into the database file itself with SQLite's backup API, in one step.
+
+    One step is one write transaction under the database's own lock: every app process's open
+    connections read the restored data afterwards (a file renamed over the database would leave
+    them reading, and writing into, the old one), and a restore cut short is rolled back by
+    SQLite, leaving the old database. The backup is first copied and checked on the side, so a
+    damaged file is refused before the database is touched.
+    """
+    engine.dispose()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.restore-") as folder:
+        checked = Path(folder) / "checked.db"
         try:
-            _sqlite_copy(source, partial)
+            _sqlite_copy(source, checked)
+            with sqlite3.connect(checked) as reading:
+                problems = reading.execute("PRAGMA quick_check").fetchall()
+            if problems != [("ok",)]:
+                raise sqlite3.DatabaseError(problems[0][0])
         except sqlite3.DatabaseError as problem:
             raise BackupError(
                 f"备份文件 {source} 已损坏（{problem}），数据库保持原样；请换一份备份"
             ) from None
-        if target.exists():  # everything in the old file, so its -wal cannot be replayed onto the new one
-            with sqlite3.connect(target) as old:
-                old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    for leftover in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
-        leftover.unlink(missing_ok=True)
+        try:
+            with sqlite3.connect(checked) as reading, sqlite3.connect(target, timeout=60) as writing:
+                reading.backup(writing)
+        except sqlite3.Error as problem:
+            raise BackupError(
+                f"恢复失败（{problem}），数据库保持原样；请稍后重试，或先停掉应用进程再恢复"
+            ) from None

@@ -9,10 +9,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, text
 
 from core import cli
+from core.db import make_engine
 from core.standards import DEFAULT_STANDARDS
 from sample_data.generate import seed_database
+from tests.cli import run_cli
 from tests.conftest import TEST_POSTGRES_URL
 from tests.databases import postgres_database
 
@@ -128,3 +131,32 @@ def test_a_restore_into_an_empty_database_needs_no_force(
         assert cli.main(["restore", str(archive)]) == 0
 
         assert _exports(tmp_path / "after") == before
+
+
+def _staffing_rows(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT COUNT(*) FROM staffing")).scalar_one()
+
+
+def test_a_running_app_reads_the_restored_data_and_keeps_what_it_writes_afterwards(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A restore from the command line while an app process keeps its pooled connections open:
+    they must reach the restored database, not a file the restore put aside (SQLite)."""
+    app_engine = make_engine(database_url)  # the running app's engine, its connections kept in its pool
+    rows = _staffing_rows(app_engine)
+    archive = tmp_path / "备份.dump"
+    assert cli.main(["backup", str(archive)]) == 0
+    _change_everything()
+    assert _staffing_rows(app_engine) == 0
+
+    restored = run_cli(database_url, "restore", str(archive), "--force")
+
+    assert restored.returncode == 0, restored.stderr
+    assert _staffing_rows(app_engine) == rows
+    with app_engine.begin() as connection:  # the app stores something after the restore
+        connection.execute(text("DELETE FROM staffing WHERE code = (SELECT MIN(code) FROM staffing)"))
+    kept = _staffing_rows(app_engine)
+    assert kept < rows
+    assert _staffing_rows(make_engine(database_url)) == kept  # in the database, not lost with a replaced file
+    app_engine.dispose()
