@@ -4,10 +4,11 @@
                                [--steps 5] [--think 0,5] [--proxy-users 30] [--institutions 3000 --years 10]
 
 Starts `streamlit run app.py` (one process; for PostgreSQL also two behind the sticky proxy
-below) over a national-scale database — seeded once with ``python -m core.cli seed`` and
-kept in data/bench/ (SQLite) or the database bench_national_IxY (PostgreSQL); every run
-works on a copy, since one user uploads. Then for each K, back to back and with the think
-time: K users, each one browser tab (tests/bench/client.py) signed in as one admin, taking ``--steps`` steps over
+below, and that pair again without read workers, back to back) over a national-scale
+database — seeded once with ``python -m core.cli seed`` and kept in data/bench/ (SQLite) or
+the database bench_national_IxY (PostgreSQL); every run works on a copy, since one user
+uploads. Then for each K, back to back and with the think time: K users, each one browser
+tab (tests/bench/client.py) signed in as an admin of its own, taking ``--steps`` steps over
 总览 / 辅导员配备 / 心理筛查 / 项目进度 / 报送情况, choosing a province on the third step and
 downloading the page's first CSV on the fourth; user 0 uploads a staffing file (and confirms)
 on its second step. With a think time, users also arrive spread over the first think time
@@ -34,7 +35,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from core.workers import WORKERS_VARIABLE
@@ -145,13 +147,24 @@ def upload_csv(database_url: str) -> bytes:
 # --- servers and the proxy ------------------------------------------------------------
 
 
+def shared_out_workers(count: int) -> int:
+    """Read workers for each of ``count`` app processes: READ_WORKERS when set, else the machine's
+    cores shared out (docs/deploy.md: READ_WORKERS = cores ÷ processes)."""
+    configured = os.environ.get(WORKERS_VARIABLE, "").strip()
+    return int(configured) if configured else max(1, (os.cpu_count() or 1) // count)
+
+
 @contextmanager
-def app_processes(database_url: str, count: int, log_folder: Path) -> Iterator[list[tuple[str, int]]]:
-    """``count`` app processes over ``database_url``: [(url, pid)]. Each has the machine's cores
-    shared out as read workers (docs/deploy.md: READ_WORKERS = cores ÷ processes) unless
-    READ_WORKERS is set."""
-    workers = os.environ.get(WORKERS_VARIABLE) or str(max(1, (os.cpu_count() or 1) // count))
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_TODAY": SAMPLE_TODAY, WORKERS_VARIABLE: workers}
+def app_processes(
+    database_url: str, count: int, workers: int, log_folder: Path
+) -> Iterator[list[tuple[str, int]]]:
+    """``count`` app processes over ``database_url``, each with ``workers`` read workers: [(url, pid)]."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "APP_TODAY": SAMPLE_TODAY,
+        WORKERS_VARIABLE: str(workers),
+    }
     started = []
     try:
         for number in range(count):
@@ -342,14 +355,14 @@ async def scenario(
 # --- the run --------------------------------------------------------------------------
 
 HEADER = (
-    f"{'数据库':<10}{'进程':>4}{'用户':>5}{'思考':>6}{'浏览':>6}{'p50 秒':>8}{'p95 秒':>8}{'最长 秒':>8}"
+    f"{'数据库':<10}{'进程':>4}{'工作进程':>5}{'用户':>5}{'思考':>6}{'浏览':>6}{'p50 秒':>8}{'p95 秒':>8}{'最长 秒':>8}"
     f"{'错误':>5}{'CPU秒/次':>9}{'主进程':>6}{'KB/次':>8}{'下载':>5}{'峰值MB':>8}{'用时 秒':>8}{'整机CPU%':>7}"
 )
 
 
-def _row(database: str, processes: int, users: int, think: float, figures: dict) -> str:
+def _row(layout: Layout, users: int, think: float, figures: dict) -> str:
     return (
-        f"{database:<12}{processes:>5}{users:>7}{think:>7.1f}{figures['views']:>8}{figures['p50']:>10.2f}"
+        f"{layout.label:<12}{layout.processes:>5}{layout.workers:>9}{users:>7}{think:>7.1f}{figures['views']:>8}{figures['p50']:>10.2f}"
         f"{figures['p95']:>10.2f}{figures['max']:>10.2f}{len(figures['errors']):>7}{figures['cpu_per_view']:>11.3f}"
         f"{figures['app_cpu_per_view']:>9.3f}"
         f"{figures['kb_per_view']:>10.0f}{figures['downloads']:>7}{figures['peak_mb']:>10.0f}{figures['wall']:>10.1f}"
@@ -367,15 +380,24 @@ async def _warm(app_urls: list[str]) -> None:
                 await tab.view(page)
 
 
-async def measure(base_url: str, apps: list[tuple[str, int]], label: str, args: argparse.Namespace,
-                  upload: bytes, users_list: list[int]) -> None:  # fmt: skip
+@dataclass
+class Layout:
+    """What serves the simulated users: ``processes`` app processes with ``workers`` read workers each."""
+
+    label: str
+    processes: int
+    workers: int
+
+
+async def measure(base_url: str, apps: list[tuple[str, int]], layout: Layout, args: argparse.Namespace,
+                  upload: bytes, users_list: list[int], thinks: list[float]) -> None:  # fmt: skip
     """Warm every app process, then run each scenario against ``base_url`` (the one process or the proxy)."""
     await _warm([url for url, _ in apps])
     pids = [pid for _, pid in apps]
-    for think in args.think:
+    for think in thinks:
         for users in users_list:
             figures = await scenario(base_url, pids, users, args.steps, think, upload)
-            print(_row(label, len(pids), users, think, figures), flush=True)
+            print(_row(layout, users, think, figures), flush=True)
             for error in figures["errors"][:3]:
                 print(f"    错误：{error[:200]}")
             print(
@@ -383,7 +405,24 @@ async def measure(base_url: str, apps: list[tuple[str, int]], label: str, args: 
             )
 
 
+def run_layout(database_url: str, args: argparse.Namespace, upload: bytes, log_folder: Path, layout: Layout,
+               users_list: list[int], thinks: list[float]) -> None:  # fmt: skip
+    """Start ``layout`` (several processes behind the sticky proxy) and measure it."""
+    with app_processes(database_url, layout.processes, layout.workers, log_folder) as apps:
+        if layout.processes == 1:
+            asyncio.run(measure(apps[0][0], apps, layout, args, upload, users_list, thinks))
+            return
+        urls = [url for url, _ in apps]
+        use_nginx = args.proxy == "nginx" or (args.proxy == "auto" and shutil.which("nginx"))
+        proxied = replace(layout, label=layout.label + ("+nginx" if use_nginx else "+代理"))
+        with nginx_proxy(urls, log_folder) if use_nginx else python_proxy(urls) as base_url:
+            asyncio.run(measure(base_url, apps, proxied, args, upload, users_list, thinks))
+
+
 def run_database(database: str, args: argparse.Namespace, log_folder: Path) -> None:
+    """One process, then (PostgreSQL) two behind the proxy; and, unless READ_WORKERS is set, the
+    same pair without read workers, back to back: one interpreter lock per process, the layout in
+    which a second process adds a core."""
     copy = (
         sqlite_copy(args.institutions, args.years)
         if database == "sqlite"
@@ -393,16 +432,15 @@ def run_database(database: str, args: argparse.Namespace, log_folder: Path) -> N
         upload = upload_csv(database_url)
         for name in [BENCH_USER, *map(bench_user, range(max(args.users + args.proxy_users)))]:
             app_user(name, "admin", database_url=database_url)
-        with app_processes(database_url, 1, log_folder) as apps:
-            asyncio.run(measure(apps[0][0], apps, database, args, upload, args.users))
-        if database == "postgresql" and args.proxy_users:
-            with app_processes(database_url, 2, log_folder) as apps:
-                urls = [url for url, _ in apps]
-                use_nginx = args.proxy == "nginx" or (args.proxy == "auto" and shutil.which("nginx"))
-                proxy = nginx_proxy(urls, log_folder) if use_nginx else python_proxy(urls)
-                with proxy as base_url:
-                    label = "pg+nginx" if use_nginx else "pg+代理"
-                    asyncio.run(measure(base_url, apps, label, args, upload, args.proxy_users))
+        label = "pg" if database == "postgresql" else database
+        measured = partial(run_layout, database_url, args, upload, log_folder)
+        measured(Layout(label, 1, shared_out_workers(1)), args.users, args.think)
+        if database != "postgresql" or not args.proxy_users:
+            return
+        measured(Layout(label, 2, shared_out_workers(2)), args.proxy_users, args.think)
+        if not os.environ.get(WORKERS_VARIABLE) and 0.0 in args.think:
+            measured(Layout(label, 1, 0), args.proxy_users, [0.0])
+            measured(Layout(label, 2, 0), args.proxy_users, [0.0])
 
 
 def _numbers(text: str) -> list[int]:
