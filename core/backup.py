@@ -7,9 +7,9 @@ transaction (the PostgreSQL client programs, version at least the server's).
 Neither leaves a half-written file or database behind: a backup is written next to its
 target and renamed into place; a SQLite restore is checked on the side, then copied into the
 database file in one transaction (so running app processes read it at once), a PostgreSQL
-restore runs in one transaction. A restore refuses a
-database that holds data unless ``force``; afterwards the database is upgraded to the
-newest schema and its data version raised above any the app processes have seen.
+restore runs in one transaction. A restore refuses a database that holds data unless
+``force``; afterwards the database is upgraded to the newest schema and its data version
+raised above any the app processes have seen.
 """
 
 from __future__ import annotations

@@ -158,5 +158,7 @@ def test_a_running_app_reads_the_restored_data_and_keeps_what_it_writes_afterwar
         connection.execute(text("DELETE FROM staffing WHERE code = (SELECT MIN(code) FROM staffing)"))
     kept = _staffing_rows(app_engine)
     assert kept < rows
-    assert _staffing_rows(make_engine(database_url)) == kept  # in the database, not lost with a replaced file
+    fresh_engine = make_engine(database_url)
+    assert _staffing_rows(fresh_engine) == kept  # in the database, not lost with a replaced file
+    fresh_engine.dispose()
     app_engine.dispose()

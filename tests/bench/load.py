@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from core.workers import WORKERS_VARIABLE
+from core.workers import WORKERS_VARIABLE, worker_count
 from sample_data.dataset import NEWEST_YEAR_START
 from tests.apptest import TEST_PASSWORD, app_user
 from tests.bench.client import Session, string_state, strings_state, trigger_state
@@ -61,6 +61,15 @@ def bench_user(number: int) -> str:
     """User ``number``'s admin account (added to the copy). One account per tab: sign-ins of one
     account at the same moment count each other as pending failures and lock it out."""
     return f"{BENCH_USER}{number}"
+
+
+@dataclass
+class Layout:
+    """What serves the simulated users: ``processes`` app processes with ``workers`` read workers each."""
+
+    label: str
+    processes: int
+    workers: int
 
 
 @dataclass
@@ -150,8 +159,9 @@ def upload_csv(database_url: str) -> bytes:
 def shared_out_workers(count: int) -> int:
     """Read workers for each of ``count`` app processes: READ_WORKERS when set, else the machine's
     cores shared out (docs/deploy.md: READ_WORKERS = cores ÷ processes)."""
-    configured = os.environ.get(WORKERS_VARIABLE, "").strip()
-    return int(configured) if configured else max(1, (os.cpu_count() or 1) // count)
+    if os.environ.get(WORKERS_VARIABLE, "").strip():
+        return worker_count()
+    return max(1, (os.cpu_count() or 1) // count)
 
 
 @contextmanager
@@ -378,15 +388,6 @@ async def _warm(app_urls: list[str]) -> None:
             await tab.sign_in(BENCH_USER, TEST_PASSWORD)
             for page in PAGES:
                 await tab.view(page)
-
-
-@dataclass
-class Layout:
-    """What serves the simulated users: ``processes`` app processes with ``workers`` read workers each."""
-
-    label: str
-    processes: int
-    workers: int
 
 
 async def measure(base_url: str, apps: list[tuple[str, int]], layout: Layout, args: argparse.Namespace,
